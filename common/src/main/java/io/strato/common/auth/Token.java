@@ -1,0 +1,51 @@
+package io.strato.common.auth;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * What a Strato token says: who, for which project (null when unscoped), with which roles, when it was issued and
+ * when it expires. {@code auditId} identifies this token in revocation events.
+ */
+public record Token(String userId, String userName, String userDomainId, String projectId, String projectName,
+    String projectDomainId, List<Role> roles, List<String> methods, long issuedAtMillis, long expiresAtMillis,
+    String auditId) {
+
+  public record Role(String id, String name) {}
+
+  public Token {
+    if (userId == null || auditId == null) throw new IllegalArgumentException("a token needs a user and an audit id");
+    roles = List.copyOf(roles);
+    methods = List.copyOf(methods);
+  }
+
+  public boolean hasRole(String name) {
+    return roles.stream().anyMatch(r -> r.name().equals(name));
+  }
+
+  public boolean isAdmin() {
+    return hasRole("admin");
+  }
+
+  public boolean scoped() {
+    return projectId != null;
+  }
+
+  JsonObject toJson() {
+    JsonArray r = new JsonArray();
+    roles.forEach(role -> r.add(new JsonObject().put("id", role.id()).put("name", role.name())));
+    return new JsonObject().put("v", 1).put("uid", userId).put("un", userName).put("ud", userDomainId)
+        .put("pid", projectId).put("pn", projectName).put("pd", projectDomainId).put("r", r)
+        .put("m", new JsonArray(methods)).put("iat", issuedAtMillis).put("exp", expiresAtMillis).put("aid", auditId);
+  }
+
+  static Token fromJson(JsonObject j) {
+    if (j.getInteger("v", 0) != 1) throw new IllegalArgumentException("unknown token version");
+    List<Role> roles = j.getJsonArray("r").stream().map(o -> (JsonObject) o)
+        .map(o -> new Role(o.getString("id"), o.getString("name"))).toList();
+    List<String> methods = j.getJsonArray("m").stream().map(Object::toString).toList();
+    return new Token(j.getString("uid"), j.getString("un"), j.getString("ud"), j.getString("pid"),
+        j.getString("pn"), j.getString("pd"), roles, methods, j.getLong("iat"), j.getLong("exp"), j.getString("aid"));
+  }
+}

@@ -1,0 +1,70 @@
+package io.strato.common.http;
+
+import io.strato.common.service.Readiness;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router every Strato API starts from: request ids and access log, a bounded body, {@code /healthz},
+ * {@code /readyz}, {@code /metrics}, and one failure handler that turns every failure into the API's fault body.
+ * A service adds its routes, one line each.
+ */
+public final class ServiceRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceRouter.class);
+
+  private ServiceRouter() {}
+
+  public static Router create(Vertx vertx, String service, FaultFormat format, long maxBodyBytes,
+      Readiness readiness) {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> RequestIds.handle(ctx, service));
+    router.get("/healthz").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(ctx -> ready(ctx, readiness));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.route().failureHandler(ctx -> fail(ctx, format));
+    router.errorHandler(404, ctx -> fault(ctx, format, 404, null, "The resource could not be found."));
+    router.errorHandler(405, ctx -> fault(ctx, format, 405, null, "The method is not allowed for this resource."));
+    return router;
+  }
+
+  private static void ready(RoutingContext ctx, Readiness readiness) {
+    var waiting = readiness.waitingFor();
+    if (waiting.isEmpty()) {
+      Replies.json(ctx, 200, new JsonObject().put("status", "ready"));
+    } else {
+      Replies.json(ctx, 503, new JsonObject().put("status", "starting").put("waiting_for", waiting));
+    }
+  }
+
+  private static void fail(RoutingContext ctx, FaultFormat format) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiException e) {
+      fault(ctx, format, e.status(), e.type(), e.getMessage());
+    } else if (failure == null && ctx.statusCode() == 413) {
+      fault(ctx, format, 413, null, "Request is too large.");
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      fault(ctx, format, ctx.statusCode(), null, FaultFormat.title(ctx.statusCode()));
+    } else {
+      LOG.error("[{}] unexpected failure on {} {}", RequestIds.of(ctx), ctx.request().method(),
+          ctx.request().path(), failure);
+      fault(ctx, format, 500, null, "Unexpected API Error. Please report this at your cloud's operator "
+          + "with the request id " + RequestIds.of(ctx) + ".");
+    }
+  }
+
+  private static void fault(RoutingContext ctx, FaultFormat format, int status, String type, String message) {
+    if (ctx.response().ended()) return;
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Replies.json(ctx, status, format.body(status, type, message));
+  }
+}

@@ -1,0 +1,39 @@
+package io.strato.common.kafka;
+
+import io.strato.common.config.Settings;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Producer and consumer properties every Strato service uses: durable producers, manual-commit consumers. */
+public final class KafkaSettings {
+  private KafkaSettings() {}
+
+  /** acks=all and idempotent, so a retried send never writes a record twice. */
+  public static Map<String, String> producer(Settings settings, String clientId) {
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", settings.get("kafka.bootstrap"));
+    p.put("client.id", clientId);
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    p.put("linger.ms", "1");
+    p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    p.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    return p;
+  }
+
+  /** No auto-commit: a consumer commits after its effects (STYLE.md rule 6). */
+  public static Map<String, String> consumer(Settings settings, String groupId) {
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", settings.get("kafka.bootstrap"));
+    p.put("group.id", groupId);
+    p.put("enable.auto.commit", "false");
+    p.put("auto.offset.reset", "earliest");
+    p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    return p;
+  }
+
+  public static Map<String, String> admin(Settings settings) {
+    return Map.of("bootstrap.servers", settings.get("kafka.bootstrap"));
+  }
+}

@@ -1,0 +1,106 @@
+package io.strato.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.UUID;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Kafka broker (KRaft: broker and controller in one) running in this JVM, with its log in a
+ * folder that survives restarts. Used by the all-in-one and the tests; production points at a real cluster.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private final KafkaRaftServer server;
+  private final int port;
+
+  private EmbeddedKafka(KafkaRaftServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Starts a broker on 127.0.0.1:{@code port} (0 picks a free port) with its data in {@code dataDir}. */
+  public static EmbeddedKafka start(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      int brokerPort = port == 0 ? freePort() : port;
+      int controllerPort = freePort();
+      Properties props = new Properties();
+      props.put("process.roles", "broker,controller");
+      props.put("node.id", "1");
+      props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+      props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+      props.put("controller.listener.names", "CONTROLLER");
+      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      props.put("inter.broker.listener.name", "PLAINTEXT");
+      props.put("log.dirs", dataDir.toAbsolutePath().toString());
+      props.put("offsets.topic.replication.factor", "1");
+      props.put("offsets.topic.num.partitions", "4");
+      props.put("transaction.state.log.replication.factor", "1");
+      props.put("transaction.state.log.min.isr", "1");
+      props.put("share.coordinator.state.topic.replication.factor", "1");
+      props.put("share.coordinator.state.topic.min.isr", "1");
+      props.put("group.initial.rebalance.delay.ms", "0");
+      props.put("auto.create.topics.enable", "false");
+      props.put("num.partitions", "8");
+      // NOTE: the 128 MiB default dedupe buffer alone needs more heap than the whole broker otherwise does.
+      props.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+      format(dataDir, props);
+      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+      server.startup();
+      return new EmbeddedKafka(server, brokerPort);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String bootstrap() {
+    return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+
+  /** Formats the log folder once; a folder that already has a cluster is left as it is. */
+  private static void format(Path dataDir, Properties props) throws IOException {
+    if (Files.exists(dataDir.resolve("meta.properties"))) return;
+    Path config = Files.createTempFile("strato-kafka", ".properties");
+    try (Writer w = Files.newBufferedWriter(config)) {
+      props.store(w, "strato embedded kafka");
+    }
+    String clusterId = Base64Uuid.random();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
+        new PrintStream(out));
+    Files.deleteIfExists(config);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
+  private static final class Base64Uuid {
+    static String random() {
+      UUID u = UUID.randomUUID();
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+      b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+  }
+}

@@ -1,0 +1,2 @@
+ALTER TABLE things ADD COLUMN note text;
+INSERT INTO things(id, n, note) VALUES ('a', 1, 'seed');
