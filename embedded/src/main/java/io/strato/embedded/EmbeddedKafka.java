@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -32,8 +31,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
-      int brokerPort = port == 0 ? freePort() : port;
-      int controllerPort = freePort();
+      int brokerPort = port == 0 ? Ports.free() : port;
+      int controllerPort = Ports.free();
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
@@ -86,12 +85,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
         new PrintStream(out));
     Files.deleteIfExists(config);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */

@@ -33,14 +33,17 @@ public final class Replies {
   public static JsonObject bodyObject(RoutingContext ctx) {
     var buffer = ctx.body().buffer();
     if (buffer == null || buffer.length() == 0) throw ApiException.badRequest("The request body is empty.");
-    Object parsed;
+    String text = buffer.toString().stripLeading();
+    if (text.isEmpty()) throw ApiException.badRequest("The request body is empty.");
+    if (!text.startsWith("{")) {
+      throw ApiException.badRequest(text.startsWith("[") || text.startsWith("\"") || Character.isDigit(text.charAt(0))
+          ? "The request body must be a JSON object." : "Malformed request body: it is not valid JSON.");
+    }
     try {
-      parsed = buffer.toJson();
+      return new JsonObject(buffer);
     } catch (RuntimeException e) {
       throw ApiException.badRequest("Malformed request body: it is not valid JSON.");
     }
-    if (!(parsed instanceof JsonObject o)) throw ApiException.badRequest("The request body must be a JSON object.");
-    return o;
   }
 
   public static JsonArray array(Iterable<JsonObject> items) {

@@ -1,0 +1,43 @@
+package io.strato.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What {@code keystone-manage bootstrap} does, run at every start and idempotent: the roles {@code admin},
+ * {@code member} and {@code reader}; the admin project and user (admin role) when an admin password is configured;
+ * and, for the all-in-one, a {@code demo} project and user (member role) when a demo password is configured.
+ * A configured password is (re)applied, so the configuration stays the source of truth.
+ */
+final class Bootstrap {
+  private final Vertx vertx;
+  private final IdentityConfig config;
+  private final Projects projects;
+  private final Users users;
+  private final Roles roles;
+  private final PasswordHasher hasher;
+
+  Bootstrap(Vertx vertx, IdentityConfig config, Projects projects, Users users, Roles roles, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.config = config;
+    this.projects = projects;
+    this.users = users;
+    this.roles = roles;
+    this.hasher = hasher;
+  }
+
+  Future<Void> run() {
+    return roles.ensure("reader").compose(r -> roles.ensure("member")).compose(member -> roles.ensure("admin")
+        .compose(admin -> account(config.adminName(), config.adminPassword(), config.adminProject(), admin))
+        .compose(v -> account("demo", config.demoPassword(), "demo", member)));
+  }
+
+  private Future<Void> account(String userName, String password, String projectName, JsonObject role) {
+    if (password.isBlank()) return Future.succeededFuture();
+    return projects.ensure(projectName, "default", "Bootstrap project " + projectName)
+        .compose(project -> vertx.executeBlocking(() -> hasher.hash(password))
+            .compose(hash -> users.ensure(userName, "default", hash, project.getString("id")))
+            .compose(user -> roles.grant(project.getString("id"), user.getString("id"), role.getString("id"))));
+  }
+}
