@@ -3,6 +3,7 @@ package io.strato.common.http;
 import io.strato.common.service.Readiness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -47,6 +48,9 @@ public final class ServiceRouter {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException e) {
       fault(ctx, format, e.status(), e.type(), e.getMessage());
+    } else if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      // SQL "data exception" (bad regular expression, value out of range): the caller's input was wrong.
+      fault(ctx, format, 400, null, "Invalid input: " + pg.getErrorMessage());
     } else if (failure == null && ctx.statusCode() == 413) {
       fault(ctx, format, 413, null, "Request is too large.");
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

@@ -1,0 +1,89 @@
+package io.strato.gateway.servers;
+
+import io.strato.common.auth.Token;
+import io.strato.common.http.ApiException;
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.ServerAction;
+import io.strato.gateway.ComputePolicy;
+import io.strato.gateway.actions.InstanceActions;
+import io.strato.gateway.outbox.Outbox;
+import io.strato.gateway.outbox.OutboxRelay;
+import io.strato.gateway.quotas.Quotas;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Delete, reboot, stop and start. Each checks the instance's state as Nova does (409 when the state does not allow
+ * it), sets the task state, records the instance action and queues the order for the host's agent in the outbox,
+ * all in one transaction. An instance no host has taken yet is deleted on the spot (Nova's "local delete").
+ */
+public final class ServerActions {
+  private final Pool pool;
+  private final Quotas quotas;
+  private final OutboxRelay relay;
+
+  public ServerActions(Pool pool, Quotas quotas, OutboxRelay relay) {
+    this.pool = pool;
+    this.quotas = quotas;
+    this.relay = relay;
+  }
+
+  private record Rule(String action, Set<String> vmStates, String taskState, String agentAction) {}
+
+  private static final Rule STOP = new Rule("stop", Set.of("active", "error"), "powering-off", "stop");
+  private static final Rule START = new Rule("start", Set.of("stopped"), "powering-on", "start");
+  private static final Rule REBOOT_SOFT = new Rule("reboot", Set.of("active"), "rebooting", "reboot-soft");
+  private static final Rule REBOOT_HARD =
+      new Rule("reboot", Set.of("active", "stopped", "error"), "rebooting_hard", "reboot-hard");
+
+  public Future<Void> delete(String id, Token token, String requestId) {
+    return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
+      if (!ComputePolicy.canSee(token, i.projectId())) throw Instances.notFound(id);
+      if (i.locked() && !token.isAdmin()) throw ApiException.conflict("Instance " + id + " is locked");
+      Future<Void> recorded = InstanceActions.record(tx, id, requestId, "delete", token.userId(), token.projectId());
+      if (i.host() == null) {
+        return recorded.compose(v -> Instances.markDeleted(tx, id)).compose(changed -> !changed
+            ? Future.succeededFuture()
+            : quotas.release(tx, i.projectId(), 1, i.flavor().getInteger("vcpus"), i.flavor().getInteger("ram")));
+      }
+      if ("deleting".equals(i.taskState())) return recorded;
+      return recorded.compose(v -> Instances.startTask(tx, id, "deleting"))
+          .compose(v -> order(tx, i, "delete", requestId));
+    })).onSuccess(v -> relay.nudge());
+  }
+
+  public Future<Void> stop(String id, Token token, String requestId) {
+    return act(id, token, requestId, STOP);
+  }
+
+  public Future<Void> start(String id, Token token, String requestId) {
+    return act(id, token, requestId, START);
+  }
+
+  public Future<Void> reboot(String id, Token token, String requestId, boolean hard) {
+    return act(id, token, requestId, hard ? REBOOT_HARD : REBOOT_SOFT);
+  }
+
+  private Future<Void> act(String id, Token token, String requestId, Rule rule) {
+    return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
+      if (!ComputePolicy.canSee(token, i.projectId())) throw Instances.notFound(id);
+      if (i.locked() && !token.isAdmin()) throw ApiException.conflict("Instance " + id + " is locked");
+      if (!rule.vmStates().contains(i.vmState()) || i.taskState() != null || i.host() == null) {
+        throw ApiException.conflict("Cannot '" + rule.action() + "' instance " + id + " while it is in vm_state "
+            + i.vmState() + (i.taskState() == null ? "" : " and task_state " + i.taskState()));
+      }
+      return InstanceActions.record(tx, id, requestId, rule.action(), token.userId(), token.projectId())
+          .compose(v -> Instances.startTask(tx, id, rule.taskState()))
+          .compose(v -> order(tx, i, rule.agentAction(), requestId));
+    })).onSuccess(v -> relay.nudge());
+  }
+
+  private static Future<Void> order(SqlConnection tx, Instance i, String action, String requestId) {
+    ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), i.id(), i.host(), action,
+        i.projectId(), requestId);
+    return Outbox.add(tx, Topics.ASSIGNMENTS, i.host(), order.toJson().encode(), requestId);
+  }
+}

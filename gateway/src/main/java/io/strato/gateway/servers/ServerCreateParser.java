@@ -1,0 +1,240 @@
+package io.strato.gateway.servers;
+
+import io.strato.common.http.ApiException;
+import io.strato.common.http.Fields;
+import io.strato.gateway.Microversion;
+import io.strato.gateway.quotas.Limits;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Turns a {@code POST /servers} body into a {@link ServerCreateRequest}, or a 400 naming what is wrong. */
+public final class ServerCreateParser {
+  private static final Set<String> KNOWN = Set.of("name", "imageRef", "flavorRef", "adminPass", "metadata",
+      "networks", "security_groups", "key_name", "user_data", "availability_zone", "block_device_mapping_v2",
+      "block_device_mapping", "min_count", "max_count", "return_reservation_id", "config_drive", "OS-DCF:diskConfig",
+      "accessIPv4", "accessIPv6", "personality", "description");
+  private static final Set<String> SOURCE_TYPES = Set.of("blank", "image", "snapshot", "volume");
+  private static final Set<String> DESTINATION_TYPES = Set.of("local", "volume");
+  private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+  private static final int MAX_USER_DATA = 65535;
+
+  private ServerCreateParser() {}
+
+  public static ServerCreateRequest parse(JsonObject whole, Microversion version) {
+    Object serverValue = whole.getValue("server");
+    if (!(serverValue instanceof JsonObject s)) throw ApiException.badRequest("'server' is a required property.");
+    for (String key : s.fieldNames()) {
+      if (!KNOWN.contains(key) || (key.equals("description") && !version.atLeast(19))) {
+        throw ApiException.badRequest("Invalid input for field/attribute server. Value: " + key
+            + ". Additional properties are not allowed ('" + key + "' was unexpected)");
+      }
+    }
+    String name = Fields.requiredString(s, "name", 255);
+    String description = Fields.optionalString(s, "description", 255);
+    JsonArray bdm = blockDevices(Fields.optionalArray(s, "block_device_mapping_v2"));
+    String imageId = image(s, bdm);
+    String flavorId = lastSegment(flavorRef(s), "flavorRef");
+    Integer min = Fields.optionalInt(s, "min_count", 1, Integer.MAX_VALUE);
+    Integer max = Fields.optionalInt(s, "max_count", 1, Integer.MAX_VALUE);
+    int minCount = min == null ? 1 : min;
+    int maxCount = max == null ? minCount : max;
+    if (maxCount < minCount) throw ApiException.badRequest("min_count must be <= max_count");
+    Boolean rri = Fields.optionalBoolean(s, "return_reservation_id");
+    JsonObject hints = hints(whole);
+    return new ServerCreateRequest(name, description, imageId, flavorId, Fields.optionalString(s, "adminPass", 255),
+        metadata(Fields.optionalObject(s, "metadata")), networks(s.getValue("networks")),
+        securityGroups(Fields.optionalArray(s, "security_groups")), Fields.optionalString(s, "key_name", 255),
+        userData(Fields.optionalString(s, "user_data", MAX_USER_DATA)), availabilityZone(s), bdm, minCount, maxCount,
+        rri != null && rri, configDrive(s.getValue("config_drive")), groupHint(hints), uuidList(hints, "same_host"),
+        uuidList(hints, "different_host"));
+  }
+
+  private static String image(JsonObject s, JsonArray bdm) {
+    String ref = Fields.optionalString(s, "imageRef", 2048);
+    boolean bootVolume = bdm.stream().map(o -> (JsonObject) o)
+        .anyMatch(d -> Integer.valueOf(0).equals(d.getInteger("boot_index")) && "volume".equals(d.getString(
+            "destination_type")));
+    if (ref == null || ref.isEmpty()) {
+      if (bootVolume) return "";
+      throw ApiException.badRequest("Missing imageRef attribute");
+    }
+    String id = lastSegment(ref, "imageRef");
+    if (!Fields.isUuid(id)) throw ApiException.badRequest("Invalid imageRef provided.");
+    return Fields.uuid(id, "imageRef");
+  }
+
+  private static String flavorRef(JsonObject s) {
+    Object v = s.getValue("flavorRef");
+    if (v == null) throw ApiException.badRequest("'flavorRef' is a required property.");
+    if (v instanceof Integer || v instanceof Long) return String.valueOf(v);
+    if (v instanceof String str && !str.isBlank() && str.length() <= 255) return str;
+    throw ApiException.badRequest("Invalid flavorRef provided.");
+  }
+
+  /** A reference may be an id or a URL ending in the id, as Nova accepts. */
+  private static String lastSegment(String ref, String field) {
+    String id = ref.contains("/") ? ref.substring(ref.lastIndexOf('/') + 1) : ref;
+    if (id.isBlank()) throw ApiException.badRequest("Invalid " + field + " provided.");
+    return id;
+  }
+
+  private static Map<String, String> metadata(JsonObject m) {
+    Map<String, String> out = new HashMap<>();
+    if (m == null) return out;
+    if (m.size() > Limits.METADATA_ITEMS) {
+      throw new ApiException(403, "Quota exceeded for metadata_items: at most " + Limits.METADATA_ITEMS + " items.");
+    }
+    m.forEach(e -> {
+      if (e.getKey().isEmpty() || e.getKey().length() > 255) {
+        throw ApiException.badRequest("Invalid input for field 'metadata': keys must be 1 to 255 characters.");
+      }
+      if (!(e.getValue() instanceof String v) || v.length() > 255) {
+        throw ApiException.badRequest("Invalid input for field 'metadata': values must be strings of at most 255"
+            + " characters.");
+      }
+      out.put(e.getKey(), v);
+    });
+    return out;
+  }
+
+  private static Object networks(Object v) {
+    if (v == null) return new JsonArray();
+    if (v instanceof String str) {
+      if (str.equals("auto") || str.equals("none")) return str;
+      throw ApiException.badRequest("Invalid input for field 'networks': '" + str + "' is not 'auto' or 'none'.");
+    }
+    if (!(v instanceof JsonArray list)) throw ApiException.badRequest("Invalid input for field 'networks'.");
+    JsonArray out = new JsonArray();
+    for (Object o : list) {
+      if (!(o instanceof JsonObject n)) throw ApiException.badRequest("Invalid input for field 'networks'.");
+      JsonObject clean = new JsonObject();
+      String uuid = Fields.optionalString(n, "uuid", 64);
+      String port = Fields.optionalString(n, "port", 64);
+      String fixedIp = Fields.optionalString(n, "fixed_ip", 64);
+      if (uuid == null && port == null) {
+        throw ApiException.badRequest("Bad network format: a network needs a 'uuid' or a 'port'.");
+      }
+      if (uuid != null) clean.put("uuid", Fields.uuid(uuid, "networks.uuid"));
+      if (port != null) clean.put("port", Fields.uuid(port, "networks.port"));
+      if (fixedIp != null) {
+        if (!IPV4.matcher(fixedIp).matches() && !fixedIp.contains(":")) {
+          throw ApiException.badRequest("Invalid fixed IP address (" + fixedIp + ")");
+        }
+        clean.put("fixed_ip", fixedIp);
+      }
+      out.add(clean);
+    }
+    return out;
+  }
+
+  private static JsonArray securityGroups(JsonArray groups) {
+    JsonArray out = new JsonArray();
+    if (groups == null) return out.add(new JsonObject().put("name", "default"));
+    for (Object o : groups) {
+      if (!(o instanceof JsonObject g)) throw ApiException.badRequest("Invalid input for field 'security_groups'.");
+      out.add(new JsonObject().put("name", Fields.requiredString(g, "name", 255)));
+    }
+    return out;
+  }
+
+  private static String userData(String data) {
+    if (data == null) return null;
+    try {
+      Base64.getMimeDecoder().decode(data);
+      if (!data.strip().matches("[A-Za-z0-9+/=\\s]*")) throw new IllegalArgumentException();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("User data needs to be valid base 64.");
+    }
+    return data;
+  }
+
+  private static String availabilityZone(JsonObject s) {
+    String az = Fields.optionalString(s, "availability_zone", 255);
+    if (az != null && az.isBlank()) throw ApiException.badRequest("Invalid input for field 'availability_zone'.");
+    return az;
+  }
+
+  private static String configDrive(Object v) {
+    if (v == null) return "";
+    if (v instanceof Boolean b) return b ? "True" : "";
+    if (v instanceof String str && str.length() <= 255) return str;
+    throw ApiException.badRequest("Invalid input for field 'config_drive'.");
+  }
+
+  private static JsonArray blockDevices(JsonArray list) {
+    JsonArray out = new JsonArray();
+    if (list == null) return out;
+    for (Object o : list) {
+      if (!(o instanceof JsonObject d)) throw ApiException.badRequest("Invalid input for field 'block_device_mapping_v2'.");
+      JsonObject clean = new JsonObject();
+      Object bootIndex = d.getValue("boot_index");
+      if (bootIndex != null) clean.put("boot_index", Fields.requiredInt(d, "boot_index", -1, 1024));
+      String source = Fields.optionalString(d, "source_type", 32);
+      if (source == null || !SOURCE_TYPES.contains(source)) {
+        throw ApiException.badRequest("Invalid input for field 'source_type': '" + source + "' is not one of "
+            + SOURCE_TYPES + ".");
+      }
+      String destination = Fields.optionalString(d, "destination_type", 32);
+      if (destination == null) destination = source.equals("volume") ? "volume" : "local";
+      if (!DESTINATION_TYPES.contains(destination)) {
+        throw ApiException.badRequest("Invalid input for field 'destination_type': '" + destination + "'.");
+      }
+      String uuid = Fields.optionalString(d, "uuid", 64);
+      if (!source.equals("blank")) {
+        if (uuid == null) throw ApiException.badRequest("Block device source " + source + " needs a 'uuid'.");
+        clean.put("uuid", Fields.uuid(uuid, "block_device_mapping_v2.uuid"));
+      }
+      Integer size = Fields.optionalInt(d, "volume_size", 1, 1_000_000);
+      if (size == null && destination.equals("volume") && !source.equals("volume")) {
+        throw ApiException.badRequest("Images with destination_type 'volume' need to have a non-zero size specified");
+      }
+      Boolean deleteOnTermination = Fields.optionalBoolean(d, "delete_on_termination");
+      clean.put("source_type", source).put("destination_type", destination).put("volume_size", size)
+          .put("delete_on_termination", deleteOnTermination != null && deleteOnTermination)
+          .put("device_name", Fields.optionalString(d, "device_name", 255))
+          .put("disk_bus", Fields.optionalString(d, "disk_bus", 32))
+          .put("device_type", Fields.optionalString(d, "device_type", 32))
+          .put("guest_format", Fields.optionalString(d, "guest_format", 32));
+      out.add(clean);
+    }
+    return out;
+  }
+
+  private static JsonObject hints(JsonObject whole) {
+    Object h = whole.getValue("os:scheduler_hints", whole.getValue("OS-SCH-HNT:scheduler_hints"));
+    if (h == null) return new JsonObject();
+    if (!(h instanceof JsonObject o)) throw ApiException.badRequest("Invalid input for field 'os:scheduler_hints'.");
+    return o;
+  }
+
+  private static String groupHint(JsonObject hints) {
+    Object g = hints.getValue("group");
+    if (g == null) return null;
+    if (!(g instanceof String s) || !Fields.isUuid(s)) {
+      throw ApiException.badRequest("Invalid input for field 'os:scheduler_hints.group': '" + g + "' is not a 'uuid'.");
+    }
+    return Fields.uuid(s, "group");
+  }
+
+  private static List<String> uuidList(JsonObject hints, String key) {
+    Object v = hints.getValue(key);
+    List<String> out = new ArrayList<>();
+    if (v == null) return out;
+    List<Object> items = v instanceof JsonArray a ? a.getList() : List.of(v);
+    for (Object item : items) {
+      if (!(item instanceof String s) || !Fields.isUuid(s)) {
+        throw ApiException.badRequest("Invalid input for field 'os:scheduler_hints." + key + "': '" + item
+            + "' is not a 'uuid'.");
+      }
+      out.add(Fields.uuid(s, key));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+package io.strato.gateway.servers;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated {@code POST /servers} body. Every field has been type- and range-checked by
+ * {@link ServerCreateParser}; what needs the database or other services (flavor, key, group, image) is checked by
+ * {@link ServerCreator}.
+ *
+ * @param imageId  image uuid, or "" when booting from a volume
+ * @param networks "auto", "none", or a JSON array of {uuid|port|fixed_ip}
+ * @param blockDevices validated block_device_mapping_v2 entries
+ */
+public record ServerCreateRequest(String name, String description, String imageId, String flavorId,
+    String adminPass, Map<String, String> metadata, Object networks, JsonArray securityGroups, String keyName,
+    String userData, String availabilityZone, JsonArray blockDevices, int minCount, int maxCount,
+    boolean returnReservationId, String configDrive, String groupId, List<String> sameHost,
+    List<String> differentHost) {
+
+  public boolean bootsFromVolume() {
+    return imageId.isEmpty();
+  }
+
+  /** What the compute agent needs beyond flavor and image, kept with the instance and sent in the boot request. */
+  public JsonObject buildSpec() {
+    return new JsonObject().put("networks", networks).put("security_groups", securityGroups)
+        .put("block_device_mapping_v2", blockDevices).put("key_name", keyName).put("user_data", userData)
+        .put("metadata", new JsonObject(Map.copyOf(metadata))).put("config_drive", configDrive);
+  }
+}
