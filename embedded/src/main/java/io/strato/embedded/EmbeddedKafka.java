@@ -82,9 +82,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     String clusterId = Base64Uuid.random();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
+    int exit = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
         new PrintStream(out));
     Files.deleteIfExists(config);
+    if (exit != 0) throw new IllegalStateException("formatting Kafka's log folder failed: " + out);
   }
 
   /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(SharedInfrastructure.class)
 class BadInputTest {
   private static TestCloud cloud;
-  private static TestCloud.Member member;
+  private static io.strato.testkit.TestIdentity.Member member;
 
   @BeforeAll
   static void start() {
@@ -63,7 +63,7 @@ class BadInputTest {
   @ParameterizedTest(name = "{0} answers 400 badRequest")
   @MethodSource("badServers")
   void badServerBodies(String what, Consumer<JsonObject> change, String message) {
-    JsonObject body = TestCloud.server("bad");
+    JsonObject body = cloud.server("bad");
     change.accept(body.getJsonObject("server"));
     var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), body);
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
@@ -84,7 +84,7 @@ class BadInputTest {
   @Test
   @DisplayName("a body over the size limit answers 413 overLimit")
   void oversizeBody() {
-    JsonObject body = TestCloud.server("big");
+    JsonObject body = cloud.server("big");
     body.getJsonObject("server").put("user_data", "A".repeat(2_000_000));
     var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), body);
     assertThat(resp.statusCode()).isEqualTo(413);

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @ExtendWith(SharedInfrastructure.class)
 class ComputeApiTest {
   private static TestCloud cloud;
-  private static TestCloud.Member member;
+  private static io.strato.testkit.TestIdentity.Member member;
 
   @BeforeAll
   static void start() {
@@ -129,7 +129,7 @@ class ComputeApiTest {
         .isEqualTo(202);
     assertThat(cloud.call(HttpMethod.GET, "/v2.1/os-keypairs/gen", member.token(), null).statusCode()).isEqualTo(404);
 
-    JsonObject body = TestCloud.server("keyed");
+    JsonObject body = cloud.server("keyed");
     body.getJsonObject("server").put("key_name", "imported");
     assertThat(cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), body).statusCode()).isEqualTo(202);
   }

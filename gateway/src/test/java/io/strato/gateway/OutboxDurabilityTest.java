@@ -28,7 +28,7 @@ class OutboxDurabilityTest {
     Vertx doomed = Vertx.vertx();
     TestCloud.await(doomed.deployVerticle(new GatewayService(GatewayConfig.from(cloud.settings
         .with("compute.port", port)), false)));
-    var resp = cloud.call(HttpMethod.POST, port, "/v2.1/servers", member.token(), TestCloud.server("survivor"),
+    var resp = cloud.call(HttpMethod.POST, port, "/v2.1/servers", member.token(), cloud.server("survivor"),
         java.util.Map.of());
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
     String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");

@@ -32,7 +32,7 @@ class ServersApiTest {
   @DisplayName("POST /servers answers 202 at once, the server shows BUILD/scheduling, and a boot request reaches Kafka")
   void createPublishesBootRequest() {
     var member = cloud.newProject("create");
-    var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), TestCloud.server("vm1"));
+    var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), cloud.server("vm1"));
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
     JsonObject server = resp.bodyAsJsonObject().getJsonObject("server");
     String id = server.getString("id");
@@ -49,7 +49,7 @@ class ServersApiTest {
     assertThat(shown.getInteger("OS-EXT-STS:power_state")).isZero();
     assertThat(shown.getString("tenant_id")).isEqualTo(member.projectId());
     assertThat(shown.getJsonObject("flavor").getString("id")).isEqualTo("1");
-    assertThat(shown.getJsonObject("image").getString("id")).isEqualTo(TestCloud.IMAGE_ID);
+    assertThat(shown.getJsonObject("image").getString("id")).isEqualTo(cloud.imageId);
     assertThat(shown.containsKey("OS-EXT-SRV-ATTR:host")).as("host is admin-only").isFalse();
 
     BootRequest boot = watcher.awaitFor(id);
@@ -69,7 +69,7 @@ class ServersApiTest {
   @DisplayName("multi-create makes max_count servers named name-1..N in one boot request")
   void multiCreate() {
     var member = cloud.newProject("multi");
-    JsonObject body = TestCloud.server("web");
+    JsonObject body = cloud.server("web");
     body.getJsonObject("server").put("min_count", 2).put("max_count", 3).put("return_reservation_id", true);
     var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), body);
     assertThat(resp.statusCode()).isEqualTo(202);
@@ -93,7 +93,7 @@ class ServersApiTest {
     List<Future<HttpResponse<io.vertx.core.buffer.Buffer>>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       calls.add(cloud.http.request(HttpMethod.POST, cloud.computePort, "127.0.0.1", "/v2.1/servers")
-          .putHeader("X-Auth-Token", member.token()).sendJsonObject(TestCloud.server("q" + i)));
+          .putHeader("X-Auth-Token", member.token()).sendJsonObject(cloud.server("q" + i)));
     }
     TestCloud.await(Future.join(calls));
     long accepted = calls.stream().filter(f -> f.result().statusCode() == 202).count();
@@ -115,7 +115,7 @@ class ServersApiTest {
   @DisplayName("a server not yet on a host is deleted at once (204, then 404) and gives its quota back")
   void deleteUnscheduledServer() {
     var member = cloud.newProject("delete");
-    String id = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), TestCloud.server("gone"))
+    String id = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), cloud.server("gone"))
         .bodyAsJsonObject().getJsonObject("server").getString("id");
     assertThat(cloud.call(HttpMethod.DELETE, "/v2.1/servers/" + id, member.token(), null).statusCode()).isEqualTo(204);
     var after = cloud.call(HttpMethod.GET, "/v2.1/servers/" + id, member.token(), null);
@@ -132,7 +132,7 @@ class ServersApiTest {
   void projectIsolation() {
     var alice = cloud.newProject("alice");
     var bob = cloud.newProject("bob");
-    String id = cloud.call(HttpMethod.POST, "/v2.1/servers", alice.token(), TestCloud.server("private"))
+    String id = cloud.call(HttpMethod.POST, "/v2.1/servers", alice.token(), cloud.server("private"))
         .bodyAsJsonObject().getJsonObject("server").getString("id");
     assertThat(cloud.call(HttpMethod.GET, "/v2.1/servers/" + id, bob.token(), null).statusCode()).isEqualTo(404);
     assertThat(cloud.call(HttpMethod.DELETE, "/v2.1/servers/" + id, bob.token(), null).statusCode()).isEqualTo(404);
@@ -153,7 +153,7 @@ class ServersApiTest {
   void listFilters() {
     var member = cloud.newProject("list");
     for (String name : List.of("db-1", "db-2", "web-1")) {
-      assertThat(cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), TestCloud.server(name)).statusCode())
+      assertThat(cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), cloud.server(name)).statusCode())
           .isEqualTo(202);
     }
     var dbs = cloud.call(HttpMethod.GET, "/v2.1/servers?name=^db", member.token(), null).bodyAsJsonObject()
@@ -181,7 +181,7 @@ class ServersApiTest {
   @DisplayName("stop, start and reboot of a server still building answer 409; unknown actions 400")
   void actionsNeedTheRightState() {
     var member = cloud.newProject("actions");
-    String id = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), TestCloud.server("busy"))
+    String id = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), cloud.server("busy"))
         .bodyAsJsonObject().getJsonObject("server").getString("id");
     String path = "/v2.1/servers/" + id + "/action";
     var stop = cloud.call(HttpMethod.POST, path, member.token(), new JsonObject().putNull("os-stop"));
@@ -206,7 +206,7 @@ class ServersApiTest {
             .add("anti-affinity"))));
     assertThat(group.statusCode()).isEqualTo(200);
     String groupId = group.bodyAsJsonObject().getJsonObject("server_group").getString("id");
-    JsonObject body = TestCloud.server("spread").put("os:scheduler_hints", new JsonObject().put("group", groupId));
+    JsonObject body = cloud.server("spread").put("os:scheduler_hints", new JsonObject().put("group", groupId));
     body.getJsonObject("server").put("max_count", 2);
     var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), body);
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);

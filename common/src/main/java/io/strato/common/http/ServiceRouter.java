@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,28 @@ public final class ServiceRouter {
 
   public static Router create(Vertx vertx, String service, FaultFormat format, long maxBodyBytes,
       Readiness readiness) {
+    return create(vertx, service, format, maxBodyBytes, readiness, null);
+  }
+
+  /**
+   * As above; requests whose path matches {@code streamingPaths} (a regular expression) are not buffered, so their
+   * handler can stream the body (image uploads).
+   */
+  public static Router create(Vertx vertx, String service, FaultFormat format, long maxBodyBytes,
+      Readiness readiness, Pattern streamingPaths) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> RequestIds.handle(ctx, service));
     router.get("/healthz").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> ready(ctx, readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    router.route().handler(ctx -> {
+      if (streamingPaths != null && streamingPaths.matcher(ctx.request().path()).matches()) {
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     router.route().failureHandler(ctx -> fail(ctx, format));
     router.errorHandler(404, ctx -> fault(ctx, format, 404, null, "The resource could not be found."));
     router.errorHandler(405, ctx -> fault(ctx, format, 405, null, "The method is not allowed for this resource."));

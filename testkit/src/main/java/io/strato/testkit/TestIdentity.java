@@ -1,0 +1,113 @@
+package io.strato.testkit;
+
+import io.strato.common.config.Settings;
+import io.strato.embedded.Ports;
+import io.strato.embedded.SharedInfrastructure;
+import io.strato.identity.IdentityConfig;
+import io.strato.identity.IdentityService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real identity service on the shared Kafka and PostgreSQL, started once per test JVM, with helpers to get
+ * tokens and to make projects with a member user: what every service's API tests need to act as users.
+ */
+public final class TestIdentity {
+  public static final String ADMIN_PASSWORD = "admin-secret";
+  private static TestIdentity instance;
+
+  public final Vertx vertx = Vertx.vertx();
+  public final WebClient http = WebClient.create(vertx);
+  public final int port = Ports.free();
+  /** The shared infrastructure's settings, pointed at this identity service. */
+  public final Settings settings;
+
+  /** A project, its member user, and that user's project-scoped token. */
+  public record Member(String projectId, String userId, String token) {}
+
+  private TestIdentity() {
+    settings = SharedInfrastructure.settings().with(Map.of(
+        "identity.port", String.valueOf(port),
+        "identity.url", "http://127.0.0.1:" + port,
+        "identity.bootstrap.admin.password", ADMIN_PASSWORD,
+        "identity.password.iterations", "10000",
+        "token.revocation.poll.ms", "500"));
+    await(vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings))));
+  }
+
+  public static synchronized TestIdentity get() {
+    if (instance == null) instance = new TestIdentity();
+    return instance;
+  }
+
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** One HTTP call to any local service; {@code body} is a JsonObject, JsonArray or raw text. */
+  public HttpResponse<Buffer> call(HttpMethod method, int servicePort, String path, String token, Object body,
+      Map<String, String> headers) {
+    var req = http.request(method, servicePort, "127.0.0.1", path);
+    if (token != null) req.putHeader("X-Auth-Token", token);
+    headers.forEach(req::putHeader);
+    if (body == null) return await(req.send());
+    if (body instanceof JsonObject j) return await(req.sendJsonObject(j));
+    if (body instanceof Buffer b) return await(req.sendBuffer(b));
+    return await(req.sendBuffer(Buffer.buffer(body.toString())));
+  }
+
+  /** Waits until a service's {@code /readyz} answers 200. */
+  public void awaitReady(int servicePort) {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (call(HttpMethod.GET, servicePort, "/readyz", null, null, Map.of()).statusCode() != 200) {
+      if (System.currentTimeMillis() > deadline) throw new AssertionError("service on " + servicePort + " never ready");
+      Thread.onSpinWait();
+    }
+  }
+
+  public String token(String user, String password, String project) {
+    JsonObject auth = new JsonObject().put("auth", new JsonObject()
+        .put("identity", new JsonObject().put("methods", new JsonArray().add("password"))
+            .put("password", new JsonObject().put("user", new JsonObject().put("name", user)
+                .put("domain", new JsonObject().put("id", "default")).put("password", password))))
+        .put("scope", new JsonObject().put("project", new JsonObject().put("name", project)
+            .put("domain", new JsonObject().put("id", "default")))));
+    var resp = call(HttpMethod.POST, port, "/v3/auth/tokens", null, auth, Map.of());
+    if (resp.statusCode() != 201) throw new AssertionError("login failed: " + resp.bodyAsString());
+    return resp.getHeader("X-Subject-Token");
+  }
+
+  public String adminToken() {
+    return token("admin", ADMIN_PASSWORD, "admin");
+  }
+
+  /** A new project with a member user. */
+  public Member newProject(String prefix) {
+    String admin = adminToken();
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String projectId = call(HttpMethod.POST, port, "/v3/projects", admin,
+        new JsonObject().put("project", new JsonObject().put("name", name)), Map.of())
+        .bodyAsJsonObject().getJsonObject("project").getString("id");
+    String userId = call(HttpMethod.POST, port, "/v3/users", admin, new JsonObject().put("user",
+        new JsonObject().put("name", name).put("password", "pw-" + name)), Map.of())
+        .bodyAsJsonObject().getJsonObject("user").getString("id");
+    String memberRole = call(HttpMethod.GET, port, "/v3/roles?name=member", admin, null, Map.of())
+        .bodyAsJsonObject().getJsonArray("roles").getJsonObject(0).getString("id");
+    call(HttpMethod.PUT, port, "/v3/projects/" + projectId + "/users/" + userId + "/roles/" + memberRole, admin, null,
+        Map.of());
+    return new Member(projectId, userId, token(name, "pw-" + name, name));
+  }
+}
