@@ -6,7 +6,10 @@ import java.util.List;
 public final class Topics {
   /** gateway -> scheduler, keyed by reservation id. */
   public static final String BOOT_REQUESTS = "strato.boot-requests";
-  /** scheduler -> the chosen host's agent, keyed by host name (see {@link #assignmentPartition}). */
+  /**
+   * Prefix of the per-host topics {@code strato.assignments.<host>}: scheduler and gateway -> that host's agent.
+   * One topic per host, so an agent reads only its own traffic, however many hosts there are.
+   */
   public static final String ASSIGNMENTS = "strato.assignments";
   /** agents -> scheduler: resource reports, keyed by host, compacted. */
   public static final String HOST_STATE = "strato.host-state";
@@ -24,11 +27,15 @@ public final class Topics {
 
   public static final List<TopicSpec> ALL = List.of(
       new TopicSpec(BOOT_REQUESTS, false),
-      new TopicSpec(ASSIGNMENTS, false),
       new TopicSpec(HOST_STATE, true),
       new TopicSpec(INSTANCE_UPDATES, false),
       new TopicSpec(BOOT_BATCHES, false),
       new TopicSpec(INSTANCE_EVENTS, false));
 
   private Topics() {}
+
+  /** The assignment topic of one host; host names are made safe for Kafka's topic name alphabet. */
+  public static String assignmentsFor(String host) {
+    return ASSIGNMENTS + "." + host.replaceAll("[^a-zA-Z0-9._-]", "_");
+  }
 }
