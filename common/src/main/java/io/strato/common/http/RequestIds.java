@@ -16,6 +16,8 @@ public final class RequestIds {
   public static final String KEY = "requestId";
   private static final Pattern VALID = Pattern.compile("req-[0-9a-f-]{36}");
   private static final Logger ACCESS = LoggerFactory.getLogger("strato.access");
+  /** Polled by machines every few seconds: not worth a log line each. */
+  private static final Pattern INTERNAL = Pattern.compile("/metrics|/healthz|/readyz|/v3/OS-REVOKE/events");
 
   private RequestIds() {}
 
@@ -38,7 +40,7 @@ public final class RequestIds {
     if ("compute".equals(service)) ctx.response().putHeader("x-compute-request-id", id);
     ctx.addBodyEndHandler(v -> {
       int status = ctx.response().getStatusCode();
-      if (ACCESS.isInfoEnabled() && !ctx.request().path().startsWith("/metrics")) {
+      if (ACCESS.isInfoEnabled() && !INTERNAL.matcher(ctx.request().path()).matches()) {
         ACCESS.info("[{}] {} {} {} {} {}ms", id, service, ctx.request().method(), ctx.request().uri(), status,
             (System.nanoTime() - start) / 1_000_000);
       }

@@ -1,0 +1,128 @@
+package io.strato.launcher;
+
+import io.strato.common.config.Settings;
+import io.strato.common.service.StratoVertx;
+import io.strato.embedded.EmbeddedKafka;
+import io.strato.embedded.EmbeddedPostgresServer;
+import io.strato.gateway.GatewayConfig;
+import io.strato.gateway.GatewayService;
+import io.strato.identity.IdentityConfig;
+import io.strato.identity.IdentityService;
+import io.strato.image.ImageConfig;
+import io.strato.image.ImageService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole cloud on one machine: a real Kafka broker and a real PostgreSQL (embedded, data under
+ * {@code aio.data.dir}, unless {@code STRATO_KAFKA_BOOTSTRAP} / {@code STRATO_PG_URI} name external ones), and every
+ * service in one JVM, each talking to the others only over HTTP and Kafka as it would across machines.
+ */
+public final class AllInOne implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
+  /** The services running here, as the identity catalog lists them. */
+  static final String CATALOG = "identity,compute,image";
+
+  private final List<AutoCloseable> infrastructure = new ArrayList<>();
+  private Vertx vertx;
+  private Settings settings;
+
+  public static void main(String[] args) throws Exception {
+    AllInOne cloud = new AllInOne();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping Strato");
+      cloud.close();
+      stopped.countDown();
+    }));
+    try {
+      cloud.start(Settings.load(), System.getenv());
+    } catch (Exception e) {
+      LOG.error("Strato failed to start", e);
+      System.exit(1);
+    }
+    cloud.printWelcome();
+    stopped.await();
+  }
+
+  /** Starts everything; completes when every API serves. */
+  public Settings start(Settings base, Map<String, String> env) throws Exception {
+    Path dataDir = Path.of(base.get("aio.data.dir")).toAbsolutePath();
+    Secrets secrets = Secrets.loadOrCreate(dataDir);
+    Map<String, String> overrides = new HashMap<>();
+    if (!env.containsKey("STRATO_PG_URI")) {
+      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.getInt("aio.pg.port"));
+      infrastructure.add(0, pg);
+      overrides.put("pg.uri", pg.uri());
+    }
+    if (!env.containsKey("STRATO_KAFKA_BOOTSTRAP")) {
+      EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), base.getInt("aio.kafka.port"));
+      infrastructure.add(0, kafka);
+      overrides.put("kafka.bootstrap", kafka.bootstrap());
+    }
+    overrides.put("identity.bootstrap.admin.password", secrets.adminPassword());
+    overrides.put("identity.demo.password", secrets.demoPassword());
+    overrides.put("identity.url", "http://127.0.0.1:" + base.get("identity.port"));
+    overrides.put("identity.catalog", CATALOG);
+    if (base.get("image.store.dir").equals(Settings.defaults().get("image.store.dir"))) {
+      overrides.put("image.store.dir", dataDir.resolve("images").toString());
+    }
+    settings = base.with(overrides);
+
+    vertx = StratoVertx.create();
+    deploy(vertx, settings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    ClientFiles.write(settings, secrets);
+    return settings;
+  }
+
+  /** Deploys every service; identity first, since the others fetch its verification key. */
+  static Future<?> deploy(Vertx vertx, Settings settings) {
+    return vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings)))
+        .compose(id -> vertx.deployVerticle(new ImageService(ImageConfig.from(settings))))
+        .compose(id -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
+  }
+
+  private void printWelcome() {
+    String host = settings.get("public.host");
+    String clouds = Path.of(settings.get("aio.clouds.dir"), "clouds.yaml").toAbsolutePath().normalize().toString();
+    System.out.println();
+    System.out.println("Strato is running.");
+    System.out.println("  identity (Keystone v3)  http://" + host + ":" + settings.get("identity.port") + "/v3");
+    System.out.println("  compute  (Nova v2.1)    http://" + host + ":" + settings.get("compute.port") + "/v2.1");
+    System.out.println("  image    (Glance v2)    http://" + host + ":" + settings.get("image.port"));
+    System.out.println("  Kafka                   " + settings.get("kafka.bootstrap"));
+    System.out.println("  PostgreSQL              " + settings.get("pg.uri"));
+    System.out.println("  clouds.yaml             " + clouds);
+    System.out.println();
+    System.out.println("Try:  openstack --os-cloud strato flavor list");
+    System.out.println("      openstack --os-cloud strato-admin project list");
+    System.out.println("Ctrl-C stops everything; the next run keeps the data.");
+    System.out.println();
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing services: {}", e.toString());
+    }
+    for (AutoCloseable c : infrastructure) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+    infrastructure.clear();
+  }
+}

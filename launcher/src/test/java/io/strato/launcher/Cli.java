@@ -1,0 +1,72 @@
+package io.strato.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** Runs the real OpenStack command-line clients (Debian's python3-openstackclient and python3-novaclient). */
+final class Cli {
+  private final Path cloudsYaml;
+
+  Cli(Path cloudsYaml) {
+    this.cloudsYaml = cloudsYaml;
+  }
+
+  /**
+   * The clients must be installed ({@code ./strato test} installs them). Outside {@code ./strato test} a machine
+   * without them skips the end-to-end tests, saying so; under it ({@code STRATO_REQUIRE_CLI=1}) that is a failure.
+   */
+  static void requireInstalled() {
+    boolean present = Files.isExecutable(Path.of("/usr/bin/openstack")) && Files.isExecutable(Path.of("/usr/bin/nova"));
+    if (!present && "1".equals(System.getenv("STRATO_REQUIRE_CLI"))) {
+      throw new AssertionError("the openstack and nova clients are not installed (apt-get install -y "
+          + "python3-openstackclient python3-novaclient)");
+    }
+    Assumptions.assumeTrue(present, "skipped: the openstack and nova clients are not installed; ./strato test "
+        + "installs them");
+  }
+
+  record Result(int exit, String out, String err) {}
+
+  /** Runs {@code openstack --os-cloud <cloud> args...} and asserts it succeeded. */
+  String openstack(String cloud, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("openstack", "--os-cloud", cloud));
+    cmd.addAll(List.of(args));
+    Result r = run(cmd, Map.of());
+    assertThat(r.exit()).as("openstack " + String.join(" ", args) + "\nstdout: " + r.out() + "\nstderr: " + r.err())
+        .isZero();
+    return r.out();
+  }
+
+  Result run(List<String> cmd, Map<String, String> extraEnv) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().put("OS_CLIENT_CONFIG_FILE", cloudsYaml.toString());
+      pb.environment().keySet().removeIf(k -> k.startsWith("OS_") && !k.equals("OS_CLIENT_CONFIG_FILE"));
+      pb.environment().putAll(extraEnv);
+      Path out = Files.createTempFile("cli", ".out");
+      Path err = Files.createTempFile("cli", ".err");
+      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+      Process p = pb.start();
+      if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError(String.join(" ", cmd) + " did not finish within 180 s");
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
