@@ -2,6 +2,8 @@ package io.strato.launcher;
 
 import io.strato.common.config.Settings;
 import io.strato.common.service.StratoVertx;
+import io.strato.conductor.ConductorConfig;
+import io.strato.conductor.ConductorService;
 import io.strato.embedded.EmbeddedKafka;
 import io.strato.embedded.EmbeddedPostgresServer;
 import io.strato.gateway.GatewayConfig;
@@ -88,7 +90,8 @@ public final class AllInOne implements AutoCloseable {
   static Future<?> deploy(Vertx vertx, Settings settings) {
     return vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings)))
         .compose(id -> vertx.deployVerticle(new ImageService(ImageConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
+        .compose(id -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))))
+        .compose(id -> vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
   }
 
   private void printWelcome() {

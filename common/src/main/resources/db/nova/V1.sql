@@ -1,3 +1,5 @@
+-- The nova schema is shared by the compute API (gateway) and the conductor, as Nova's API and conductor share
+-- its database: it lives in common so that whichever starts first migrates it (under an advisory lock).
 CREATE TABLE flavors (
   id text PRIMARY KEY,
   name text NOT NULL UNIQUE,

@@ -1,0 +1,92 @@
+package io.strato.conductor;
+
+import io.strato.common.messages.InstanceUpdate;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Applies instance updates to the {@code nova} schema. Each update is a compare-and-set on the state the sender
+ * expected ({@code vm_state} and {@code task_state}), in one transaction with its instance-action event, so a
+ * redelivered, late or out-of-order update changes nothing, and a deleted instance is never brought back.
+ * An update to {@code deleted} also gives the instance's quota back.
+ */
+public final class InstanceStates {
+  private final Pool pool;
+
+  public InstanceStates(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Answers whether the update applied (false: the instance was not in the expected state, or is gone). */
+  public Future<Boolean> apply(InstanceUpdate u) {
+    return pool.withTransaction(tx -> transition(tx, u).compose(row -> {
+      if (row == null) return Future.succeededFuture(false);
+      Future<Void> quota = "deleted".equals(u.vmState()) ? releaseQuota(tx, row) : Future.succeededFuture();
+      return quota.compose(v -> recordEvent(tx, u)).map(v -> true);
+    }));
+  }
+
+  private Future<Row> transition(SqlConnection tx, InstanceUpdate u) {
+    JsonObject c = u.changes();
+    boolean deleting = "deleted".equals(u.vmState());
+    String sql = "UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($4, host),"
+        + " node = coalesce($4, node), fault = coalesce($5, fault), power_state = coalesce($6, power_state),"
+        + " addresses = coalesce($7, addresses), volumes_attached = coalesce($8, volumes_attached),"
+        + " launched_at = CASE WHEN $2 = 'active' AND launched_at IS NULL THEN now() ELSE launched_at END,"
+        + (deleting ? " deleted = true, deleted_at = now(), terminated_at = now()," : "")
+        + " progress = CASE WHEN $2 = 'active' THEN 100 ELSE progress END, updated_at = now()"
+        + " WHERE id = $1 AND NOT deleted AND vm_state = $9 AND task_state IS NOT DISTINCT FROM $10"
+        + " RETURNING project_id, flavor";
+    JsonObject fault = u.fault() == null ? null : u.fault().copy().put("created", created(u.timestampMillis()));
+    return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.vmState())
+            .addString(u.taskState()).addString(u.host()).addValue(fault).addInteger(c.getInteger("power_state"))
+            .addValue(c.getJsonObject("addresses")).addValue(c.getJsonArray("volumes_attached"))
+            .addString(u.expectedVmState()).addString(u.expectedTaskState()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  // NOTE: the same counters the compute API reserves in; kept to this one statement here.
+  private static Future<Void> releaseQuota(SqlConnection tx, Row row) {
+    JsonObject flavor = row.getJsonObject("flavor");
+    return tx.preparedQuery("UPDATE project_usage SET instances = greatest(instances - 1, 0),"
+            + " cores = greatest(cores - $2, 0), ram = greatest(ram - $3, 0) WHERE project_id = $1")
+        .execute(Tuple.of(row.getString("project_id"), flavor.getInteger("vcpus"), flavor.getInteger("ram")))
+        .mapEmpty();
+  }
+
+  /** Starts or finishes the named event of the action the update belongs to (by request id). */
+  private static Future<Void> recordEvent(SqlConnection tx, InstanceUpdate u) {
+    if (u.event() == null || u.requestId() == null) return Future.succeededFuture();
+    OffsetDateTime at = OffsetDateTime.ofInstant(Instant.ofEpochMilli(u.timestampMillis()), ZoneOffset.UTC);
+    String sql = u.eventResult() == null
+        ? "INSERT INTO instance_action_events(action_id, event, start_time, host) SELECT id, $3, $4, $5"
+            + " FROM instance_actions WHERE instance_id = $1 AND request_id = $2 ON CONFLICT (action_id, event) DO NOTHING"
+        : "INSERT INTO instance_action_events(action_id, event, start_time, finish_time, result, host, details)"
+            + " SELECT id, $3, $4, $4, $6, $5, $7 FROM instance_actions WHERE instance_id = $1 AND request_id = $2"
+            + " ON CONFLICT (action_id, event) DO UPDATE SET finish_time = excluded.finish_time,"
+            + " result = excluded.result, details = excluded.details";
+    Tuple args = Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.requestId()).addString(u.event())
+        .addOffsetDateTime(at).addString(u.host());
+    if (u.eventResult() != null) {
+      args.addString(u.eventResult()).addString(u.fault() == null ? null : u.fault().getString("message"));
+    }
+    return tx.preparedQuery(sql).execute(args).compose(r -> tx.preparedQuery("UPDATE instance_actions SET"
+            + " updated_at = now(), message = coalesce($3, message) WHERE instance_id = $1 AND request_id = $2")
+        .execute(Tuple.of(UUID.fromString(u.instanceId()), u.requestId(),
+            "Error".equals(u.eventResult()) ? "Error" : null))).mapEmpty();
+  }
+
+  private static String created(long millis) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+        .format(OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis == 0 ? System.currentTimeMillis() : millis),
+            ZoneOffset.UTC));
+  }
+}

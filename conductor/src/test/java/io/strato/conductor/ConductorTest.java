@@ -1,0 +1,192 @@
+package io.strato.conductor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strato.common.config.Settings;
+import io.strato.common.db.Database;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.embedded.Ports;
+import io.strato.embedded.SharedInfrastructure;
+import io.strato.gateway.GatewayConfig;
+import io.strato.gateway.GatewayService;
+import io.strato.image.ImageConfig;
+import io.strato.image.ImageService;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The conductor seen from the compute API: what an update does to a server, and what it must never do. */
+@ExtendWith(SharedInfrastructure.class)
+class ConductorTest {
+  private static TestIdentity identity;
+  private static Settings settings;
+  private static int computePort;
+  private static String imageId;
+  private static KafkaProducer<String, String> producer;
+  private static Pool nova;
+
+  @BeforeAll
+  static void start() throws Exception {
+    identity = TestIdentity.get();
+    computePort = Ports.free();
+    int imagePort = Ports.free();
+    settings = identity.settings.with(Map.of("compute.port", String.valueOf(computePort),
+        "image.port", String.valueOf(imagePort), "conductor.port", String.valueOf(Ports.free()),
+        "image.store.dir", Files.createTempDirectory("conductor-images").toString()));
+    var vertx = identity.vertx;
+    TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
+    identity.awaitReady(computePort);
+    identity.awaitReady(settings.getInt("conductor.port"));
+    String admin = identity.adminToken();
+    imageId = identity.call(HttpMethod.POST, imagePort, "/v2/images", admin, new JsonObject().put("name", "img")
+        .put("disk_format", "raw").put("container_format", "bare").put("visibility", "public"), Map.of())
+        .bodyAsJsonObject().getString("id");
+    identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + imageId + "/file", admin, Buffer.buffer(new byte[512]),
+        Map.of("Content-Type", "application/octet-stream"));
+    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "conductor-test"));
+    nova = TestIdentity.await(Database.open(vertx, settings, "nova"));
+  }
+
+  private record Server(String id, String requestId, TestIdentity.Member owner) {}
+
+  private static Server boot(String name) {
+    var member = identity.newProject("cond");
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
+        .put("server", new JsonObject().put("name", name).put("imageRef", imageId).put("flavorRef", "1")), Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    return new Server(resp.bodyAsJsonObject().getJsonObject("server").getString("id"),
+        resp.getHeader("x-openstack-request-id"), member);
+  }
+
+  private static void send(InstanceUpdate u) {
+    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.INSTANCE_UPDATES, u.instanceId(),
+        u.toJson().encode())));
+  }
+
+  private static InstanceUpdate update(Server s, String fromVm, String fromTask, String toVm, String toTask,
+      String host, String event, String result, JsonObject changes) {
+    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), s.id(), fromVm, fromTask, toVm,
+        toTask, host, event, result, changes, null, s.requestId(), System.currentTimeMillis());
+  }
+
+  private static JsonObject show(Server s, String token) {
+    var resp = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id(), token, null, Map.of());
+    return resp.statusCode() == 404 ? null : resp.bodyAsJsonObject().getJsonObject("server");
+  }
+
+  private static JsonObject awaitServer(Server s, String token, Predicate<JsonObject> condition) {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (true) {
+      JsonObject server = show(s, token);
+      if (server != null && condition.test(server)) return server;
+      assertThat(System.currentTimeMillis()).as("server " + s.id() + " never reached the expected state: " + server)
+          .isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  @DisplayName("a build walks scheduling -> networking -> spawning -> ACTIVE, with each step in the instance actions")
+  void buildToActive() {
+    Server s = boot("walk");
+    String admin = identity.adminToken();
+    send(update(s, "building", "scheduling", "building", "networking", "host-a", "schedule", "Success", null));
+    send(update(s, "building", "networking", "building", "spawning", null, "networking", "Success", null));
+    send(update(s, "building", "spawning", "active", null, null, "spawning", "Success",
+        new JsonObject().put("power_state", 1).put("addresses", new JsonObject().put("private", new io.vertx.core.json
+            .JsonArray().add(new JsonObject().put("addr", "10.0.0.5").put("version", 4))))));
+    JsonObject server = awaitServer(s, admin, j -> "ACTIVE".equals(j.getString("status")));
+    assertThat(server.getString("OS-EXT-SRV-ATTR:host")).isEqualTo("host-a");
+    assertThat(server.getInteger("OS-EXT-STS:power_state")).isEqualTo(1);
+    assertThat(server.getString("OS-SRV-USG:launched_at")).isNotNull();
+    assertThat(server.getJsonObject("addresses").getJsonArray("private").getJsonObject(0).getString("addr"))
+        .isEqualTo("10.0.0.5");
+    JsonObject action = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id()
+        + "/os-instance-actions/" + s.requestId(), admin, null, Map.of()).bodyAsJsonObject()
+        .getJsonObject("instanceAction");
+    assertThat(action.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("event")))
+        .containsExactly("schedule", "networking", "spawning");
+  }
+
+  @Test
+  @DisplayName("a redelivered or late update never moves an instance backwards")
+  void lateUpdatesAreIgnored() {
+    Server s = boot("late");
+    String admin = identity.adminToken();
+    InstanceUpdate scheduled = update(s, "building", "scheduling", "building", "spawning", "host-b", null, null, null);
+    send(scheduled);
+    send(update(s, "building", "spawning", "active", null, null, null, null, new JsonObject().put("power_state", 1)));
+    awaitServer(s, admin, j -> "ACTIVE".equals(j.getString("status")));
+    send(scheduled);
+    send(update(s, "building", "scheduling", "error", null, null, null, null, null));
+    // A marker update sent after them proves the conductor has processed the stale ones (same partition, in order).
+    send(update(s, "active", null, "active", null, "host-b", null, null, new JsonObject().put("power_state", 4)));
+    JsonObject server = awaitServer(s, admin, j -> j.getInteger("OS-EXT-STS:power_state") == 4);
+    assertThat(server.getString("status")).isEqualTo("ACTIVE");
+    assertThat(server.getString("OS-EXT-STS:task_state")).isNull();
+  }
+
+  @Test
+  @DisplayName("No valid host ends the build in ERROR with the scheduler's fault message")
+  void errorWithFault() {
+    Server s = boot("nohost");
+    send(InstanceUpdate.error(UUID.randomUUID().toString(), s.id(), "scheduling", null, "schedule", 500,
+        "No valid host was found. RamFilter removed 3 of 3 hosts", "", s.requestId()));
+    JsonObject server = awaitServer(s, s.owner().token(), j -> "ERROR".equals(j.getString("status")));
+    assertThat(server.getJsonObject("fault").getString("message")).startsWith("No valid host was found");
+    assertThat(server.getJsonObject("fault").getInteger("code")).isEqualTo(500);
+  }
+
+  @Test
+  @DisplayName("a deleted instance is never resurrected, and finishing a delete gives the quota back")
+  void deletes() {
+    Server gone = boot("gone");
+    assertThat(identity.call(HttpMethod.DELETE, computePort, "/v2.1/servers/" + gone.id(), gone.owner().token(),
+        null, Map.of()).statusCode()).isEqualTo(204);
+    send(update(gone, "building", "scheduling", "active", null, "host-c", null, null, null));
+
+    Server s = boot("finish");
+    send(update(s, "building", "scheduling", "active", null, "host-c", null, null, null));
+    awaitServer(s, s.owner().token(), j -> "ACTIVE".equals(j.getString("status")));
+    send(update(s, "active", null, "deleted", null, null, null, null, null));
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (show(s, s.owner().token()) != null) {
+      assertThat(System.currentTimeMillis()).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    assertThat(show(gone, gone.owner().token())).as("the late update did not bring it back").isNull();
+    JsonObject limits = identity.call(HttpMethod.GET, computePort, "/v2.1/limits", s.owner().token(), null, Map.of())
+        .bodyAsJsonObject().getJsonObject("limits").getJsonObject("absolute");
+    assertThat(limits.getInteger("totalInstancesUsed")).isZero();
+  }
+
+  @Test
+  @DisplayName("a build stuck past the timeout goes to ERROR saying where it stopped")
+  void stuckBuildsEndInError() {
+    Server s = boot("stuck");
+    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(s.id()))));
+    BuildReconciler reconciler = new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1));
+    assertThat(TestIdentity.await(reconciler.reconcile())).isGreaterThanOrEqualTo(1);
+    JsonObject server = show(s, s.owner().token());
+    assertThat(server.getString("status")).isEqualTo("ERROR");
+    assertThat(server.getJsonObject("fault").getString("message")).contains("timed out").contains("scheduling");
+  }
+}
