@@ -43,7 +43,8 @@ public final class InstanceStates {
         + " launched_at = CASE WHEN $2 = 'active' AND launched_at IS NULL THEN now() ELSE launched_at END,"
         + (deleting ? " deleted = true, deleted_at = now(), terminated_at = now()," : "")
         + " progress = CASE WHEN $2 = 'active' THEN 100 ELSE progress END, updated_at = now()"
-        + " WHERE id = $1 AND NOT deleted AND vm_state = $9 AND task_state IS NOT DISTINCT FROM $10"
+        + " WHERE id = $1 AND NOT deleted AND ($9::text IS NULL OR vm_state = $9)"
+        + " AND task_state IS NOT DISTINCT FROM $10"
         + " RETURNING project_id, flavor";
     JsonObject fault = u.fault() == null ? null : u.fault().copy().put("created", created(u.timestampMillis()));
     return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.vmState())

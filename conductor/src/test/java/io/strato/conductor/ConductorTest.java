@@ -7,7 +7,6 @@ import io.strato.common.db.Database;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.InstanceUpdate;
-import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.gateway.GatewayConfig;
 import io.strato.gateway.GatewayService;
@@ -43,10 +42,9 @@ class ConductorTest {
   @BeforeAll
   static void start() throws Exception {
     identity = TestIdentity.get();
-    computePort = Ports.free();
-    int imagePort = Ports.free();
-    settings = identity.settings.with(Map.of("compute.port", String.valueOf(computePort),
-        "image.port", String.valueOf(imagePort), "conductor.port", String.valueOf(Ports.free()),
+    computePort = identity.settings.getInt("compute.port");
+    int imagePort = identity.settings.getInt("image.port");
+    settings = identity.settings.with(Map.of(
         "image.store.dir", Files.createTempDirectory("conductor-images").toString()));
     var vertx = identity.vertx;
     TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));

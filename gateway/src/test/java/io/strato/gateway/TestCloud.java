@@ -1,7 +1,6 @@
 package io.strato.gateway;
 
 import io.strato.common.config.Settings;
-import io.strato.embedded.Ports;
 import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
 import io.strato.testkit.TestIdentity;
@@ -26,15 +25,13 @@ final class TestCloud {
   final Vertx vertx = identity.vertx;
   final WebClient http = identity.http;
   final Settings settings;
-  final int computePort = Ports.free();
-  final int imagePort = Ports.free();
+  final int computePort = identity.settings.getInt("compute.port");
+  final int imagePort = identity.settings.getInt("image.port");
   final String imageId;
 
   private TestCloud() {
     try {
       settings = identity.settings.with(Map.of(
-          "compute.port", String.valueOf(computePort),
-          "image.port", String.valueOf(imagePort),
           "image.store.dir", Files.createTempDirectory("strato-images").toString(),
           "gateway.outbox.poll.ms", "200"));
     } catch (java.io.IOException e) {

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * What {@code keystone-manage bootstrap} does, run at every start and idempotent: the roles {@code admin},
  * {@code member} and {@code reader}; the admin project and user (admin role) when an admin password is configured;
+ * the service user the compute agents act as (admin role in the {@code service} project, like Nova's service user);
  * and, for the all-in-one, a {@code demo} project and user (member role) when a demo password is configured.
  * A configured password is (re)applied, so the configuration stays the source of truth.
  */
@@ -29,7 +30,8 @@ final class Bootstrap {
 
   Future<Void> run() {
     return roles.ensure("reader").compose(r -> roles.ensure("member")).compose(member -> roles.ensure("admin")
-        .compose(admin -> account(config.adminName(), config.adminPassword(), config.adminProject(), admin))
+        .compose(admin -> account(config.adminName(), config.adminPassword(), config.adminProject(), admin)
+            .compose(v -> account(config.serviceUser(), config.servicePassword(), config.serviceProject(), admin)))
         .compose(v -> account("demo", config.demoPassword(), "demo", member)));
   }
 

@@ -3,7 +3,6 @@ package io.strato.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
-import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.Promise;
@@ -35,9 +34,9 @@ class ImageApiTest {
   @BeforeAll
   static void start() throws Exception {
     identity = TestIdentity.get();
-    port = Ports.free();
+    port = identity.settings.getInt("image.port");
     store = Files.createTempDirectory("strato-image-test");
-    Settings settings = identity.settings.with(Map.of("image.port", String.valueOf(port),
+    Settings settings = identity.settings.with(Map.of(
         "image.store.dir", store.toString(), "image.max.bytes", String.valueOf(MAX_BYTES)));
     TestIdentity.await(identity.vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
     identity.awaitReady(port);

@@ -33,7 +33,7 @@ final class Secrets {
         }
       }
       boolean changed = false;
-      for (String key : new String[] {"admin.password", "demo.password"}) {
+      for (String key : new String[] {"admin.password", "demo.password", "service.password"}) {
         if (!p.containsKey(key)) {
           p.setProperty(key, random(20));
           changed = true;
@@ -53,6 +53,10 @@ final class Secrets {
 
   String adminPassword() {
     return values.getProperty("admin.password");
+  }
+
+  String servicePassword() {
+    return values.getProperty("service.password");
   }
 
   String demoPassword() {

@@ -23,25 +23,44 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestIdentity {
   public static final String ADMIN_PASSWORD = "admin-secret";
+  public static final String SERVICE_PASSWORD = "service-secret";
   private static TestIdentity instance;
+  private static String catalog = "identity,compute,image,network,volume";
 
   public final Vertx vertx = Vertx.vertx();
   public final WebClient http = WebClient.create(vertx);
   public final int port = Ports.free();
-  /** The shared infrastructure's settings, pointed at this identity service. */
+  /**
+   * The shared infrastructure's settings, pointed at this identity service, with a free port chosen for every
+   * service (the catalog lists those): tests deploy services with these settings.
+   */
   public final Settings settings;
 
   /** A project, its member user, and that user's project-scoped token. */
   public record Member(String projectId, String userId, String token) {}
 
   private TestIdentity() {
-    settings = SharedInfrastructure.settings().with(Map.of(
-        "identity.port", String.valueOf(port),
-        "identity.url", "http://127.0.0.1:" + port,
-        "identity.bootstrap.admin.password", ADMIN_PASSWORD,
-        "identity.password.iterations", "10000",
-        "token.revocation.poll.ms", "500"));
+    // Every service gets a free port up front, so the catalog identity hands out points at where tests run them.
+    Map<String, String> ports = new java.util.HashMap<>();
+    for (String key : new String[] {"compute.port", "image.port", "network.port", "volume.port", "scheduler.port",
+        "conductor.port", "agent.port"}) {
+      ports.put(key, String.valueOf(Ports.free()));
+    }
+    ports.put("identity.port", String.valueOf(port));
+    ports.put("identity.url", "http://127.0.0.1:" + port);
+    ports.put("identity.bootstrap.admin.password", ADMIN_PASSWORD);
+    ports.put("service.password", SERVICE_PASSWORD);
+    ports.put("identity.catalog", catalog);
+    ports.put("identity.password.iterations", "10000");
+    ports.put("token.revocation.poll.ms", "500");
+    settings = SharedInfrastructure.settings().with(ports);
     await(vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings))));
+  }
+
+  /** Which services the catalog lists, for test JVMs that run only some of them; call before the first get(). */
+  public static synchronized void catalog(String services) {
+    if (instance != null) throw new IllegalStateException("identity already started with catalog " + catalog);
+    catalog = services;
   }
 
   public static synchronized TestIdentity get() {

@@ -30,10 +30,22 @@ import java.util.UUID;
  * @param build        what the compute agent needs to build each instance (networks, block devices, key, user
  *                     data, metadata, names), passed through untouched
  * @param requestId    the API request id, for tracing
+ * @param attempt      1 for the first placement; a reschedule (a host refused or failed the build) sends the
+ *                     instance again with attempt + 1 and the hosts already tried in {@code excludedHosts}
+ * @param excludedHosts hosts not to place on (Nova's RetryFilter)
  */
 public record BootRequest(int version, String messageId, String reservationId, List<String> instanceIds,
     String projectId, String userId, Flavor flavor, ImageRef image, String availabilityZone, Group group,
-    List<String> sameHostAs, List<String> differentHostFrom, JsonObject build, String requestId) {
+    List<String> sameHostAs, List<String> differentHostFrom, JsonObject build, String requestId, int attempt,
+    List<String> excludedHosts) {
+
+  /** A first attempt (no hosts excluded). */
+  public BootRequest(int version, String messageId, String reservationId, List<String> instanceIds,
+      String projectId, String userId, Flavor flavor, ImageRef image, String availabilityZone, Group group,
+      List<String> sameHostAs, List<String> differentHostFrom, JsonObject build, String requestId) {
+    this(version, messageId, reservationId, instanceIds, projectId, userId, flavor, image, availabilityZone, group,
+        sameHostAs, differentHostFrom, build, requestId, 1, List.of());
+  }
 
   public static final int VERSION = 1;
 
@@ -73,7 +85,18 @@ public record BootRequest(int version, String messageId, String reservationId, L
     sameHostAs = List.copyOf(sameHostAs);
     differentHostFrom = List.copyOf(differentHostFrom);
     image = image != null ? image : new ImageRef("", Map.of());
+    if (attempt < 1) throw new IllegalArgumentException("attempt must be >= 1");
+    excludedHosts = excludedHosts == null ? List.of() : List.copyOf(excludedHosts);
     build = build != null ? build : new JsonObject();
+  }
+
+  /** The same request for one of its instances, to be placed again avoiding the hosts already tried. */
+  public BootRequest reschedule(String instanceId, List<String> tried) {
+    if (!instanceIds.contains(instanceId)) throw new IllegalArgumentException(instanceId + " is not in this request");
+    java.util.List<String> excluded = new java.util.ArrayList<>(excludedHosts);
+    tried.stream().filter(h -> !excluded.contains(h)).forEach(excluded::add);
+    return new BootRequest(version, newMessageId(), reservationId, List.of(instanceId), projectId, userId, flavor,
+        image, availabilityZone, group, sameHostAs, differentHostFrom, build, requestId, attempt + 1, excluded);
   }
 
   public static String newMessageId() {
@@ -92,7 +115,8 @@ public record BootRequest(int version, String messageId, String reservationId, L
         .put("group", group == null ? null : new JsonObject().put("id", group.id()).put("policy", group.policy())
             .put("member_hosts", new JsonArray(group.memberHosts())))
         .put("same_host_as", new JsonArray(sameHostAs)).put("different_host_from", new JsonArray(differentHostFrom))
-        .put("build", build).put("request_id", requestId);
+        .put("build", build).put("request_id", requestId).put("attempt", attempt)
+        .put("excluded_hosts", new JsonArray(excludedHosts));
   }
 
   /** Parses and validates; throws IllegalArgumentException for a message that is not a valid boot request. */
@@ -109,7 +133,8 @@ public record BootRequest(int version, String messageId, String reservationId, L
           j.getString("availability_zone"),
           g == null ? null : new Group(g.getString("id"), g.getString("policy"), strings(g.getJsonArray("member_hosts"))),
           strings(j.getJsonArray("same_host_as")), strings(j.getJsonArray("different_host_from")),
-          j.getJsonObject("build"), j.getString("request_id"));
+          j.getJsonObject("build"), j.getString("request_id"), j.getInteger("attempt", 1),
+          strings(j.getJsonArray("excluded_hosts")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("malformed boot request: " + e.getMessage(), e);
     }

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * scheduler and agents -> conductor, on {@code strato.instance-updates} keyed by instance id: "this instance moved
- * from {@code expectedVmState}/{@code expectedTaskState} to {@code vmState}/{@code taskState}". The conductor
+ * from {@code expectedVmState}/{@code expectedTaskState} to {@code vmState}/{@code taskState}" (a null
+ * {@code expectedVmState} matches any vm_state: actions such as delete are keyed by their task state). The conductor
  * applies it only if the instance is still in the expected state (compare-and-set), so a late or redelivered update
  * never moves an instance backwards or resurrects a deleted one.
  *

@@ -1,0 +1,139 @@
+package io.strato.agent;
+
+import io.strato.agent.clients.ImageClient;
+import io.strato.agent.clients.NetworkClient;
+import io.strato.agent.clients.VolumeClient;
+import io.strato.agent.hypervisor.HostFacts;
+import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.common.config.Settings;
+import io.strato.common.messages.Assignment;
+import io.strato.common.messages.HostStateReport;
+import io.strato.common.messages.ServerAction;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hypervisor as the agent sees it: its driver, its own resource account, the instances it made, and what it
+ * tells the scheduler. An agent process has one (or, in fleet mode, many simulated ones).
+ */
+final class AgentHost {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentHost.class);
+  final String name;
+  final HypervisorDriver driver;
+  final ResourceTracker tracker;
+  final Publisher publisher;
+  final ImageClient images;
+  final ImageCache cache;
+  final NetworkClient network;
+  final VolumeClient volumes;
+  final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final AgentConfig config;
+  private final HostFacts facts;
+  private final Builder builder;
+  private final ServerActions actions;
+  private boolean reportPending;
+
+  AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
+      Publisher publisher, ImageClient images, ImageCache cache, NetworkClient network, VolumeClient volumes) {
+    this.vertx = vertx;
+    this.config = config;
+    this.name = name;
+    this.driver = driver;
+    this.facts = facts;
+    this.tracker = new ResourceTracker(config, facts);
+    this.publisher = publisher;
+    this.images = images;
+    this.cache = cache;
+    this.network = network;
+    this.volumes = volumes;
+    this.builder = new Builder(this);
+    this.actions = new ServerActions(this);
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  AgentConfig config() {
+    return config;
+  }
+
+  Settings settings() {
+    return config.settings();
+  }
+
+  Path instanceDir(String id) {
+    return config.stateDir().resolve("instances").resolve(id);
+  }
+
+  /** One message from this host's assignment topic: an assignment or a server action. */
+  Future<Void> handle(JsonObject message) {
+    String type = message.getString("type", "");
+    try {
+      return switch (type) {
+        case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
+        case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
+        default -> {
+          LOG.error("{}: skipping a message of unknown type '{}'", name, type);
+          yield Future.succeededFuture();
+        }
+      };
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}: skipping a malformed {} message: {}", name, type, e.getMessage());
+      return Future.succeededFuture();
+    }
+  }
+
+  /** Undoes what was made for an instance; every part is tried even if another fails. */
+  Future<Void> cleanup(InstanceRecord rec) {
+    Future<Void> domain = driver.destroy(rec.id).recover(e -> logged("destroy domain " + rec.id, e));
+    Future<Void> disk = vertx.fileSystem().deleteRecursive(instanceDir(rec.id).toString())
+        .recover(e -> Future.succeededFuture());
+    Future<Void> ports = Future.succeededFuture();
+    for (JsonObject p : rec.ports) {
+      String id = p.getString("id");
+      ports = ports.compose(v -> (p.getBoolean("created") ? network.deletePort(id) : network.unbindPort(id))
+          .recover(e -> logged("release port " + id, e)));
+    }
+    Future<Void> vols = Future.succeededFuture();
+    for (JsonObject v : rec.volumes) {
+      String id = v.getString("id");
+      vols = vols.compose(x -> volumes.detach(rec.projectId, v.getString("attachment_id"))
+          .compose(y -> v.getBoolean("created") || v.getBoolean("delete_on_termination")
+              ? volumes.delete(rec.projectId, id) : Future.succeededFuture())
+          .recover(e -> logged("release volume " + id, e)));
+    }
+    return Future.join(domain, disk, ports, vols).mapEmpty();
+  }
+
+  private static Future<Void> logged(String what, Throwable e) {
+    LOG.warn("cleanup: could not {}: {}", what, e.toString());
+    return Future.succeededFuture();
+  }
+
+  /** Something changed: report soon (coalescing bursts into one report). */
+  void changed() {
+    if (reportPending) return;
+    reportPending = true;
+    vertx.setTimer(20, t -> {
+      reportPending = false;
+      report();
+    });
+  }
+
+  Future<Void> report() {
+    HostStateReport r = new HostStateReport(HostStateReport.VERSION, null, name, System.currentTimeMillis(), true,
+        config.availabilityZone(), facts.hypervisorType(), facts.hypervisorVersion(), facts.architecture(), List.of(),
+        tracker.vcpus(), tracker.memory(), tracker.disk(), tracker.instanceIds().size(), tracker.building(),
+        tracker.recentFailures(), tracker.instanceIds());
+    return publisher.report(r).onFailure(e -> LOG.warn("{}: host state report failed: {}", name, e.toString()));
+  }
+}

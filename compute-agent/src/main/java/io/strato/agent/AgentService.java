@@ -1,0 +1,162 @@
+package io.strato.agent;
+
+import io.strato.agent.clients.ComputeClient;
+import io.strato.agent.clients.ImageClient;
+import io.strato.agent.clients.NetworkClient;
+import io.strato.agent.clients.ServiceSession;
+import io.strato.agent.clients.VolumeClient;
+import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.hypervisor.LibvirtDriver;
+import io.strato.common.http.FaultFormat;
+import io.strato.common.http.ServiceRouter;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.PollLoop;
+import io.strato.common.kafka.TopicCreator;
+import io.strato.common.kafka.Topics;
+import io.strato.common.service.Readiness;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compute agent process: one or (fleet mode) many hosts. Each host reads only its own topic
+ * {@code strato.assignments.<host>} (one partition, so its orders keep their order); all of them share one consumer,
+ * one producer and one service session. Messages of one instance run in order; different instances run side by
+ * side. Offsets are committed once a batch's builds and actions are done (at-least-once; both are idempotent).
+ */
+public final class AgentService extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
+  private final AgentConfig config;
+  private final Readiness readiness = new Readiness();
+  private final Map<String, AgentHost> byTopic = new LinkedHashMap<>();
+  private final List<HypervisorDriver> drivers = new ArrayList<>();
+  private PollLoop<String, String> loop;
+  private volatile boolean consuming;
+
+  public AgentService(AgentConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    readiness.require("assignment consumer", () -> consuming);
+    var router = ServiceRouter.create(vertx, "compute-agent", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);
+    ServiceSession session = new ServiceSession(vertx, config.settings());
+    ImageClient images = new ImageClient(vertx, session);
+    ImageCache cache = new ImageCache(vertx, images, config.stateDir().resolve("images"));
+    NetworkClient network = new NetworkClient(session);
+    VolumeClient volumes = new VolumeClient(vertx, session);
+    KafkaProducer<String, String> producer =
+        KafkaProducer.create(vertx, KafkaSettings.producer(config.settings(), "strato-agent-" + config.host()));
+    Publisher publisher = new Publisher(producer);
+    return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
+        .listen(config.port())
+        .compose(http -> TopicCreator.ensure(vertx, config.settings()))
+        .compose(v -> createHostTopics())
+        .compose(v -> loginWithRetry(session, 30))
+        .compose(v -> startHosts(publisher, images, cache, network, volumes, new ComputeClient(session)))
+        .compose(v -> consume())
+        .onSuccess(v -> {
+          consuming = true;
+          vertx.setPeriodic(config.reportInterval().toMillis(), t -> byTopic.values().forEach(AgentHost::report));
+          LOG.info("compute agent serving {} host(s): {}", byTopic.size(), byTopic.size() > 3
+              ? byTopic.values().iterator().next().name + " ..." : byTopic.values().stream().map(h -> h.name).toList());
+        });
+  }
+
+  /** One single-partition topic per host: an agent never reads another host's traffic. */
+  private Future<Void> createHostTopics() {
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config.settings()));
+    short replication = (short) config.settings().getInt("kafka.replication.factor");
+    return admin.listTopics().compose(existing -> {
+      List<NewTopic> missing = new ArrayList<>();
+      for (String host : config.hostNames()) {
+        String topic = Topics.assignmentsFor(host);
+        if (!existing.contains(topic)) missing.add(new NewTopic(topic, 1, replication));
+      }
+      if (missing.isEmpty()) return Future.<Void>succeededFuture();
+      return admin.createTopics(missing).recover(e -> String.valueOf(e.getMessage()).contains("already exists")
+          ? Future.succeededFuture() : Future.failedFuture(e));
+    }).eventually(() -> admin.close());
+  }
+
+  /** Identity may still be starting (the all-in-one starts everything at once): retry the first login a while. */
+  private Future<Void> loginWithRetry(ServiceSession session, int attemptsLeft) {
+    return session.token().<Void>mapEmpty().recover(e -> {
+      if (attemptsLeft <= 1) return Future.failedFuture(e);
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(1000, t -> loginWithRetry(session, attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
+  }
+
+  private Future<Void> startHosts(Publisher publisher, ImageClient images, ImageCache cache, NetworkClient network,
+      VolumeClient volumes, ComputeClient compute) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String name : config.hostNames()) {
+      LibvirtDriver driver = new LibvirtDriver(vertx, config.libvirtUri(), config.stateDir());
+      drivers.add(driver);
+      chain = chain.compose(v -> driver.hostFacts()).compose(facts -> {
+        AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes);
+        byTopic.put(Topics.assignmentsFor(name), host);
+        return Reconciler.reconcile(host, compute).compose(v -> host.report());
+      });
+    }
+    return chain;
+  }
+
+  private Future<Void> consume() {
+    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx,
+        KafkaSettings.consumer(config.settings(), "strato-agent-" + config.host()));
+    loop = new PollLoop<>(vertx, consumer, "agent " + config.host(), this::dispatch);
+    Set<String> topics = new HashSet<>(byTopic.keySet());
+    return consumer.subscribe(topics).onSuccess(v -> loop.start());
+  }
+
+  /** Orders of one instance run one after the other; different instances run side by side. */
+  private Future<Void> dispatch(List<KafkaConsumerRecord<String, String>> batch) {
+    Map<String, Future<Void>> chains = new LinkedHashMap<>();
+    for (KafkaConsumerRecord<String, String> r : batch) {
+      AgentHost host = byTopic.get(r.topic());
+      if (host == null) continue;
+      JsonObject message;
+      try {
+        message = new JsonObject(r.value());
+      } catch (RuntimeException e) {
+        LOG.error("{}: skipping a message that is not JSON at offset {}", r.topic(), r.offset());
+        continue;
+      }
+      String key = r.topic() + "/" + message.getString("instance_id", "");
+      chains.put(key, chains.getOrDefault(key, Future.succeededFuture()).compose(v -> host.handle(message)
+          .recover(e -> {
+            LOG.error("{}: handling {} failed: {}", host.name, message.getString("type"), e.toString());
+            return Future.succeededFuture();
+          })));
+    }
+    return Future.join(new ArrayList<>(chains.values())).mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> stopped = loop == null ? Future.succeededFuture() : loop.stop();
+    return stopped.eventually(() -> vertx.executeBlocking(() -> {
+      drivers.forEach(HypervisorDriver::close);
+      return null;
+    }));
+  }
+}

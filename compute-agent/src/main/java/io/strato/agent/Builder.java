@@ -1,0 +1,241 @@
+package io.strato.agent;
+
+import io.strato.agent.clients.ImageClient;
+import io.strato.agent.clients.NetworkClient;
+import io.strato.agent.clients.VolumeClient;
+import io.strato.agent.hypervisor.GuestSpec;
+import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.hypervisor.PowerState;
+import io.strato.common.messages.Assignment;
+import io.strato.common.messages.BootRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds one instance, in Nova's order and with its task states: re-check the claim against this host's own
+ * account (refuse and reschedule what does not fit), {@code block_device_mapping} (volumes), {@code networking}
+ * (ports), {@code spawning} (image from the cache, root overlay, domain), then {@code ACTIVE}. Each step is reported
+ * to the conductor as a compare-and-set transition with its instance-action event. A failure at any step undoes
+ * what was made (domain, overlay, ports, volumes) and ends in ERROR with a fault naming the step.
+ */
+final class Builder {
+  private static final Logger LOG = LoggerFactory.getLogger(Builder.class);
+  private final AgentHost host;
+
+  Builder(AgentHost host) {
+    this.host = host;
+  }
+
+  Future<Void> build(Assignment a) {
+    String id = a.instanceId();
+    if (host.records.containsKey(id)) return Future.succeededFuture(); // redelivered: built or building already
+    BootRequest req = a.request();
+    var usage = new ResourceTracker.Usage(req.flavor().vcpus(), req.flavor().ramMb(), req.flavor().diskGb());
+    if (!host.tracker.tryClaim(id, usage)) return refuse(a);
+    InstanceRecord rec = new InstanceRecord(id, req.projectId(), req.requestId());
+    host.records.put(id, rec);
+    host.tracker.buildStarted();
+    host.changed();
+    return step(rec, "block_device_mapping", "schedule", null)
+        .compose(v -> blockDevices(rec, req))
+        .compose(disks -> step(rec, "networking", "block_device_mapping", null)
+            .compose(v -> networking(rec, req))
+            .compose(v -> step(rec, "spawning", "networking", new JsonObject().put("addresses", rec.addresses)))
+            .compose(v -> spawn(rec, req, disks)))
+        .compose(v -> finish(rec))
+        .recover(e -> fail(rec, e));
+  }
+
+  /** The claim does not fit here after all: back to the scheduler with this host excluded, while attempts remain. */
+  private Future<Void> refuse(Assignment a) {
+    BootRequest req = a.request();
+    int maxAttempts = host.settings().getInt("scheduler.max.attempts");
+    LOG.info("[{}] instance {} does not fit on {} (attempt {} of {})", req.requestId(), a.instanceId(), host.name,
+        a.attempt(), maxAttempts);
+    if (req.attempt() < maxAttempts) {
+      return host.publisher.reschedule(req.reschedule(a.instanceId(), List.of(host.name)));
+    }
+    return host.publisher.update(a.instanceId(), req.requestId(), "building", "scheduling", "error", null, null,
+        "schedule", "Error", null, fault(a.instanceId(), "Exceeded maximum number of retries. Exhausted all hosts"
+            + " available for retrying build failures for instance " + a.instanceId() + "."));
+  }
+
+  /** Reports the end of the current step and the start of the next one (compare-and-set on the current one). */
+  private Future<Void> step(InstanceRecord rec, String nextTask, String event, JsonObject changes) {
+    String from = rec.taskState;
+    rec.taskState = nextTask;
+    return host.publisher.update(rec.id, rec.requestId, "building", from, "building", nextTask, host.name, event,
+        "Success", changes, null);
+  }
+
+  /** Volumes from {@code block_device_mapping_v2}: created (blank or from an image) or existing, then attached. */
+  private Future<List<GuestSpec.Disk>> blockDevices(InstanceRecord rec, BootRequest req) {
+    JsonArray bdm = req.build().getJsonArray("block_device_mapping_v2", new JsonArray());
+    List<JsonObject> wanted = bdm.stream().map(o -> (JsonObject) o)
+        .filter(d -> "volume".equals(d.getString("destination_type"))).toList();
+    if (wanted.isEmpty()) return Future.succeededFuture(List.of());
+    VolumeClient volumes = host.volumes;
+    if (!volumes.available()) {
+      return Future.failedFuture(new IllegalStateException("block storage is not available in this cloud"));
+    }
+    List<GuestSpec.Disk> disks = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    char dev = 'a';
+    for (JsonObject d : wanted) {
+      String target = "vd" + dev++;
+      chain = chain.compose(v -> volumeFor(rec, d))
+          .compose(volumeId -> volumes.attach(rec.projectId, volumeId, rec.id, host.name).map(att -> {
+            rec.volumes.add(new JsonObject().put("id", volumeId).put("attachment_id", att.getString("id"))
+                .put("created", !"volume".equals(d.getString("source_type")))
+                .put("delete_on_termination", d.getBoolean("delete_on_termination", false))
+                .put("boot", Integer.valueOf(0).equals(d.getInteger("boot_index"))));
+            JsonObject data = att.getJsonObject("connection_info", new JsonObject()).getJsonObject("data",
+                new JsonObject());
+            disks.add(new GuestSpec.Disk(Path.of(data.getString("device_path")), data.getString("format", "raw"),
+                target, "virtio"));
+            return null;
+          }));
+    }
+    return chain.map(v -> disks);
+  }
+
+  private Future<String> volumeFor(InstanceRecord rec, JsonObject d) {
+    String source = d.getString("source_type");
+    if ("volume".equals(source)) return Future.succeededFuture(d.getString("uuid"));
+    String image = "image".equals(source) ? d.getString("uuid") : null;
+    int size = d.getInteger("volume_size", 1);
+    long deadline = System.currentTimeMillis() + 300_000;
+    return host.volumes.create(rec.projectId, "instance-" + rec.id, size, image)
+        .compose(v -> host.volumes.awaitAvailable(rec.projectId, v.getString("id"), deadline))
+        .map(v -> v.getString("id"));
+  }
+
+  /** Ports: the ones asked for (by network, fixed IP or existing port), or the project's only network. */
+  private Future<Void> networking(InstanceRecord rec, BootRequest req) {
+    Object requested = req.build().getValue("networks");
+    JsonArray list = requested instanceof JsonArray a ? a : new JsonArray();
+    NetworkClient network = host.network;
+    if (list.contains("none")) return Future.succeededFuture();
+    List<JsonObject> explicit = list.stream().filter(o -> o instanceof JsonObject).map(o -> (JsonObject) o).toList();
+    if (explicit.isEmpty()) {
+      if (!network.available()) return Future.succeededFuture();
+      return network.networksFor(rec.projectId).compose(nets -> {
+        if (nets.isEmpty()) return Future.succeededFuture();
+        if (nets.size() > 1) {
+          return Future.failedFuture(new IllegalStateException(
+              "Multiple possible networks found, use a Network ID to be more specific."));
+        }
+        return plug(rec, new JsonObject().put("uuid", nets.get(0).getString("id")));
+      });
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (JsonObject n : explicit) chain = chain.compose(v -> plug(rec, n));
+    return chain;
+  }
+
+  private Future<Void> plug(InstanceRecord rec, JsonObject wanted) {
+    NetworkClient network = host.network;
+    String az = host.config().availabilityZone();
+    Future<JsonObject> port = wanted.getString("port") != null
+        ? network.bindPort(wanted.getString("port"), rec.id, host.name, az)
+        : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id, host.name,
+            az);
+    return port.compose(p -> {
+      rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", wanted.getString("port") == null)
+          .put("mac", p.getString("mac_address")).put("network_id", p.getString("network_id")));
+      return network.network(p.getString("network_id")).map(net -> {
+        JsonArray addrs = rec.addresses.getJsonArray(net.getString("name"), new JsonArray());
+        for (Object o : p.getJsonArray("fixed_ips", new JsonArray())) {
+          String ip = ((JsonObject) o).getString("ip_address");
+          addrs.add(new JsonObject().put("version", ip.contains(":") ? 6 : 4).put("addr", ip)
+              .put("OS-EXT-IPS:type", "fixed").put("OS-EXT-IPS-MAC:mac_addr", p.getString("mac_address")));
+        }
+        rec.addresses.put(net.getString("name"), addrs);
+        return null;
+      });
+    });
+  }
+
+  /** The root disk (overlay on the cached image, unless a volume boots it), kernel and ramdisk, then the domain. */
+  private Future<Void> spawn(InstanceRecord rec, BootRequest req, List<GuestSpec.Disk> volumeDisks) {
+    Path dir = host.instanceDir(rec.id);
+    boolean bootVolume = rec.volumes.stream().anyMatch(v -> v.getBoolean("boot", false));
+    Map<String, String> props = req.image().properties();
+    Future<List<GuestSpec.Disk>> disks;
+    if (bootVolume || req.image().id().isEmpty()) {
+      disks = Future.succeededFuture(volumeDisks);
+    } else {
+      disks = host.images.image(req.image().id()).compose(host.cache::fetch)
+          .compose(base -> DiskImages.overlay(host.vertx(), base, props.getOrDefault("disk_format", "raw"),
+              dir.resolve("disk"), req.flavor().diskGb()))
+          .map(overlay -> {
+            rec.overlay = overlay;
+            List<GuestSpec.Disk> all = new ArrayList<>();
+            all.add(new GuestSpec.Disk(overlay, "qcow2", "vda", "virtio"));
+            char dev = 'b';
+            for (GuestSpec.Disk d : volumeDisks) all.add(new GuestSpec.Disk(d.path(), d.format(), "vd" + dev++, d.bus()));
+            return all;
+          });
+    }
+    Future<Path> kernel = cached(props.get("kernel_id"));
+    Future<Path> ramdisk = cached(props.get("ramdisk_id"));
+    return Future.all(disks, kernel, ramdisk).compose(all -> {
+      List<GuestSpec.Nic> nics = rec.ports.stream().map(p -> new GuestSpec.Nic(p.getString("mac"), "default",
+          p.getString("id"))).toList();
+      GuestSpec guest = new GuestSpec(rec.id, "instance-" + rec.id, host.name, host.config().effectiveDomainType(),
+          req.flavor().vcpus(), req.flavor().ramMb(), all.resultAt(0), all.resultAt(1), all.resultAt(2),
+          all.resultAt(1) == null ? null : props.getOrDefault("os_command_line", "console=ttyS0 root=/dev/vda"),
+          nics, dir.resolve("console.log"));
+      rec.domainDefined = true;
+      return host.vertx().fileSystem().mkdirs(dir.toString()).compose(v -> host.driver.spawn(guest));
+    }).compose(v -> host.driver.powerState(rec.id)).map(state -> {
+      if (state != PowerState.RUNNING) throw new IllegalStateException("the domain did not start (power state "
+          + state + ")");
+      return null;
+    });
+  }
+
+  private Future<Path> cached(String imageId) {
+    if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
+    return host.images.image(imageId).compose(host.cache::fetch);
+  }
+
+  private Future<Void> finish(InstanceRecord rec) {
+    rec.vmState = "active";
+    rec.taskState = null;
+    host.tracker.buildEnded(true);
+    host.changed();
+    JsonObject changes = new JsonObject().put("power_state", PowerState.RUNNING).put("addresses", rec.addresses)
+        .put("volumes_attached", rec.volumesAttached());
+    return host.publisher.update(rec.id, rec.requestId, "building", "spawning", "active", null, host.name, "spawning",
+        "Success", changes, null);
+  }
+
+  private Future<Void> fail(InstanceRecord rec, Throwable e) {
+    String step = rec.taskState;
+    LOG.warn("[{}] build of instance {} on {} failed while {}: {}", rec.requestId, rec.id, host.name, step,
+        e.toString());
+    host.tracker.buildEnded(false);
+    return host.cleanup(rec).compose(v -> {
+      host.tracker.release(rec.id);
+      host.records.remove(rec.id);
+      host.changed();
+      String event = "block_device_mapping".equals(step) || "networking".equals(step) || "spawning".equals(step)
+          ? step : "schedule";
+      return host.publisher.update(rec.id, rec.requestId, "building", step, "error", null, host.name, event, "Error",
+          null, fault(rec.id, "Build of instance " + rec.id + " aborted while " + step + ": " + e.getMessage()));
+    });
+  }
+
+  static JsonObject fault(String id, String message) {
+    return new JsonObject().put("code", 500).put("message", message).put("details", "");
+  }
+}

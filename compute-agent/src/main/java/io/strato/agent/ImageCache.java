@@ -1,0 +1,71 @@
+package io.strato.agent;
+
+import io.strato.agent.clients.ImageClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Images cached on this hypervisor by checksum: downloaded once however many boots ask at the same time (they
+ * share one Future), verified against Glance's md5 before use, and kept for the next boot.
+ */
+public final class ImageCache {
+  private final Vertx vertx;
+  private final ImageClient images;
+  private final Path dir;
+  private final Map<String, Future<Path>> inFlight = new ConcurrentHashMap<>();
+
+  public ImageCache(Vertx vertx, ImageClient images, Path dir) {
+    this.vertx = vertx;
+    this.images = images;
+    this.dir = dir;
+  }
+
+  /** The local copy of the image described by {@code image} (Glance's JSON), downloading it if needed. */
+  public Future<Path> fetch(JsonObject image) {
+    String checksum = image.getString("checksum");
+    if (checksum == null || !checksum.matches("[0-9a-f]{32}")) {
+      return Future.failedFuture(new IllegalStateException("image " + image.getString("id") + " has no checksum"));
+    }
+    Path target = dir.resolve(checksum);
+    return inFlight.computeIfAbsent(checksum, k -> vertx.fileSystem().exists(target.toString())
+        .compose(exists -> exists ? Future.succeededFuture(target) : download(image, target))
+        .onComplete(ar -> {
+          if (ar.failed()) inFlight.remove(checksum);
+        }));
+  }
+
+  private Future<Path> download(JsonObject image, Path target) {
+    Path part = dir.resolve(image.getString("checksum") + ".part-" + System.nanoTime());
+    return vertx.fileSystem().mkdirs(dir.toString())
+        .compose(v -> images.download(image.getString("id"), part))
+        .compose(v -> vertx.executeBlocking(() -> {
+          String md5 = md5(part);
+          if (!md5.equals(image.getString("checksum"))) {
+            Files.deleteIfExists(part);
+            throw new IllegalStateException("image " + image.getString("id") + " downloaded with md5 " + md5
+                + ", expected " + image.getString("checksum"));
+          }
+          Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          return target;
+        }))
+        .onFailure(e -> vertx.fileSystem().delete(part.toString()));
+  }
+
+  static String md5(Path file) throws Exception {
+    MessageDigest d = MessageDigest.getInstance("MD5");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+}

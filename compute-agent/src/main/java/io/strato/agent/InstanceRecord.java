@@ -1,0 +1,39 @@
+package io.strato.agent;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the agent made for one instance, so that a failed build or a delete can undo exactly that: ports it
+ * created or bound, volumes it created or attached, the root overlay, the domain.
+ */
+final class InstanceRecord {
+  final String id;
+  final String projectId;
+  final String requestId;
+  /** Ports: id, whether the agent created it (delete) or only bound it (unbind). */
+  final List<JsonObject> ports = new ArrayList<>();
+  /** Volumes: id, attachment id, whether to delete it on termination. */
+  final List<JsonObject> volumes = new ArrayList<>();
+  Path overlay;
+  boolean domainDefined;
+  JsonObject addresses = new JsonObject();
+  String vmState = "building";
+  String taskState = "scheduling";
+
+  InstanceRecord(String id, String projectId, String requestId) {
+    this.id = id;
+    this.projectId = projectId;
+    this.requestId = requestId;
+  }
+
+  JsonArray volumesAttached() {
+    JsonArray out = new JsonArray();
+    volumes.forEach(v -> out.add(new JsonObject().put("id", v.getString("id"))
+        .put("delete_on_termination", v.getBoolean("delete_on_termination", false))));
+    return out;
+  }
+}

@@ -1,0 +1,72 @@
+package io.strato.agent;
+
+import io.strato.agent.hypervisor.PowerState;
+import io.strato.common.messages.ServerAction;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delete, reboot, stop and start of an instance on this host. The compute API set the task state; the agent does
+ * the work and reports the outcome as a compare-and-set from that task state. Delete works whatever the agent
+ * remembers (after a restart it finds the ports by device id), and is idempotent.
+ */
+final class ServerActions {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerActions.class);
+  private final AgentHost host;
+
+  ServerActions(AgentHost host) {
+    this.host = host;
+  }
+
+  Future<Void> handle(ServerAction order) {
+    return switch (order.action()) {
+      case "delete" -> delete(order);
+      case "reboot-soft" -> power(order, "rebooting", host.driver.reboot(order.instanceId(), false), "active",
+          PowerState.RUNNING);
+      case "reboot-hard" -> power(order, "rebooting_hard", host.driver.reboot(order.instanceId(), true), "active",
+          PowerState.RUNNING);
+      case "stop" -> power(order, "powering-off", host.driver.powerOff(order.instanceId()), "stopped",
+          PowerState.SHUTDOWN);
+      case "start" -> power(order, "powering-on", host.driver.powerOn(order.instanceId()), "active",
+          PowerState.RUNNING);
+      default -> Future.succeededFuture();
+    };
+  }
+
+  private Future<Void> delete(ServerAction order) {
+    String id = order.instanceId();
+    InstanceRecord rec = host.records.get(id);
+    Future<Void> cleaned = rec != null ? host.cleanup(rec) : forgotten(id);
+    return cleaned.compose(v -> {
+      host.records.remove(id);
+      host.tracker.release(id);
+      host.changed();
+      return host.publisher.update(id, order.requestId(), null, "deleting", "deleted", null, null, null, null,
+          new JsonObject().put("power_state", PowerState.NOSTATE), null);
+    });
+  }
+
+  /** An instance this process did not build (it restarted since): find what is left of it and remove it. */
+  private Future<Void> forgotten(String id) {
+    InstanceRecord rec = new InstanceRecord(id, null, null);
+    if (!host.network.available()) return host.cleanup(rec);
+    return host.network.portsOf(id).compose(ports -> {
+      ports.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", true)));
+      return host.cleanup(rec);
+    }).recover(e -> host.cleanup(rec));
+  }
+
+  private Future<Void> power(ServerAction order, String task, Future<Void> work, String vmState, int power) {
+    return work.compose(v -> host.publisher.update(order.instanceId(), order.requestId(), null, task, vmState, null,
+            null, null, null, new JsonObject().put("power_state", power), null))
+        .recover(e -> {
+          LOG.warn("[{}] {} of instance {} failed: {}", order.requestId(), order.action(), order.instanceId(),
+              e.toString());
+          return host.publisher.update(order.instanceId(), order.requestId(), null, task, "error", null, null, null,
+              null, null, Builder.fault(order.instanceId(), "Failed to " + order.action() + " instance: "
+                  + e.getMessage()));
+        });
+  }
+}

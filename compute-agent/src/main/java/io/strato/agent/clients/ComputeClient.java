@@ -1,0 +1,33 @@
+package io.strato.agent.clients;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** The compute API, as the agent uses it at start-up: is this domain's instance still alive, and how big is it. */
+public final class ComputeClient {
+  private final ServiceSession session;
+
+  public ComputeClient(ServiceSession session) {
+    this.session = session;
+  }
+
+  /** The server (admin view), or null when the compute API does not know it (deleted or never existed). */
+  public Future<JsonObject> server(String id) {
+    return get("/servers/" + id).map(j -> j == null ? null : j.getJsonObject("server"));
+  }
+
+  public Future<JsonObject> flavor(String id) {
+    return get("/flavors/" + id).map(j -> j == null ? null : j.getJsonObject("flavor"));
+  }
+
+  private Future<JsonObject> get(String path) {
+    return session.token().compose(token -> {
+      var url = session.endpoint("compute");
+      if (url.isEmpty()) return ServiceCall.unavailable("compute");
+      return session.http().getAbs(url.get() + path).putHeader("X-Auth-Token", token).send().map(resp -> {
+        if (resp.statusCode() == 404) return null;
+        return ServiceCall.expect(resp, "GET " + path, 200).bodyAsJsonObject();
+      });
+    });
+  }
+}

@@ -1,0 +1,44 @@
+package io.strato.agent.clients;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.codec.BodyCodec;
+import java.nio.file.Path;
+
+/** Glance v2, as the agent uses it: image metadata, and the bits streamed to a file. */
+public final class ImageClient {
+  private final Vertx vertx;
+  private final ServiceSession session;
+
+  public ImageClient(Vertx vertx, ServiceSession session) {
+    this.vertx = vertx;
+    this.session = session;
+  }
+
+  public Future<JsonObject> image(String id) {
+    return session.token().compose(token -> {
+      var url = session.endpoint("image");
+      if (url.isEmpty()) return ServiceCall.unavailable("image");
+      return session.http().getAbs(url.get() + "/v2/images/" + id).putHeader("X-Auth-Token", token).send()
+          .map(resp -> ServiceCall.expect(resp, "image " + id, 200).bodyAsJsonObject());
+    });
+  }
+
+  /** Streams the image's data into {@code target} (created or truncated), without holding it in memory. */
+  public Future<Void> download(String id, Path target) {
+    return session.token().compose(token -> {
+      var url = session.endpoint("image");
+      if (url.isEmpty()) return ServiceCall.unavailable("image");
+      return vertx.fileSystem().open(target.toString(), new OpenOptions().setCreate(true).setTruncateExisting(true)
+          .setWrite(true)).compose(file -> session.http().getAbs(url.get() + "/v2/images/" + id + "/file")
+          .putHeader("X-Auth-Token", token).as(BodyCodec.pipe(file)).send()
+          .map(resp -> {
+            if (resp.statusCode() != 200) throw new IllegalStateException("downloading image " + id + ": HTTP "
+                + resp.statusCode());
+            return null;
+          }));
+    });
+  }
+}

@@ -1,0 +1,87 @@
+package io.strato.agent.clients;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Neutron v2.0, as the agent uses it: find networks, create, bind and delete an instance's ports. */
+public final class NetworkClient {
+  private final ServiceSession session;
+
+  public NetworkClient(ServiceSession session) {
+    this.session = session;
+  }
+
+  public boolean available() {
+    return session.endpoint("network").isPresent();
+  }
+
+  private Future<JsonObject> call(io.vertx.core.http.HttpMethod method, String path, JsonObject body, String what,
+      int... ok) {
+    return session.token().compose(token -> {
+      var url = session.endpoint("network");
+      if (url.isEmpty()) return ServiceCall.unavailable("network");
+      var req = session.http().requestAbs(method, url.get() + path).putHeader("X-Auth-Token", token);
+      return (body == null ? req.send() : req.sendJsonObject(body)).map(resp -> {
+        ServiceCall.expect(resp, what, ok);
+        return resp.body() == null || resp.body().length() == 0 ? new JsonObject() : resp.bodyAsJsonObject();
+      });
+    });
+  }
+
+  public Future<JsonObject> network(String id) {
+    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/networks/" + id, null, "network " + id, 200)
+        .map(j -> j.getJsonObject("network"));
+  }
+
+  /** Networks a project may boot on: its own and the shared ones. */
+  public Future<List<JsonObject>> networksFor(String projectId) {
+    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/networks", null, "list networks", 200).map(j -> {
+      List<JsonObject> out = new ArrayList<>();
+      for (Object o : j.getJsonArray("networks", new JsonArray())) {
+        JsonObject n = (JsonObject) o;
+        if (n.getBoolean("shared", false) || projectId.equals(n.getString("project_id"))) out.add(n);
+      }
+      return out;
+    });
+  }
+
+  /** Creates a port for the instance, owned by its project and bound to this host. */
+  public Future<JsonObject> createPort(String networkId, String fixedIp, String projectId, String instanceId,
+      String host, String az) {
+    JsonObject port = new JsonObject().put("network_id", networkId).put("project_id", projectId)
+        .put("device_id", instanceId).put("device_owner", "compute:" + az).put("binding:host_id", host);
+    if (fixedIp != null) port.put("fixed_ips", new JsonArray().add(new JsonObject().put("ip_address", fixedIp)));
+    return call(io.vertx.core.http.HttpMethod.POST, "/v2.0/ports", new JsonObject().put("port", port),
+        "create a port on network " + networkId, 201).map(j -> j.getJsonObject("port"));
+  }
+
+  /** Binds a port the user made beforehand to the instance on this host. */
+  public Future<JsonObject> bindPort(String portId, String instanceId, String host, String az) {
+    JsonObject port = new JsonObject().put("device_id", instanceId).put("device_owner", "compute:" + az)
+        .put("binding:host_id", host);
+    return call(io.vertx.core.http.HttpMethod.PUT, "/v2.0/ports/" + portId, new JsonObject().put("port", port),
+        "bind port " + portId, 200).map(j -> j.getJsonObject("port"));
+  }
+
+  public Future<List<JsonObject>> portsOf(String instanceId) {
+    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/ports?device_id=" + instanceId, null,
+        "list ports of " + instanceId, 200).map(j -> j.getJsonArray("ports", new JsonArray()).stream()
+        .map(o -> (JsonObject) o).toList());
+  }
+
+  /** Deletes a port; a port already gone is fine. */
+  public Future<Void> deletePort(String portId) {
+    return call(io.vertx.core.http.HttpMethod.DELETE, "/v2.0/ports/" + portId, null, "delete port " + portId, 204, 404)
+        .mapEmpty();
+  }
+
+  /** Gives a pre-existing port back to its owner: unbound, no device. */
+  public Future<Void> unbindPort(String portId) {
+    JsonObject port = new JsonObject().put("device_id", "").put("device_owner", "").put("binding:host_id", "");
+    return call(io.vertx.core.http.HttpMethod.PUT, "/v2.0/ports/" + portId, new JsonObject().put("port", port),
+        "unbind port " + portId, 200, 404).mapEmpty();
+  }
+}

@@ -1,0 +1,81 @@
+package io.strato.agent.clients;
+
+import io.strato.common.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The agent's own identity: it logs in as the service user ({@code service.*} keys, like Nova's service user),
+ * keeps the project-scoped token and its catalog, and logs in again shortly before the token expires.
+ */
+public final class ServiceSession {
+  private final WebClient http;
+  private final Settings settings;
+  private String token;
+  private JsonArray catalog = new JsonArray();
+  private long expiresAtMillis;
+  private Future<String> pending;
+
+  public ServiceSession(Vertx vertx, Settings settings) {
+    this.http = WebClient.create(vertx);
+    this.settings = settings;
+  }
+
+  public WebClient http() {
+    return http;
+  }
+
+  /** A valid token, logging in when there is none or it expires within five minutes. */
+  public synchronized Future<String> token() {
+    if (token != null && System.currentTimeMillis() < expiresAtMillis - 300_000) return Future.succeededFuture(token);
+    if (pending == null) {
+      pending = login().eventually(() -> {
+        synchronized (this) {
+          pending = null;
+        }
+        return Future.succeededFuture();
+      });
+    }
+    return pending;
+  }
+
+  private Future<String> login() {
+    JsonObject body = new JsonObject().put("auth", new JsonObject()
+        .put("identity", new JsonObject().put("methods", new JsonArray().add("password"))
+            .put("password", new JsonObject().put("user", new JsonObject().put("name", settings.get("service.user"))
+                .put("domain", new JsonObject().put("id", "default")).put("password", settings.get("service.password")))))
+        .put("scope", new JsonObject().put("project", new JsonObject().put("name", settings.get("service.project"))
+            .put("domain", new JsonObject().put("id", "default")))));
+    return http.postAbs(settings.get("identity.url") + "/v3/auth/tokens").sendJsonObject(body).map(resp -> {
+      if (resp.statusCode() != 201) {
+        throw new IllegalStateException("the agent cannot log in as " + settings.get("service.user") + ": HTTP "
+            + resp.statusCode() + " " + resp.bodyAsString());
+      }
+      JsonObject t = resp.bodyAsJsonObject().getJsonObject("token");
+      synchronized (this) {
+        token = resp.getHeader("X-Subject-Token");
+        catalog = t.getJsonArray("catalog", new JsonArray());
+        expiresAtMillis = Instant.parse(t.getString("expires_at")).toEpochMilli();
+        return token;
+      }
+    });
+  }
+
+  /** The public URL of a service type ({@code image}, {@code network}, {@code volumev3}) if the catalog lists it. */
+  public synchronized Optional<String> endpoint(String type) {
+    for (Object o : catalog) {
+      JsonObject s = (JsonObject) o;
+      if (!type.equals(s.getString("type"))) continue;
+      for (Object e : s.getJsonArray("endpoints")) {
+        JsonObject ep = (JsonObject) e;
+        if ("public".equals(ep.getString("interface"))) return Optional.of(ep.getString("url").replaceAll("/+$", ""));
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,24 @@
+package io.strato.agent.hypervisor;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a domain is built from: the flavor's sizes, the disks (root overlay or volumes), direct kernel boot
+ * when the image has {@code kernel_id}/{@code ramdisk_id}, one NIC per port, and the serial console log file.
+ * {@code host} is the agent host that owns the domain (kept in the domain's metadata: one libvirt may serve a fleet).
+ */
+public record GuestSpec(String uuid, String name, String host, String type, int vcpus, long memoryMb, List<Disk> disks,
+    Path kernel, Path initrd, String kernelArgs, List<Nic> nics, Path consoleLog) {
+
+  /** A disk: file path, format ({@code qcow2}, {@code raw}), target device ({@code vda}) and bus. */
+  public record Disk(Path path, String format, String target, String bus) {}
+
+  /** A NIC: the port's MAC and what it plugs into (a libvirt network name). */
+  public record Nic(String mac, String network, String portId) {}
+
+  public GuestSpec {
+    disks = List.copyOf(disks);
+    nics = List.copyOf(nics);
+  }
+}

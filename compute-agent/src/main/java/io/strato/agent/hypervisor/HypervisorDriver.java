@@ -1,0 +1,34 @@
+package io.strato.agent.hypervisor;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * What the agent needs from a hypervisor, asynchronously: implementations run their blocking calls on worker
+ * threads, never on an event loop. Every operation is idempotent on a missing domain where that makes sense
+ * (destroying what is gone succeeds), so retries and redeliveries are safe.
+ */
+public interface HypervisorDriver extends AutoCloseable {
+  Future<HostFacts> hostFacts();
+
+  /** Defines the domain and starts it. */
+  Future<Void> spawn(GuestSpec guest);
+
+  /** Stops and undefines the domain; succeeds if there is none. */
+  Future<Void> destroy(String uuid);
+
+  Future<Void> reboot(String uuid, boolean hard);
+
+  Future<Void> powerOff(String uuid);
+
+  Future<Void> powerOn(String uuid);
+
+  /** Nova's power state of the domain; {@link PowerState#NOSTATE} when there is none. */
+  Future<Integer> powerState(String uuid);
+
+  /** The uuids of the domains that belong to {@code host} (see {@link DomainXml#hostOf}). */
+  Future<List<String>> domainsOf(String host);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,225 @@
+package io.strato.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strato.common.config.Settings;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.Assignment;
+import io.strato.common.messages.BootRequest;
+import io.strato.conductor.ConductorConfig;
+import io.strato.conductor.ConductorService;
+import io.strato.embedded.SharedInfrastructure;
+import io.strato.gateway.GatewayConfig;
+import io.strato.gateway.GatewayService;
+import io.strato.image.ImageConfig;
+import io.strato.image.ImageService;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+
+/**
+ * The compute side of a boot, on real libvirt ({@code test:///default}): the agent takes an assignment (as the
+ * scheduler would publish it), builds the instance and the conductor records each step, seen through the compute
+ * API; then the API's actions reach the domain.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class BootOnLibvirtTest {
+  private static TestIdentity identity;
+  private static int computePort;
+  private static int imagePort;
+  private static String host;
+  private static String imageId;
+  private static Path stateDir;
+  private static KafkaProducer<String, String> producer;
+  private static final ConcurrentLinkedQueue<BootRequest> reschedules = new ConcurrentLinkedQueue<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestIdentity.catalog("identity,compute,image");
+    identity = TestIdentity.get();
+    computePort = identity.settings.getInt("compute.port");
+    imagePort = identity.settings.getInt("image.port");
+    host = "agent-test-" + UUID.randomUUID().toString().substring(0, 6);
+    stateDir = Files.createTempDirectory("agent-state");
+    Settings settings = identity.settings.with(Map.of("agent.host", host, "agent.state.dir", stateDir.toString(),
+        "image.store.dir", Files.createTempDirectory("agent-images").toString(), "agent.memory.mb", "4096",
+        "agent.vcpus", "4"));
+    var vertx = identity.vertx;
+    TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new AgentService(AgentConfig.from(settings))));
+    identity.awaitReady(computePort);
+    identity.awaitReady(settings.getInt("agent.port"));
+    imageId = image(new byte[64 * 1024]);
+    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "agent-test"));
+    KafkaConsumer<String, String> consumer =
+        KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "agent-test-" + UUID.randomUUID()));
+    consumer.handler(r -> {
+      BootRequest b = BootRequest.fromJson(new JsonObject(r.value()));
+      if (b.attempt() > 1) reschedules.add(b);
+    });
+    TestIdentity.await(consumer.subscribe(Topics.BOOT_REQUESTS));
+  }
+
+  private static String image(byte[] data) {
+    String admin = identity.adminToken();
+    String id = identity.call(HttpMethod.POST, imagePort, "/v2/images", admin, new JsonObject().put("name", "img")
+        .put("disk_format", "raw").put("container_format", "bare").put("visibility", "public"), Map.of())
+        .bodyAsJsonObject().getString("id");
+    identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + id + "/file", admin, Buffer.buffer(data),
+        Map.of("Content-Type", "application/octet-stream"));
+    return id;
+  }
+
+  private record Server(String id, TestIdentity.Member owner, BootRequest request) {}
+
+  /**
+   * Creates a server through the API (on the good image), then hands this test's agent host an assignment for it
+   * naming {@code image} (so a test can make the build meet a bad image).
+   */
+  private static Server bootOnAgent(String name, String flavor, String image, int attempt) {
+    var member = identity.newProject("agent");
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
+        .put("server", new JsonObject().put("name", name).put("imageRef", imageId).put("flavorRef", flavor)), Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");
+    JsonObject flavorJson = identity.call(HttpMethod.GET, computePort, "/v2.1/flavors/" + flavor, member.token(),
+        null, Map.of()).bodyAsJsonObject().getJsonObject("flavor");
+    BootRequest request = new BootRequest(BootRequest.VERSION, UUID.randomUUID().toString(), "r-test", List.of(id),
+        member.projectId(), member.userId(), new BootRequest.Flavor(flavor, flavorJson.getString("name"),
+            flavorJson.getInteger("vcpus"), flavorJson.getInteger("ram"), flavorJson.getInteger("disk"), Map.of()),
+        new BootRequest.ImageRef(image, Map.of("disk_format", "raw")), "nova", null, List.of(), List.of(),
+        new JsonObject().put("networks", new io.vertx.core.json.JsonArray()),
+        resp.getHeader("x-openstack-request-id"), attempt, List.of());
+    Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), id, 0, host, List.of(), attempt,
+        request);
+    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), id, a.toJson().encode())));
+    return new Server(id, member, request);
+  }
+
+  private static JsonObject show(Server s) {
+    var resp = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id(), identity.adminToken(), null,
+        Map.of());
+    return resp.statusCode() == 404 ? null : resp.bodyAsJsonObject().getJsonObject("server");
+  }
+
+  private static JsonObject await(Server s, Predicate<JsonObject> condition) {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      JsonObject server = show(s);
+      if (condition.test(server)) return server;
+      assertThat(System.currentTimeMillis()).as("server " + s.id() + " stuck at " + server).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  private static boolean domainExists(String uuid) {
+    try {
+      Connect c = new Connect("test:///default");
+      try {
+        c.domainLookupByUUIDString(uuid);
+        return true;
+      } catch (LibvirtException e) {
+        return false;
+      } finally {
+        c.close();
+      }
+    } catch (LibvirtException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void action(Server s, JsonObject body) {
+    assertThat(identity.call(HttpMethod.POST, computePort, "/v2.1/servers/" + s.id() + "/action", s.owner().token(),
+        body, Map.of()).statusCode()).isEqualTo(202);
+  }
+
+  @Test
+  @DisplayName("an assignment becomes a running libvirt domain and an ACTIVE server; reboot, stop, start and delete"
+      + " reach the domain")
+  void bootAndLifecycle() {
+    Server s = bootOnAgent("vm1", "1", imageId, 1);
+    JsonObject server = await(s, j -> "ACTIVE".equals(j.getString("status")));
+    assertThat(server.getString("OS-EXT-SRV-ATTR:host")).isEqualTo(host);
+    assertThat(server.getInteger("OS-EXT-STS:power_state")).isEqualTo(1);
+    assertThat(domainExists(s.id())).isTrue();
+    assertThat(stateDir.resolve("instances").resolve(s.id()).resolve("disk")).exists();
+    JsonObject action = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id()
+        + "/os-instance-actions/" + s.request().requestId(), identity.adminToken(), null, Map.of()).bodyAsJsonObject()
+        .getJsonObject("instanceAction");
+    assertThat(action.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("event")))
+        .containsExactly("schedule", "block_device_mapping", "networking", "spawning");
+
+    action(s, new JsonObject().put("reboot", new JsonObject().put("type", "HARD")));
+    await(s, j -> "ACTIVE".equals(j.getString("status")) && j.getString("OS-EXT-STS:task_state") == null);
+    action(s, new JsonObject().putNull("os-stop"));
+    assertThat(await(s, j -> "SHUTOFF".equals(j.getString("status"))).getInteger("OS-EXT-STS:power_state"))
+        .isEqualTo(4);
+    action(s, new JsonObject().putNull("os-start"));
+    await(s, j -> "ACTIVE".equals(j.getString("status")) && j.getInteger("OS-EXT-STS:power_state") == 1);
+
+    assertThat(identity.call(HttpMethod.DELETE, computePort, "/v2.1/servers/" + s.id(), s.owner().token(), null,
+        Map.of()).statusCode()).isEqualTo(204);
+    await(s, j -> j == null);
+    assertThat(domainExists(s.id())).as("the domain is gone").isFalse();
+    assertThat(stateDir.resolve("instances").resolve(s.id())).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("an assignment that does not fit this host is sent back to the scheduler with the host excluded")
+  void refusedClaimIsRescheduled() {
+    Server s = bootOnAgent("huge", "5", imageId, 1); // m1.xlarge: 8 vCPUs, 16 GiB on a 4-vCPU, 4 GiB host
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (reschedules.stream().noneMatch(b -> b.instanceIds().contains(s.id()))) {
+      assertThat(System.currentTimeMillis()).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    BootRequest again = reschedules.stream().filter(b -> b.instanceIds().contains(s.id())).findFirst().orElseThrow();
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(again.excludedHosts()).containsExactly(host);
+    assertThat(domainExists(s.id())).isFalse();
+  }
+
+  @Test
+  @DisplayName("the last attempt that does not fit ends in ERROR: no more retries")
+  void lastAttemptFails() {
+    Server s = bootOnAgent("huge-last", "5", imageId, 3);
+    JsonObject server = await(s, j -> "ERROR".equals(j.getString("status")));
+    assertThat(server.getJsonObject("fault").getString("message")).contains("Exceeded maximum number of retries");
+  }
+
+  @Test
+  @DisplayName("a build whose image cannot be fetched ends in ERROR saying so, leaving no domain or disk behind")
+  void imageFailureCleansUp() {
+    String queued = identity.call(HttpMethod.POST, imagePort, "/v2/images", identity.adminToken(), new JsonObject()
+        .put("name", "never-uploaded").put("visibility", "public"), Map.of()).bodyAsJsonObject().getString("id");
+    Server broken = bootOnAgent("broken", "1", queued, 1);
+    JsonObject server = await(broken, j -> "ERROR".equals(j.getString("status")));
+    assertThat(server.getJsonObject("fault").getString("message")).contains("while spawning");
+    assertThat(domainExists(broken.id())).isFalse();
+    assertThat(stateDir.resolve("instances").resolve(broken.id())).doesNotExist();
+    var limits = identity.call(HttpMethod.GET, computePort, "/v2.1/limits", broken.owner().token(), null, Map.of())
+        .bodyAsJsonObject().getJsonObject("limits").getJsonObject("absolute");
+    assertThat(limits.getInteger("totalInstancesUsed")).as("an ERROR server keeps its quota until deleted")
+        .isEqualTo(1);
+  }
+}
