@@ -5,14 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 MVN_OFFLINE=${MVN_OFFLINE:--o}
-mvn -q $MVN_OFFLINE -DskipTests package >&2
-mvn -q $MVN_OFFLINE dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
+# Through the reactor: the scheduler depends on strato-common, which need not be installed in ~/.m2.
+mvn -q $MVN_OFFLINE -f ../pom.xml -pl scheduler -am -DskipTests -Dmdep.outputFile=target/classpath.txt \
+  package dependency:build-classpath >&2
 
 # Chronicle Map needs these on Java 17, and must not phone home (FACTS.md).
 CHRONICLE_FLAGS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
 --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
 --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true"
 
-exec java $CHRONICLE_FLAGS -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch \
+# Logback (from strato-common) would print Chronicle's start-up chatter among the result lines.
+exec java $CHRONICLE_FLAGS -DSTRATO_LOG_LEVEL=WARN -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch \
   -cp "target/classes:$(cat target/classpath.txt)" \
   io.strato.scheduler.bench.SchedulerBenchmark "$@"

@@ -1,5 +1,7 @@
 package io.strato.launcher;
 
+import io.strato.agent.AgentConfig;
+import io.strato.agent.AgentService;
 import io.strato.common.config.Settings;
 import io.strato.common.service.StratoVertx;
 import io.strato.conductor.ConductorConfig;
@@ -12,6 +14,8 @@ import io.strato.identity.IdentityConfig;
 import io.strato.identity.IdentityService;
 import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
+import io.strato.scheduler.service.SchedulerService;
+import io.strato.scheduler.service.SchedulerServiceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -79,10 +83,20 @@ public final class AllInOne implements AutoCloseable {
     if (base.get("image.store.dir").equals(Settings.defaults().get("image.store.dir"))) {
       overrides.put("image.store.dir", dataDir.resolve("images").toString());
     }
+    if (base.get("agent.state.dir").equals(Settings.defaults().get("agent.state.dir"))) {
+      overrides.put("agent.state.dir", dataDir.resolve("agent").toString());
+    }
+    for (String key : new String[] {"scheduler.map.file", "scheduler.ledger.file"}) {
+      String file = base.get(key);
+      if (file.equals(Settings.defaults().get(key))) {
+        overrides.put(key, dataDir.resolve("scheduler").resolve(Path.of(file).getFileName()).toString());
+      }
+    }
     settings = base.with(overrides);
 
     vertx = StratoVertx.create();
     deploy(vertx, settings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    new DemoImage(settings, secrets.adminPassword()).ensure();
     ClientFiles.write(settings, secrets);
     return settings;
   }
@@ -91,8 +105,10 @@ public final class AllInOne implements AutoCloseable {
   static Future<?> deploy(Vertx vertx, Settings settings) {
     return vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings)))
         .compose(id -> vertx.deployVerticle(new ImageService(ImageConfig.from(settings))))
+        .compose(id -> vertx.deployVerticle(new SchedulerService(SchedulerServiceConfig.from(settings))))
         .compose(id -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
+        .compose(id -> vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))))
+        .compose(id -> vertx.deployVerticle(new AgentService(AgentConfig.from(settings))));
   }
 
   private void printWelcome() {
@@ -103,6 +119,7 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("  identity (Keystone v3)  http://" + host + ":" + settings.get("identity.port") + "/v3");
     System.out.println("  compute  (Nova v2.1)    http://" + host + ":" + settings.get("compute.port") + "/v2.1");
     System.out.println("  image    (Glance v2)    http://" + host + ":" + settings.get("image.port"));
+    System.out.println("  scheduler (readiness)   http://" + host + ":" + settings.get("scheduler.port") + "/readyz");
     System.out.println("  Kafka                   " + settings.get("kafka.bootstrap"));
     System.out.println("  PostgreSQL              " + settings.get("pg.uri"));
     System.out.println("  clouds.yaml             " + clouds);

@@ -1,0 +1,156 @@
+package io.strato.scheduler.service;
+
+import io.strato.common.config.Settings;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.HostStateReport;
+import io.strato.scheduler.Scheduler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.PartitionInfo;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the host state map fed from {@code strato.host-state}: at start-up it replays the whole (compacted) topic,
+ * then follows it.
+ *
+ * <p>Not a consumer group: every scheduler process needs every host's state, so this consumer assigns itself all
+ * partitions, starts from the beginning and commits nothing. Applying a report is idempotent (the latest report per
+ * host wins, in-flight claims are kept), so replaying reports the map already holds is harmless.
+ *
+ * <p>{@link #caughtUp()} completes once every partition has been read up to the end offset it had when this
+ * consumer started: from then on the map knows every host that reported before the scheduler started. A malformed
+ * report is logged and skipped. Deploy as a worker: applying a report writes the memory-mapped Chronicle Map.
+ */
+final class HostStateConsumer extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(HostStateConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Settings settings;
+    private final Scheduler scheduler;
+    private final SchedulerMetrics metrics;
+    private final Promise<Void> caughtUp = Promise.promise();
+    /** Partitions not read to the end yet, with the end offset seen at start. Touched on this verticle's context only. */
+    private final Map<TopicPartition, Long> behind = new HashMap<>();
+    private KafkaConsumer<String, String> consumer;
+    private volatile boolean running;
+
+    HostStateConsumer(Settings settings, Scheduler scheduler, SchedulerMetrics metrics) {
+        this.settings = settings;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+    }
+
+    /** Completes once the reports present at start-up are applied. */
+    Future<Void> caughtUp() {
+        return caughtUp.future();
+    }
+
+    @Override
+    public Future<?> start() {
+        Map<String, String> props = new HashMap<>(KafkaSettings.consumer(settings, "unused"));
+        props.remove("group.id");
+        props.put("client.id", "strato-scheduler-host-state-" + UUID.randomUUID());
+        consumer = KafkaConsumer.create(vertx, props);
+        return consumer.partitionsFor(Topics.HOST_STATE)
+                .map(HostStateConsumer::partitions)
+                .compose(this::assignFromBeginning)
+                .onSuccess(v -> {
+                    running = true;
+                    LOG.info("replaying {} from the beginning ({} partitions to catch up)", Topics.HOST_STATE, behind.size());
+                    poll();
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        running = false;
+        return consumer == null ? Future.succeededFuture() : consumer.close();
+    }
+
+    private static Set<TopicPartition> partitions(List<PartitionInfo> infos) {
+        if (infos.isEmpty()) {
+            throw new IllegalStateException(Topics.HOST_STATE + " has no partitions; was it created?");
+        }
+        return infos.stream().map(i -> new TopicPartition(i.getTopic(), i.getPartition())).collect(Collectors.toSet());
+    }
+
+    private Future<Void> assignFromBeginning(Set<TopicPartition> partitions) {
+        return consumer.endOffsets(partitions)
+                .compose(ends -> {
+                    behind.putAll(ends);
+                    return consumer.assign(partitions);
+                })
+                .compose(v -> consumer.seekToBeginning(partitions));
+    }
+
+    private void poll() {
+        if (!running) {
+            return;
+        }
+        consumer.poll(POLL).onComplete(ar -> {
+            if (ar.failed()) {
+                if (running) {
+                    LOG.warn("polling {} failed, retrying: {}", Topics.HOST_STATE, ar.cause().toString());
+                    vertx.setTimer(500, t -> poll());
+                }
+                return;
+            }
+            apply(ar.result());
+            checkCaughtUp().onComplete(v -> poll());
+        });
+    }
+
+    private void apply(KafkaConsumerRecords<String, String> records) {
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> record = records.recordAt(i);
+            if (record.value() == null) {
+                // NOTE: a tombstone only shrinks the topic; the host's entry stays and drops out of searches once its
+                // heartbeat is older than service_down_time, like any host that stopped reporting.
+                continue;
+            }
+            try {
+                scheduler.applyReport(HostReports.from(HostStateReport.fromJson(new JsonObject(record.value()))));
+                metrics.reportApplied();
+            } catch (RuntimeException e) {
+                metrics.malformedReport();
+                LOG.warn("skipping malformed host state report (key {}, partition {}, offset {}): {}", record.key(),
+                        record.partition(), record.offset(), e.getMessage());
+            }
+        }
+    }
+
+    /** Drops from {@link #behind} the partitions whose position reached the end offset seen at start. */
+    private Future<Void> checkCaughtUp() {
+        if (behind.isEmpty()) {
+            caughtUp.tryComplete();
+            return Future.succeededFuture();
+        }
+        List<Future<Long>> positions = Map.copyOf(behind).entrySet().stream()
+                .map(e -> consumer.position(e.getKey()).onSuccess(position -> {
+                    if (position >= e.getValue()) {
+                        behind.remove(e.getKey());
+                    }
+                }))
+                .toList();
+        return Future.join(positions).<Void>mapEmpty().onComplete(v -> {
+            if (behind.isEmpty() && caughtUp.tryComplete()) {
+                LOG.info("host state caught up with {}: {} hosts known", Topics.HOST_STATE, scheduler.index().size());
+            }
+        });
+    }
+}

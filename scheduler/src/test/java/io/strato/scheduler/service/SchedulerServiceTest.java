@@ -1,0 +1,220 @@
+package io.strato.scheduler.service;
+
+import static io.strato.scheduler.service.Fleet.boot;
+import static io.strato.scheduler.service.Fleet.host;
+import static io.strato.scheduler.service.Fleet.ids;
+import static io.strato.scheduler.service.Fleet.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.Assignment;
+import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.embedded.SharedInfrastructure;
+import io.strato.scheduler.host.HostState;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Boot requests in, assignments and faults out, through the real broker. One scheduler for the class; every test
+ * works in a zone of its own, so hosts other tests left on {@code strato.host-state} never take its requests.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class SchedulerServiceTest {
+
+    @TempDir
+    static Path dir;
+    static Vertx vertx;
+    static KafkaProbe kafka;
+    static RunningScheduler scheduler;
+
+    @BeforeAll
+    static void start() {
+        // A low limit, so anything blocking an event loop shows up in the log.
+        vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(100)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+        kafka = new KafkaProbe(vertx, SharedInfrastructure.settings());
+        scheduler = RunningScheduler.start(vertx, SharedInfrastructure.settings(), dir);
+        scheduler.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() {
+        scheduler.close();
+        kafka.close();
+        KafkaProbe.await(vertx.close().toCompletionStage().toCompletableFuture());
+    }
+
+    @Test
+    @DisplayName("a boot request for a zone is assigned, on the chosen host's own topic, to a host of that zone with "
+            + "alternates from it, and the host's resources are claimed")
+    void assignsWithinTheRequestedZone() {
+        String zone = unique("az");
+        List<String> inZone = report(zone, 3, 16, 32_768, 500);
+        // Bigger, emptier hosts elsewhere: the weighers would prefer them if the zone were not enforced.
+        report(unique("az"), 2, 64, 262_144, 4_000);
+        String id = ids(1).get(0);
+        BootRequest request = boot(List.of(id), zone, 2, 2_048, 20, null);
+
+        Fleet.request(kafka, request);
+
+        KafkaProbe.Seen seen = kafka.await(1, assignmentOf(id)).get(0);
+        Assignment assignment = Assignment.fromJson(new JsonObject(seen.value()));
+        assertThat(assignment.host()).isIn(inZone);
+        assertThat(seen.topic()).isEqualTo(Topics.assignmentsFor(assignment.host()));
+        assertThat(assignment.alternates()).hasSize(2).doesNotContain(assignment.host()).isSubsetOf(inZone);
+        assertThat(assignment.launchIndex()).isZero();
+        assertThat(assignment.attempt()).isEqualTo(1);
+        assertThat(assignment.request()).isEqualTo(request);
+        assertThat(seen.headers()).containsEntry(Topics.REQUEST_ID_HEADER, request.requestId());
+        HostState claimed = scheduler.awaitHost(assignment.host(), h -> h.hasClaimFor(id));
+        assertThat(claimed.vcpus().used()).isEqualTo(2);
+        assertThat(claimed.ramMb().used()).isEqualTo(2_048);
+        assertThat(claimed.diskGb().used()).isEqualTo(20);
+    }
+
+    @Test
+    @DisplayName("a request no host can take puts the instance in ERROR with a 'No valid host was found' fault "
+            + "saying how many hosts each filter removed")
+    void noValidHost() {
+        String zone = unique("az");
+        report(zone, 2, 16, 32_768, 500);
+        String id = ids(1).get(0);
+
+        Fleet.request(kafka, boot(List.of(id), zone, 2, 1_000_000, 20, null));
+
+        KafkaProbe.Seen seen = kafka.await(1, updateOf(id)).get(0);
+        InstanceUpdate update = InstanceUpdate.fromJson(new JsonObject(seen.value()));
+        assertThat(update.vmState()).isEqualTo("error");
+        assertThat(update.expectedVmState()).isEqualTo("building");
+        assertThat(update.expectedTaskState()).isEqualTo("scheduling");
+        assertThat(update.fault().getInteger("code")).isEqualTo(500);
+        assertThat(update.fault().getString("message"))
+                .startsWith("No valid host was found")
+                .contains("AvailabilityZoneFilter removed")
+                .contains("RamFilter removed 2 of 2 hosts");
+        assertThat(kafka.all(assignmentOf(id))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a boot request delivered twice gets the same host twice and claims its resources once")
+    void redeliveredRequestClaimsOnce() {
+        String zone = unique("az");
+        report(zone, 2, 16, 32_768, 500);
+        String id = ids(1).get(0);
+        BootRequest request = boot(List.of(id), zone, 4, 4_096, 40, null);
+
+        Fleet.request(kafka, request);
+        Fleet.request(kafka, request);
+
+        List<Assignment> both = kafka.await(2, assignmentOf(id)).stream()
+                .map(s -> Assignment.fromJson(new JsonObject(s.value()))).toList();
+        assertThat(both.get(1)).isEqualTo(both.get(0));
+        HostState host = scheduler.awaitHost(both.get(0).host());
+        assertThat(host.inFlightClaims()).hasSize(1);
+        assertThat(host.vcpus().used()).isEqualTo(4);
+        assertThat(host.ramMb().used()).isEqualTo(4_096);
+        assertThat(host.diskGb().used()).isEqualTo(40);
+    }
+
+    @Test
+    @DisplayName("an instance a host refused comes back as a reschedule and is assigned to another host, the "
+            + "refusing host's claim given back")
+    void rescheduleAvoidsTheHostsTried() {
+        String zone = unique("az");
+        report(zone, 2, 16, 32_768, 500);
+        String id = ids(1).get(0);
+        BootRequest request = boot(List.of(id), zone, 2, 2_048, 20, null);
+        Fleet.request(kafka, request);
+        Assignment first = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
+
+        // What the agent of that host publishes when the claim does not fit there after all.
+        Fleet.request(kafka, request.reschedule(id, List.of(first.host())));
+
+        Assignment second = Assignment.fromJson(new JsonObject(kafka.await(2, assignmentOf(id)).get(1).value()));
+        assertThat(second.host()).isNotEqualTo(first.host());
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(scheduler.awaitHost(second.host()).hasClaimFor(id)).isTrue();
+        HostState refused = scheduler.awaitHost(first.host(), h -> !h.hasClaimFor(id));
+        assertThat(refused.vcpus().used()).isZero();
+    }
+
+    @Test
+    @DisplayName("a multi-create in an anti-affinity group puts every instance on a different host")
+    void antiAffinitySpreads() {
+        String zone = unique("az");
+        report(zone, 4, 16, 32_768, 500);
+        List<String> instances = ids(3);
+        BootRequest.Group group = new BootRequest.Group(unique("group"), "anti-affinity", List.of());
+
+        Fleet.request(kafka, boot(instances, zone, 1, 1_024, 10, group));
+
+        List<Assignment> assignments = kafka.await(3, s -> isAssignment(s) && instances.contains(s.key())).stream()
+                .map(s -> Assignment.fromJson(new JsonObject(s.value()))).toList();
+        assertThat(assignments.stream().map(Assignment::host).collect(Collectors.toSet())).hasSize(3);
+        assertThat(assignments.stream().map(Assignment::launchIndex).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    @Test
+    @DisplayName("records on strato.boot-requests that are not boot requests are skipped, and the next request is "
+            + "still scheduled")
+    void malformedRequestsAreSkipped() {
+        String zone = unique("az");
+        List<String> hosts = report(zone, 1, 16, 32_768, 500);
+        String id = ids(1).get(0);
+        BootRequest good = boot(List.of(id), zone, 1, 512, 1, null);
+        // Same key, so all three land on one partition in this order.
+        kafka.publish(Topics.BOOT_REQUESTS, good.reservationId(), "this is not JSON {");
+        kafka.publish(Topics.BOOT_REQUESTS, good.reservationId(), new JsonObject().put("version", 1).encode());
+        kafka.publish(Topics.BOOT_REQUESTS, good.reservationId(), null);
+
+        Fleet.request(kafka, good);
+
+        Assignment assignment = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
+        assertThat(assignment.host()).isEqualTo(hosts.get(0));
+    }
+
+    @Test
+    @DisplayName("a malformed host report is skipped, and the reports after it still reach the scheduler")
+    void malformedReportsAreSkipped() {
+        String name = unique("host");
+        kafka.publish(Topics.HOST_STATE, name, "{\"version\": 1, \"host\": \"" + name + "\"}");
+        Fleet.report(kafka, host(name, unique("az"), 8, 8_192, 100));
+
+        assertThat(scheduler.awaitHost(name).vcpus().total()).isEqualTo(8);
+    }
+
+    /** Publishes {@code count} empty hosts in {@code zone} and waits until the scheduler knows them. */
+    private static List<String> report(String zone, int count, int vcpus, long ramMb, long diskGb) {
+        List<String> names = IntStream.range(0, count).mapToObj(i -> unique(zone + "-host")).toList();
+        names.forEach(name -> Fleet.report(kafka, host(name, zone, vcpus, ramMb, diskGb)));
+        names.forEach(scheduler::awaitHost);
+        return names;
+    }
+
+    private static boolean isAssignment(KafkaProbe.Seen s) {
+        return s.topic().startsWith(Topics.ASSIGNMENTS + ".");
+    }
+
+    private static Predicate<KafkaProbe.Seen> assignmentOf(String instanceId) {
+        return s -> isAssignment(s) && instanceId.equals(s.key());
+    }
+
+    private static Predicate<KafkaProbe.Seen> updateOf(String instanceId) {
+        return s -> s.topic().equals(Topics.INSTANCE_UPDATES) && instanceId.equals(s.key());
+    }
+}
