@@ -33,13 +33,16 @@ class OpenStackCliTest {
     Cli.requireInstalled();
     dir = Files.createTempDirectory("strato-aio");
     Settings shared = SharedInfrastructure.settings();
-    Settings base = shared.with(Map.of(
-        "identity.port", String.valueOf(Ports.free()),
-        "compute.port", String.valueOf(Ports.free()),
-        "image.port", String.valueOf(Ports.free()),
-        "aio.data.dir", dir.resolve("data").toString(),
-        "aio.clouds.dir", dir.toString(),
-        "identity.password.iterations", "10000"));
+    Map<String, String> overrides = new java.util.HashMap<>();
+    for (String port : List.of("identity.port", "compute.port", "image.port", "network.port", "volume.port",
+        "scheduler.port", "conductor.port", "agent.port")) {
+      overrides.put(port, String.valueOf(Ports.free()));
+    }
+    overrides.put("aio.data.dir", dir.resolve("data").toString());
+    overrides.put("aio.clouds.dir", dir.toString());
+    overrides.put("identity.password.iterations", "10000");
+    overrides.put("agent.host", "cli-test-host");
+    Settings base = shared.with(overrides);
     cloud = new AllInOne();
     // The shared broker and database stand in for external ones, as STRATO_KAFKA_BOOTSTRAP / STRATO_PG_URI would.
     cloud.start(base, Map.of("STRATO_KAFKA_BOOTSTRAP", shared.get("kafka.bootstrap"),
@@ -163,23 +166,31 @@ class OpenStackCliTest {
 
   @Test
   @Order(7)
-  @DisplayName("openstack server create is accepted (BUILD), server show and list see it, server delete removes it")
+  @DisplayName("openstack server create --wait reaches ACTIVE on the libvirt host; reboot, stop, start, delete work")
   void servers() throws Exception {
-    Path file = dir.resolve("boot.img");
-    Files.write(file, new byte[65536]);
-    cli.openstack("strato", "image", "create", "--file", file.toString(), "--disk-format", "qcow2",
-        "--container-format", "bare", "boot-image");
-    JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "boot-image",
-        "--flavor", "m1.tiny", "--key-name", "cli-key", "cli-vm", "-f", "json"));
-    assertThat(created.getString("status")).isEqualTo("BUILD");
-    assertThat(created.getString("adminPass")).isNotBlank();
+    JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros",
+        "--flavor", "m1.tiny", "--key-name", "cli-key", "--wait", "cli-vm", "-f", "json"));
+    assertThat(created.getString("status")).isEqualTo("ACTIVE");
     String id = created.getString("id");
     JsonObject shown = new JsonObject(cli.openstack("strato", "server", "show", "cli-vm", "-f", "json"));
     assertThat(shown.getString("id")).isEqualTo(id);
-    assertThat(shown.getString("OS-EXT-STS:task_state")).isEqualTo("scheduling");
+    assertThat(shown.getString("OS-EXT-STS:power_state")).isEqualToIgnoringCase("Running");
     assertThat(shown.getString("flavor")).contains("m1.tiny");
-    assertThat(shown.getString("image")).contains("boot-image");
+    assertThat(shown.getString("image")).contains("cirros");
     assertThat(shown.getString("key_name")).isEqualTo("cli-key");
+    JsonObject asAdmin = new JsonObject(cli.openstack("strato-admin", "server", "show", id, "-f", "json"));
+    assertThat(asAdmin.getString("OS-EXT-SRV-ATTR:host")).isEqualTo("cli-test-host");
+    assertThat(domainExists(id)).as("libvirt has the domain").isTrue();
+
+    cli.openstack("strato", "server", "reboot", "--hard", "--wait", "cli-vm");
+    cli.openstack("strato", "server", "stop", "cli-vm");
+    awaitStatus("cli-vm", "SHUTOFF");
+    cli.openstack("strato", "server", "start", "cli-vm");
+    awaitStatus("cli-vm", "ACTIVE");
+    JsonArray actions = new JsonArray(cli.openstack("strato", "server", "event", "list", "cli-vm", "-f", "json"));
+    assertThat(actions.stream().map(a -> ((JsonObject) a).getString("Action")))
+        .contains("create", "reboot", "stop", "start");
+
     JsonArray list = new JsonArray(cli.openstack("strato", "server", "list", "-f", "json"));
     assertThat(list.stream().map(s -> ((JsonObject) s).getString("Name"))).contains("cli-vm");
     cli.openstack("strato", "server", "delete", "--wait", "cli-vm");
@@ -187,6 +198,30 @@ class OpenStackCliTest {
     var missing = cli.run(List.of("openstack", "--os-cloud", "strato", "server", "show", id), Map.of());
     assertThat(missing.exit()).isNotZero();
     assertThat(missing.err()).contains("No server with a name or ID");
+    assertThat(domainExists(id)).as("the domain is gone").isFalse();
+  }
+
+  private static void awaitStatus(String server, String status) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      String now = new JsonObject(cli.openstack("strato", "server", "show", server, "-f", "json")).getString("status");
+      if (status.equals(now)) return;
+      assertThat(System.currentTimeMillis()).as(server + " stayed " + now + ", expected " + status)
+          .isLessThan(deadline);
+    }
+  }
+
+  /** The all-in-one runs in this JVM, and test:///default keeps its domains per process: look there. */
+  private static boolean domainExists(String uuid) throws Exception {
+    org.libvirt.Connect c = new org.libvirt.Connect("test:///default");
+    try {
+      c.domainLookupByUUIDString(uuid);
+      return true;
+    } catch (org.libvirt.LibvirtException e) {
+      return false;
+    } finally {
+      c.close();
+    }
   }
 
   /** The variables an {@code openrc} file exports, as {@code source openrc} would set them. */
