@@ -16,6 +16,8 @@ import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
 import io.strato.scheduler.service.SchedulerService;
 import io.strato.scheduler.service.SchedulerServiceConfig;
+import io.strato.volume.VolumeConfig;
+import io.strato.volume.VolumeService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class AllInOne implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
   /** The services running here, as the identity catalog lists them. */
-  static final String CATALOG = "identity,compute,image";
+  static final String CATALOG = "identity,compute,image,volume";
 
   private final List<AutoCloseable> infrastructure = new ArrayList<>();
   private Vertx vertx;
@@ -83,6 +85,9 @@ public final class AllInOne implements AutoCloseable {
     if (base.get("image.store.dir").equals(Settings.defaults().get("image.store.dir"))) {
       overrides.put("image.store.dir", dataDir.resolve("images").toString());
     }
+    if (base.get("volume.store.dir").equals(Settings.defaults().get("volume.store.dir"))) {
+      overrides.put("volume.store.dir", dataDir.resolve("volumes").toString());
+    }
     if (base.get("agent.state.dir").equals(Settings.defaults().get("agent.state.dir"))) {
       overrides.put("agent.state.dir", dataDir.resolve("agent").toString());
     }
@@ -105,6 +110,7 @@ public final class AllInOne implements AutoCloseable {
   static Future<?> deploy(Vertx vertx, Settings settings) {
     return vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings)))
         .compose(id -> vertx.deployVerticle(new ImageService(ImageConfig.from(settings))))
+        .compose(id -> vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))))
         .compose(id -> vertx.deployVerticle(new SchedulerService(SchedulerServiceConfig.from(settings))))
         .compose(id -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))))
         .compose(id -> vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))))
@@ -119,6 +125,7 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("  identity (Keystone v3)  http://" + host + ":" + settings.get("identity.port") + "/v3");
     System.out.println("  compute  (Nova v2.1)    http://" + host + ":" + settings.get("compute.port") + "/v2.1");
     System.out.println("  image    (Glance v2)    http://" + host + ":" + settings.get("image.port"));
+    System.out.println("  volume   (Cinder v3)    http://" + host + ":" + settings.get("volume.port") + "/v3");
     System.out.println("  scheduler (readiness)   http://" + host + ":" + settings.get("scheduler.port") + "/readyz");
     System.out.println("  Kafka                   " + settings.get("kafka.bootstrap"));
     System.out.println("  PostgreSQL              " + settings.get("pg.uri"));

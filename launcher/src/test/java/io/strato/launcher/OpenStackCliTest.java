@@ -174,7 +174,7 @@ class OpenStackCliTest {
     String id = created.getString("id");
     JsonObject shown = new JsonObject(cli.openstack("strato", "server", "show", "cli-vm", "-f", "json"));
     assertThat(shown.getString("id")).isEqualTo(id);
-    assertThat(shown.getString("OS-EXT-STS:power_state")).isEqualToIgnoringCase("Running");
+    assertThat(shown.getString("OS-EXT-STS:power_state")).as("1 is running").isEqualTo("1");
     assertThat(shown.getString("flavor")).contains("m1.tiny");
     assertThat(shown.getString("image")).contains("cirros");
     assertThat(shown.getString("key_name")).isEqualTo("cli-key");

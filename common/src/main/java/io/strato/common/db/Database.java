@@ -20,7 +20,8 @@ public final class Database {
     PgConnectOptions options = PgConnectOptions.fromUri(settings.get("pg.uri"));
     String password = settings.get("pg.password");
     if (!password.isBlank()) options.setPassword(password);
-    return options.setProperties(Map.of("search_path", schema, "application_name", "strato-" + schema))
+    return options.setProperties(Map.of("search_path", schema, "application_name", "strato-" + schema,
+            "client_min_messages", "warning"))
         .setPipeliningLimit(256)
         .setCachePreparedStatements(true);
   }

@@ -1,0 +1,92 @@
+package io.strato.volume;
+
+import io.strato.common.http.ApiException;
+import io.strato.volume.backend.FileBackend;
+import io.strato.volume.backend.ImageSource;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /volumes}: checks the image (when there is one) and the quota, inserts the volume as {@code creating}
+ * and answers; the file is then made in the background ({@code creating -> available}, or {@code error} with the file
+ * removed). A from-image volume copies the image's bits, becomes bootable and keeps the image's metadata.
+ */
+final class VolumeCreator {
+  private static final Logger LOG = LoggerFactory.getLogger(VolumeCreator.class);
+  /** Image formats the file backend can hold as they are. */
+  private static final Set<String> COPYABLE = Set.of("raw", "qcow2", "iso");
+  private final Volumes volumes;
+  private final FileBackend backend;
+  private final ImageSource images;
+  private final String availabilityZone;
+
+  VolumeCreator(Volumes volumes, FileBackend backend, ImageSource images, String availabilityZone) {
+    this.volumes = volumes;
+    this.backend = backend;
+    this.images = images;
+    this.availabilityZone = availabilityZone;
+  }
+
+  /** Accepts the volume (answering with it, {@code creating}) and starts making its file. */
+  Future<Volume> create(JsonObject body, Scope scope) {
+    VolumeRequest req = VolumeRequest.parse(body, availabilityZone);
+    Future<JsonObject> image = req.imageRef() == null ? Future.succeededFuture()
+        : images.activeImage(req.imageRef(), scope.rawToken()).map(i -> fits(i, req));
+    return image.compose(i -> volumes.insert(UUID.randomUUID().toString(), req, scope.projectId(),
+            scope.token().userId(), req.availabilityZone(), i == null ? backend.blankFormat() : formatOf(i))
+        .onSuccess(v -> populate(v, i, scope.rawToken())));
+  }
+
+  /** The image must fit: its bytes and its {@code min_disk} within the volume's size. */
+  static JsonObject fits(JsonObject image, VolumeRequest req) {
+    String format = image.getString("disk_format");
+    if (format != null && !COPYABLE.contains(format)) {
+      throw ApiException.badRequest("Invalid input received: image disk format " + format + " cannot be copied to a"
+          + " volume by this backend (it takes " + COPYABLE + ").");
+    }
+    long bytes = image.getLong("size", 0L);
+    long gb = (bytes + FileBackend.GIB - 1) / FileBackend.GIB;
+    if (gb > req.size()) {
+      throw ApiException.badRequest("Invalid input received: Size of specified image " + gb
+          + "GB is larger than volume size " + req.size() + "GB.");
+    }
+    int minDisk = image.getInteger("min_disk", 0);
+    if (minDisk > req.size()) {
+      throw ApiException.badRequest("Invalid input received: Volume size " + req.size()
+          + "GB cannot be smaller than the image minDisk size " + minDisk + "GB.");
+    }
+    return image;
+  }
+
+  private static String formatOf(JsonObject image) {
+    return "qcow2".equals(image.getString("disk_format")) ? "qcow2" : "raw";
+  }
+
+  private void populate(Volume v, JsonObject image, String token) {
+    Future<JsonObject> made = image == null
+        ? backend.createBlank(v.id(), v.format(), v.size()).map(x -> null)
+        : copy(v, image, token).map(x -> ImageSource.metadataOf(image));
+    made.compose(metadata -> volumes.created(v.id(), metadata)).onSuccess(moved -> {
+      if (!moved) LOG.warn("volume {} was no longer creating when its file was ready", v.id());
+    }).onFailure(e -> {
+      LOG.warn("volume {} could not be created: {}", v.id(), e.toString());
+      backend.delete(v.id()).eventually(() -> volumes.failedCreate(v.id(), e.toString()));
+    });
+  }
+
+  private Future<Void> copy(Volume v, JsonObject image, String token) {
+    long expected = image.getLong("size", -1L);
+    return images.download(image.getString("id"), token, backend.pathOf(v.id())).compose(bytes -> {
+      if (expected >= 0 && bytes != expected) {
+        return Future.failedFuture(new IOException("image " + image.getString("id") + " is " + expected
+            + " bytes but " + bytes + " were copied"));
+      }
+      return backend.grow(v.id(), v.format(), v.size());
+    });
+  }
+}

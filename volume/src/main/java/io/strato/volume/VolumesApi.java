@@ -1,0 +1,151 @@
+package io.strato.volume;
+
+import io.strato.common.http.ApiException;
+import io.strato.common.http.Replies;
+import io.strato.volume.backend.FileBackend;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /volumes}: create, list (summary and detail), show, update, delete, and the volume's metadata. */
+final class VolumesApi {
+  private static final Logger LOG = LoggerFactory.getLogger(VolumesApi.class);
+  private final Volumes volumes;
+  private final VolumeCreator creator;
+  private final FileBackend backend;
+  private final VolumeView view;
+
+  VolumesApi(Volumes volumes, VolumeCreator creator, FileBackend backend, VolumeView view) {
+    this.volumes = volumes;
+    this.creator = creator;
+    this.backend = backend;
+    this.view = view;
+  }
+
+  void mount(Routes api) {
+    api.post("/volumes", this::create)
+        .get("/volumes", ctx -> list(ctx, false))
+        .get("/volumes/detail", ctx -> list(ctx, true))
+        .get("/volumes/:volume_id", this::show)
+        .put("/volumes/:volume_id", this::update)
+        .delete("/volumes/:volume_id", this::delete)
+        .get("/volumes/:volume_id/metadata", this::showMetadata)
+        .post("/volumes/:volume_id/metadata", ctx -> setMetadata(ctx, true))
+        .put("/volumes/:volume_id/metadata", ctx -> setMetadata(ctx, false))
+        .delete("/volumes/:volume_id/metadata/:key", this::deleteMetadataKey);
+  }
+
+  private void create(RoutingContext ctx) {
+    Scope scope = Scope.of(ctx);
+    creator.create(Replies.body(ctx, "volume"), scope)
+        .onSuccess(v -> Replies.json(ctx, 202, detail(ctx, v)))
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx, boolean detailed) {
+    VolumeQuery query = VolumeQuery.from(ctx, Scope.of(ctx));
+    volumes.list(query).onSuccess(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(v -> out.add(detailed ? fields(ctx, v) : view.summary(v)));
+      JsonObject body = new JsonObject().put("volumes", out);
+      if (!list.isEmpty() && list.size() == query.limit) {
+        String next = ctx.request().absoluteURI().replaceAll("[?&]marker=[^&]*", "");
+        next += (next.contains("?") ? "&" : "?") + "marker=" + list.get(list.size() - 1).id();
+        body.put("volumes_links", new JsonArray().add(new JsonObject().put("rel", "next").put("href", next)));
+      }
+      Replies.json(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+
+  private void show(RoutingContext ctx) {
+    found(ctx).onSuccess(v -> Replies.json(ctx, 200, detail(ctx, v))).onFailure(ctx::fail);
+  }
+
+  /** {@code PUT /volumes/{id}}: {@code name}, {@code description} (or their {@code display_} aliases), metadata. */
+  private void update(RoutingContext ctx) {
+    JsonObject body = Replies.body(ctx, "volume");
+    for (String key : body.fieldNames()) {
+      if (!List.of("name", "description", "display_name", "display_description", "metadata").contains(key)) {
+        throw ApiException.badRequest("Invalid input for field/attribute volume: additional property '" + key
+            + "' is not allowed.");
+      }
+    }
+    String name = VolumeRequest.text(body, "name", "display_name");
+    String description = VolumeRequest.text(body, "description", "display_description");
+    JsonObject metadata = body.containsKey("metadata") ? VolumeRequest.metadata(body.getValue("metadata")) : null;
+    found(ctx).compose(v -> volumes.update(v.id(), name, description, metadata))
+        .onSuccess(v -> Replies.json(ctx, 200, detail(ctx, v))).onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code DELETE /volumes/{id}}: {@code available}/{@code error} -> {@code deleting} at once (202), then the file
+   * and the row go, and the quota is given back. A failure leaves the volume {@code error_deleting}.
+   */
+  private void delete(RoutingContext ctx) {
+    found(ctx).compose(v -> volumes.transition(v.id(), VolumeStatus.DELETING).map(moved -> {
+      if (!moved) {
+        throw ApiException.badRequest("Invalid volume: Volume status must be available or error or error_restoring"
+            + " or error_extending or error_managing and must not be migrating, attached, belong to a group, have"
+            + " snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.");
+      }
+      return v;
+    })).onSuccess(v -> {
+      ctx.response().setStatusCode(202).end();
+      purge(v);
+    }).onFailure(ctx::fail);
+  }
+
+  private void purge(Volume v) {
+    backend.delete(v.id()).compose(x -> volumes.purge(v.id())).onFailure(e -> {
+      LOG.warn("volume {} could not be deleted: {}", v.id(), e.toString());
+      volumes.transition(v.id(), VolumeStatus.ERROR_DELETING);
+    });
+  }
+
+  private void showMetadata(RoutingContext ctx) {
+    found(ctx).onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("metadata", v.metadata())))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code POST} merges into the metadata, {@code PUT} replaces it. */
+  private void setMetadata(RoutingContext ctx, boolean merge) {
+    JsonObject given = VolumeRequest.metadata(Replies.bodyObject(ctx).getValue("metadata"));
+    if (!Replies.bodyObject(ctx).containsKey("metadata")) {
+      throw ApiException.badRequest("Malformed request body: it needs a 'metadata' object.");
+    }
+    changeMetadata(ctx, m -> merge ? m.copy().mergeIn(given) : given);
+  }
+
+  private void deleteMetadataKey(RoutingContext ctx) {
+    String key = ctx.pathParam("key");
+    found(ctx).compose(v -> {
+      if (!v.metadata().containsKey(key)) throw ApiException.notFound("Metadata item was not found");
+      JsonObject m = v.metadata().copy();
+      m.remove(key);
+      return volumes.update(v.id(), null, null, m);
+    }).onSuccess(v -> ctx.response().setStatusCode(200).end()).onFailure(ctx::fail);
+  }
+
+  private void changeMetadata(RoutingContext ctx, Function<JsonObject, JsonObject> change) {
+    found(ctx).compose(v -> volumes.update(v.id(), null, null, change.apply(v.metadata())))
+        .onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("metadata", v.metadata())))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Volume> found(RoutingContext ctx) {
+    return volumes.find(ctx.pathParam("volume_id"), Scope.of(ctx));
+  }
+
+  private JsonObject detail(RoutingContext ctx, Volume v) {
+    return new JsonObject().put("volume", fields(ctx, v));
+  }
+
+  private JsonObject fields(RoutingContext ctx, Volume v) {
+    return view.detail(v, Microversion.of(ctx), Scope.of(ctx).admin());
+  }
+}
