@@ -14,6 +14,8 @@ import io.strato.identity.IdentityConfig;
 import io.strato.identity.IdentityService;
 import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
+import io.strato.network.NetworkConfig;
+import io.strato.network.NetworkService;
 import io.strato.scheduler.service.SchedulerService;
 import io.strato.scheduler.service.SchedulerServiceConfig;
 import io.strato.volume.VolumeConfig;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
 public final class AllInOne implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
   /** The services running here, as the identity catalog lists them. */
-  static final String CATALOG = "identity,compute,image,volume";
+  static final String CATALOG = "identity,compute,image,network,volume";
+  /** The shared network every project can boot on, like devstack's "private". */
+  static final String PRIVATE_NETWORK_CIDR = "10.0.0.0/22";
 
   private final List<AutoCloseable> infrastructure = new ArrayList<>();
   private Vertx vertx;
@@ -85,6 +89,9 @@ public final class AllInOne implements AutoCloseable {
     if (base.get("image.store.dir").equals(Settings.defaults().get("image.store.dir"))) {
       overrides.put("image.store.dir", dataDir.resolve("images").toString());
     }
+    if (base.get("network.bootstrap.private.cidr").isBlank()) {
+      overrides.put("network.bootstrap.private.cidr", PRIVATE_NETWORK_CIDR);
+    }
     if (base.get("volume.store.dir").equals(Settings.defaults().get("volume.store.dir"))) {
       overrides.put("volume.store.dir", dataDir.resolve("volumes").toString());
     }
@@ -110,6 +117,7 @@ public final class AllInOne implements AutoCloseable {
   static Future<?> deploy(Vertx vertx, Settings settings) {
     return vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings)))
         .compose(id -> vertx.deployVerticle(new ImageService(ImageConfig.from(settings))))
+        .compose(id -> vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))))
         .compose(id -> vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))))
         .compose(id -> vertx.deployVerticle(new SchedulerService(SchedulerServiceConfig.from(settings))))
         .compose(id -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))))
@@ -125,6 +133,7 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("  identity (Keystone v3)  http://" + host + ":" + settings.get("identity.port") + "/v3");
     System.out.println("  compute  (Nova v2.1)    http://" + host + ":" + settings.get("compute.port") + "/v2.1");
     System.out.println("  image    (Glance v2)    http://" + host + ":" + settings.get("image.port"));
+    System.out.println("  network  (Neutron v2.0) http://" + host + ":" + settings.get("network.port") + "/v2.0");
     System.out.println("  volume   (Cinder v3)    http://" + host + ":" + settings.get("volume.port") + "/v3");
     System.out.println("  scheduler (readiness)   http://" + host + ":" + settings.get("scheduler.port") + "/readyz");
     System.out.println("  Kafka                   " + settings.get("kafka.bootstrap"));
