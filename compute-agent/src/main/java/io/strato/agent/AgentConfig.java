@@ -23,6 +23,11 @@ public record AgentConfig(String host, String libvirtUri, String domainType, int
             .toAbsolutePath(), s.get("bind.host"), s.getInt("agent.port"), s.getLong("http.max.body.bytes"), s);
   }
 
+  /** Where an instance's root disk and console log live. */
+  public Path instanceDir(String instanceId) {
+    return stateDir.resolve("instances").resolve(instanceId);
+  }
+
   /** The hosts this process runs: one, or a fleet of simulated ones. */
   public java.util.List<String> hostNames() {
     if (fleetSize <= 0) return java.util.List.of(host);

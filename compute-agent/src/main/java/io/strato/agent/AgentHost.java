@@ -71,7 +71,7 @@ final class AgentHost {
   }
 
   Path instanceDir(String id) {
-    return config.stateDir().resolve("instances").resolve(id);
+    return config.instanceDir(id);
   }
 
   /** One message from this host's assignment topic: an assignment or a server action. */
@@ -92,8 +92,11 @@ final class AgentHost {
     }
   }
 
-  /** Undoes what was made for an instance; every part is tried even if another fails. */
-  Future<Void> cleanup(InstanceRecord rec) {
+  /**
+   * Undoes what was made for an instance; every part is tried even if another fails. Volumes are detached; they are
+   * deleted when {@code delete_on_termination} says so, and after a failed build also when the build created them.
+   */
+  Future<Void> cleanup(InstanceRecord rec, boolean failedBuild) {
     Future<Void> domain = driver.destroy(rec.id).recover(e -> logged("destroy domain " + rec.id, e));
     Future<Void> disk = vertx.fileSystem().deleteRecursive(instanceDir(rec.id).toString())
         .recover(e -> Future.succeededFuture());
@@ -107,7 +110,7 @@ final class AgentHost {
     for (JsonObject v : rec.volumes) {
       String id = v.getString("id");
       vols = vols.compose(x -> volumes.detach(rec.projectId, v.getString("attachment_id"))
-          .compose(y -> v.getBoolean("created") || v.getBoolean("delete_on_termination")
+          .compose(y -> (failedBuild && v.getBoolean("created")) || v.getBoolean("delete_on_termination")
               ? volumes.delete(rec.projectId, id) : Future.succeededFuture())
           .recover(e -> logged("release volume " + id, e)));
     }

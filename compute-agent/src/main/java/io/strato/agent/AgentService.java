@@ -7,6 +7,7 @@ import io.strato.agent.clients.ServiceSession;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.LibvirtDriver;
+import io.strato.common.auth.TokenVerifier;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.kafka.KafkaSettings;
@@ -57,6 +58,10 @@ public final class AgentService extends VerticleBase {
     readiness.require("assignment consumer", () -> consuming);
     var router = ServiceRouter.create(vertx, "compute-agent", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);
     ServiceSession session = new ServiceSession(vertx, config.settings());
+    TokenVerifier verifier = new TokenVerifier(vertx, config.settings()).start();
+    ComputeClient compute = new ComputeClient(session);
+    new ConsoleApi(vertx, verifier, compute,
+        id -> config.instanceDir(id).resolve("console.log")).mount(router);
     ImageClient images = new ImageClient(vertx, session);
     ImageCache cache = new ImageCache(vertx, images, config.stateDir().resolve("images"));
     NetworkClient network = new NetworkClient(session);
@@ -69,7 +74,7 @@ public final class AgentService extends VerticleBase {
         .compose(http -> TopicCreator.ensure(vertx, config.settings()))
         .compose(v -> createHostTopics())
         .compose(v -> loginWithRetry(session, 30))
-        .compose(v -> startHosts(publisher, images, cache, network, volumes, new ComputeClient(session)))
+        .compose(v -> startHosts(publisher, images, cache, network, volumes, compute))
         .compose(v -> consume())
         .onSuccess(v -> {
           consuming = true;

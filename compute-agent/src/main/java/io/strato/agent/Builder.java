@@ -41,6 +41,8 @@ final class Builder {
     var usage = new ResourceTracker.Usage(req.flavor().vcpus(), req.flavor().ramMb(), req.flavor().diskGb());
     if (!host.tracker.tryClaim(id, usage)) return refuse(a);
     InstanceRecord rec = new InstanceRecord(id, req.projectId(), req.requestId());
+    req.build().getJsonArray("security_groups", new JsonArray())
+        .forEach(g -> rec.securityGroups.add(((JsonObject) g).getString("name")));
     host.records.put(id, rec);
     host.tracker.buildStarted();
     host.changed();
@@ -147,7 +149,7 @@ final class Builder {
     Future<JsonObject> port = wanted.getString("port") != null
         ? network.bindPort(wanted.getString("port"), rec.id, host.name, az)
         : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id, host.name,
-            az);
+            az, rec.securityGroups);
     return port.compose(p -> {
       rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", wanted.getString("port") == null)
           .put("mac", p.getString("mac_address")).put("network_id", p.getString("network_id")));
@@ -224,7 +226,7 @@ final class Builder {
     LOG.warn("[{}] build of instance {} on {} failed while {}: {}", rec.requestId, rec.id, host.name, step,
         e.toString());
     host.tracker.buildEnded(false);
-    return host.cleanup(rec).compose(v -> {
+    return host.cleanup(rec, true).compose(v -> {
       host.tracker.release(rec.id);
       host.records.remove(rec.id);
       host.changed();

@@ -21,6 +21,8 @@ final class InstanceRecord {
   Path overlay;
   boolean domainDefined;
   JsonObject addresses = new JsonObject();
+  /** Security group names the ports go into. */
+  final List<String> securityGroups = new ArrayList<>();
   String vmState = "building";
   String taskState = "scheduling";
 

@@ -38,7 +38,7 @@ final class ServerActions {
   private Future<Void> delete(ServerAction order) {
     String id = order.instanceId();
     InstanceRecord rec = host.records.get(id);
-    Future<Void> cleaned = rec != null ? host.cleanup(rec) : forgotten(id);
+    Future<Void> cleaned = rec != null ? host.cleanup(rec, false) : forgotten(id);
     return cleaned.compose(v -> {
       host.records.remove(id);
       host.tracker.release(id);
@@ -51,11 +51,11 @@ final class ServerActions {
   /** An instance this process did not build (it restarted since): find what is left of it and remove it. */
   private Future<Void> forgotten(String id) {
     InstanceRecord rec = new InstanceRecord(id, null, null);
-    if (!host.network.available()) return host.cleanup(rec);
+    if (!host.network.available()) return host.cleanup(rec, false);
     return host.network.portsOf(id).compose(ports -> {
       ports.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", true)));
-      return host.cleanup(rec);
-    }).recover(e -> host.cleanup(rec));
+      return host.cleanup(rec, false);
+    }).recover(e -> host.cleanup(rec, false));
   }
 
   private Future<Void> power(ServerAction order, String task, Future<Void> work, String vmState, int power) {

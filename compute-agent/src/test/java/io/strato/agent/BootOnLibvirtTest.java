@@ -42,37 +42,23 @@ import org.libvirt.LibvirtException;
  */
 @ExtendWith(SharedInfrastructure.class)
 class BootOnLibvirtTest {
+  private static AgentTestCloud cloud;
   private static TestIdentity identity;
-  private static int computePort;
-  private static int imagePort;
   private static String host;
   private static String imageId;
   private static Path stateDir;
-  private static KafkaProducer<String, String> producer;
   private static final ConcurrentLinkedQueue<BootRequest> reschedules = new ConcurrentLinkedQueue<>();
 
   @BeforeAll
   static void start() throws Exception {
-    TestIdentity.catalog("identity,compute,image");
-    identity = TestIdentity.get();
-    computePort = identity.settings.getInt("compute.port");
-    imagePort = identity.settings.getInt("image.port");
+    cloud = AgentTestCloud.get();
+    identity = cloud.identity;
     host = "agent-test-" + UUID.randomUUID().toString().substring(0, 6);
     stateDir = Files.createTempDirectory("agent-state");
-    Settings settings = identity.settings.with(Map.of("agent.host", host, "agent.state.dir", stateDir.toString(),
-        "image.store.dir", Files.createTempDirectory("agent-images").toString(), "agent.memory.mb", "4096",
-        "agent.vcpus", "4"));
-    var vertx = identity.vertx;
-    TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
-    TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
-    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
-    TestIdentity.await(vertx.deployVerticle(new AgentService(AgentConfig.from(settings))));
-    identity.awaitReady(computePort);
-    identity.awaitReady(settings.getInt("agent.port"));
-    imageId = image(new byte[64 * 1024]);
-    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "agent-test"));
+    cloud.startAgent(host, stateDir, Map.of("agent.memory.mb", "4096", "agent.vcpus", "4"));
+    imageId = cloud.image("img", "raw", new byte[64 * 1024], new JsonObject());
     KafkaConsumer<String, String> consumer =
-        KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "agent-test-" + UUID.randomUUID()));
+        KafkaConsumer.create(identity.vertx, KafkaSettings.consumer(cloud.settings, "agent-test-" + UUID.randomUUID()));
     consumer.handler(r -> {
       BootRequest b = BootRequest.fromJson(new JsonObject(r.value()));
       if (b.attempt() > 1) reschedules.add(b);
@@ -80,56 +66,12 @@ class BootOnLibvirtTest {
     TestIdentity.await(consumer.subscribe(Topics.BOOT_REQUESTS));
   }
 
-  private static String image(byte[] data) {
-    String admin = identity.adminToken();
-    String id = identity.call(HttpMethod.POST, imagePort, "/v2/images", admin, new JsonObject().put("name", "img")
-        .put("disk_format", "raw").put("container_format", "bare").put("visibility", "public"), Map.of())
-        .bodyAsJsonObject().getString("id");
-    identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + id + "/file", admin, Buffer.buffer(data),
-        Map.of("Content-Type", "application/octet-stream"));
-    return id;
+  private static AgentTestCloud.Server bootOnAgent(String name, String flavor, String image, int attempt) {
+    return cloud.boot(host, name, flavor, imageId, image, Map.of("disk_format", "raw"), attempt);
   }
 
-  private record Server(String id, TestIdentity.Member owner, BootRequest request) {}
-
-  /**
-   * Creates a server through the API (on the good image), then hands this test's agent host an assignment for it
-   * naming {@code image} (so a test can make the build meet a bad image).
-   */
-  private static Server bootOnAgent(String name, String flavor, String image, int attempt) {
-    var member = identity.newProject("agent");
-    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
-        .put("server", new JsonObject().put("name", name).put("imageRef", imageId).put("flavorRef", flavor)), Map.of());
-    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
-    String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");
-    JsonObject flavorJson = identity.call(HttpMethod.GET, computePort, "/v2.1/flavors/" + flavor, member.token(),
-        null, Map.of()).bodyAsJsonObject().getJsonObject("flavor");
-    BootRequest request = new BootRequest(BootRequest.VERSION, UUID.randomUUID().toString(), "r-test", List.of(id),
-        member.projectId(), member.userId(), new BootRequest.Flavor(flavor, flavorJson.getString("name"),
-            flavorJson.getInteger("vcpus"), flavorJson.getInteger("ram"), flavorJson.getInteger("disk"), Map.of()),
-        new BootRequest.ImageRef(image, Map.of("disk_format", "raw")), "nova", null, List.of(), List.of(),
-        new JsonObject().put("networks", new io.vertx.core.json.JsonArray()),
-        resp.getHeader("x-openstack-request-id"), attempt, List.of());
-    Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), id, 0, host, List.of(), attempt,
-        request);
-    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), id, a.toJson().encode())));
-    return new Server(id, member, request);
-  }
-
-  private static JsonObject show(Server s) {
-    var resp = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id(), identity.adminToken(), null,
-        Map.of());
-    return resp.statusCode() == 404 ? null : resp.bodyAsJsonObject().getJsonObject("server");
-  }
-
-  private static JsonObject await(Server s, Predicate<JsonObject> condition) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      JsonObject server = show(s);
-      if (condition.test(server)) return server;
-      assertThat(System.currentTimeMillis()).as("server " + s.id() + " stuck at " + server).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+  private static JsonObject await(AgentTestCloud.Server s, Predicate<JsonObject> condition) {
+    return cloud.await(s, condition, 30_000);
   }
 
   private static boolean domainExists(String uuid) {
@@ -148,22 +90,22 @@ class BootOnLibvirtTest {
     }
   }
 
-  private static void action(Server s, JsonObject body) {
-    assertThat(identity.call(HttpMethod.POST, computePort, "/v2.1/servers/" + s.id() + "/action", s.owner().token(),
-        body, Map.of()).statusCode()).isEqualTo(202);
+  private static void action(AgentTestCloud.Server s, JsonObject body) {
+    assertThat(identity.call(HttpMethod.POST, cloud.computePort, "/v2.1/servers/" + s.id() + "/action",
+        s.owner().token(), body, Map.of()).statusCode()).isEqualTo(202);
   }
 
   @Test
   @DisplayName("an assignment becomes a running libvirt domain and an ACTIVE server; reboot, stop, start and delete"
       + " reach the domain")
   void bootAndLifecycle() {
-    Server s = bootOnAgent("vm1", "1", imageId, 1);
+    AgentTestCloud.Server s = bootOnAgent("vm1", "1", imageId, 1);
     JsonObject server = await(s, j -> "ACTIVE".equals(j.getString("status")));
     assertThat(server.getString("OS-EXT-SRV-ATTR:host")).isEqualTo(host);
     assertThat(server.getInteger("OS-EXT-STS:power_state")).isEqualTo(1);
     assertThat(domainExists(s.id())).isTrue();
     assertThat(stateDir.resolve("instances").resolve(s.id()).resolve("disk")).exists();
-    JsonObject action = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id()
+    JsonObject action = identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/servers/" + s.id()
         + "/os-instance-actions/" + s.request().requestId(), identity.adminToken(), null, Map.of()).bodyAsJsonObject()
         .getJsonObject("instanceAction");
     assertThat(action.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("event")))
@@ -177,7 +119,7 @@ class BootOnLibvirtTest {
     action(s, new JsonObject().putNull("os-start"));
     await(s, j -> "ACTIVE".equals(j.getString("status")) && j.getInteger("OS-EXT-STS:power_state") == 1);
 
-    assertThat(identity.call(HttpMethod.DELETE, computePort, "/v2.1/servers/" + s.id(), s.owner().token(), null,
+    assertThat(identity.call(HttpMethod.DELETE, cloud.computePort, "/v2.1/servers/" + s.id(), s.owner().token(), null,
         Map.of()).statusCode()).isEqualTo(204);
     await(s, j -> j == null);
     assertThat(domainExists(s.id())).as("the domain is gone").isFalse();
@@ -187,7 +129,7 @@ class BootOnLibvirtTest {
   @Test
   @DisplayName("an assignment that does not fit this host is sent back to the scheduler with the host excluded")
   void refusedClaimIsRescheduled() {
-    Server s = bootOnAgent("huge", "5", imageId, 1); // m1.xlarge: 8 vCPUs, 16 GiB on a 4-vCPU, 4 GiB host
+    AgentTestCloud.Server s = bootOnAgent("huge", "5", imageId, 1); // m1.xlarge: 8 vCPUs, 16 GiB on a 4-vCPU, 4 GiB host
     long deadline = System.currentTimeMillis() + 20_000;
     while (reschedules.stream().noneMatch(b -> b.instanceIds().contains(s.id()))) {
       assertThat(System.currentTimeMillis()).isLessThan(deadline);
@@ -202,7 +144,7 @@ class BootOnLibvirtTest {
   @Test
   @DisplayName("the last attempt that does not fit ends in ERROR: no more retries")
   void lastAttemptFails() {
-    Server s = bootOnAgent("huge-last", "5", imageId, 3);
+    AgentTestCloud.Server s = bootOnAgent("huge-last", "5", imageId, 3);
     JsonObject server = await(s, j -> "ERROR".equals(j.getString("status")));
     assertThat(server.getJsonObject("fault").getString("message")).contains("Exceeded maximum number of retries");
   }
@@ -210,14 +152,14 @@ class BootOnLibvirtTest {
   @Test
   @DisplayName("a build whose image cannot be fetched ends in ERROR saying so, leaving no domain or disk behind")
   void imageFailureCleansUp() {
-    String queued = identity.call(HttpMethod.POST, imagePort, "/v2/images", identity.adminToken(), new JsonObject()
+    String queued = identity.call(HttpMethod.POST, cloud.imagePort, "/v2/images", identity.adminToken(), new JsonObject()
         .put("name", "never-uploaded").put("visibility", "public"), Map.of()).bodyAsJsonObject().getString("id");
-    Server broken = bootOnAgent("broken", "1", queued, 1);
+    AgentTestCloud.Server broken = bootOnAgent("broken", "1", queued, 1);
     JsonObject server = await(broken, j -> "ERROR".equals(j.getString("status")));
     assertThat(server.getJsonObject("fault").getString("message")).contains("while spawning");
     assertThat(domainExists(broken.id())).isFalse();
     assertThat(stateDir.resolve("instances").resolve(broken.id())).doesNotExist();
-    var limits = identity.call(HttpMethod.GET, computePort, "/v2.1/limits", broken.owner().token(), null, Map.of())
+    var limits = identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/limits", broken.owner().token(), null, Map.of())
         .bodyAsJsonObject().getJsonObject("limits").getJsonObject("absolute");
     assertThat(limits.getInteger("totalInstancesUsed")).as("an ERROR server keeps its quota until deleted")
         .isEqualTo(1);

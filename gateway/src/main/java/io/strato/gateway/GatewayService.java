@@ -18,6 +18,7 @@ import io.strato.gateway.keypairs.KeypairsApi;
 import io.strato.gateway.outbox.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.strato.gateway.quotas.QuotasApi;
+import io.strato.gateway.servers.ConsoleOutput;
 import io.strato.gateway.servers.Instances;
 import io.strato.gateway.servers.ServerActions;
 import io.strato.gateway.servers.ServerCreator;
@@ -77,7 +78,8 @@ public final class GatewayService extends VerticleBase {
     new VersionsApi(baseUrl).mount(router);
     Router api = Router.router(vertx);
     api.route().handler(Microversion::handle).handler(AuthHandler.projectScoped(verifier));
-    new ServersApi(baseUrl, new Instances(pool), creator, actions, instanceActions).mount(api);
+    new ServersApi(baseUrl, new Instances(pool), creator, actions, instanceActions,
+        new ConsoleOutput(vertx, config.settings().get("compute.agent.url.template"))).mount(api);
     new FlavorsApi(flavors, baseUrl).mount(api);
     new KeypairsApi(vertx, keypairs, quotas).mount(api);
     new QuotasApi(quotas, keypairs, groups).mount(api);

@@ -95,6 +95,9 @@ public final class AllInOne implements AutoCloseable {
     if (base.get("volume.store.dir").equals(Settings.defaults().get("volume.store.dir"))) {
       overrides.put("volume.store.dir", dataDir.resolve("volumes").toString());
     }
+    if (base.get("compute.agent.url.template").equals(Settings.defaults().get("compute.agent.url.template"))) {
+      overrides.put("compute.agent.url.template", "http://127.0.0.1:" + base.get("agent.port"));
+    }
     if (base.get("agent.state.dir").equals(Settings.defaults().get("agent.state.dir"))) {
       overrides.put("agent.state.dir", dataDir.resolve("agent").toString());
     }

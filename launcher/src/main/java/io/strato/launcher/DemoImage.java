@@ -1,6 +1,7 @@
 package io.strato.launcher;
 
 import io.strato.common.config.Settings;
+import io.strato.embedded.DemoImageBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -22,11 +22,11 @@ final class Cli {
 
   /**
    * The clients must be installed ({@code ./strato test} installs them). Outside {@code ./strato test} a machine
-   * without them skips the end-to-end tests, saying so; under it ({@code STRATO_REQUIRE_CLI=1}) that is a failure.
+   * without them skips the end-to-end tests, saying so; under it ({@code STRATO_TEST_REQUIRE_ALL=1}) that is a failure.
    */
   static void requireInstalled() {
     boolean present = Files.isExecutable(Path.of("/usr/bin/openstack")) && Files.isExecutable(Path.of("/usr/bin/nova"));
-    if (!present && "1".equals(System.getenv("STRATO_REQUIRE_CLI"))) {
+    if (!present && "1".equals(System.getenv("STRATO_TEST_REQUIRE_ALL"))) {
       throw new AssertionError("the openstack and nova clients are not installed (apt-get install -y "
           + "python3-openstackclient python3-novaclient)");
     }

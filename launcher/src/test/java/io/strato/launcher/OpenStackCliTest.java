@@ -201,6 +201,112 @@ class OpenStackCliTest {
     assertThat(domainExists(id)).as("the domain is gone").isFalse();
   }
 
+  @Test
+  @Order(8)
+  @DisplayName("networks, subnets, ports and security groups through the openstack client")
+  void networking() {
+    JsonObject net = new JsonObject(cli.openstack("strato", "network", "create", "cli-net", "-f", "json"));
+    assertThat(net.getString("status")).isEqualTo("ACTIVE");
+    JsonObject subnet = new JsonObject(cli.openstack("strato", "subnet", "create", "--network", "cli-net",
+        "--subnet-range", "192.168.50.0/24", "cli-subnet", "-f", "json"));
+    assertThat(subnet.getString("gateway_ip")).isEqualTo("192.168.50.1");
+    JsonObject port = new JsonObject(cli.openstack("strato", "port", "create", "--network", "cli-net",
+        "--fixed-ip", "subnet=cli-subnet,ip-address=192.168.50.10", "cli-port", "-f", "json"));
+    assertThat(port.getString("mac_address")).startsWith("fa:16:3e:");
+    assertThat(port.getString("fixed_ips")).contains("192.168.50.10");
+    JsonArray ports = new JsonArray(cli.openstack("strato", "port", "list", "--network", "cli-net", "-f", "json"));
+    assertThat(ports.stream().map(p -> ((JsonObject) p).getString("Name"))).containsExactly("cli-port");
+    cli.openstack("strato", "port", "delete", "cli-port");
+    assertThat(new JsonArray(cli.openstack("strato", "port", "list", "--network", "cli-net", "-f", "json"))).isEmpty();
+    JsonObject group = new JsonObject(cli.openstack("strato", "security", "group", "create", "web", "-f", "json"));
+    assertThat(group.getString("name")).isEqualTo("web");
+    cli.openstack("strato", "security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", "web");
+    JsonArray networks = new JsonArray(cli.openstack("strato", "network", "list", "-f", "json"));
+    assertThat(networks.stream().map(n -> ((JsonObject) n).getString("Name"))).contains("private", "cli-net");
+  }
+
+  @Test
+  @Order(9)
+  @DisplayName("volumes: blank and from an image, listed, shown and deleted through the openstack client")
+  void volumes() {
+    JsonObject blank = new JsonObject(cli.openstack("strato", "volume", "create", "--size", "1", "cli-vol",
+        "-f", "json"));
+    JsonObject fromImage = new JsonObject(cli.openstack("strato", "volume", "create", "--size", "1", "--image",
+        "cirros", "cli-boot-vol", "-f", "json"));
+    awaitVolume("cli-vol", "available");
+    JsonObject shown = awaitVolume("cli-boot-vol", "available");
+    assertThat(shown.getString("bootable")).isEqualTo("true");
+    JsonArray list = new JsonArray(cli.openstack("strato", "volume", "list", "-f", "json"));
+    assertThat(list.stream().map(v -> ((JsonObject) v).getString("Name"))).contains("cli-vol", "cli-boot-vol");
+    cli.openstack("strato", "volume", "delete", blank.getString("id"), fromImage.getString("id"));
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!new JsonArray(cli.openstack("strato", "volume", "list", "-f", "json")).isEmpty()) {
+      assertThat(System.currentTimeMillis()).as("volumes never went away").isLessThan(deadline);
+    }
+  }
+
+  @Test
+  @Order(10)
+  @DisplayName("a server on the private network gets an address, shows its console, and releases its port;"
+      + " the seed's nova boot works as written")
+  void serverOnPrivateNetwork() throws Exception {
+    JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros", "--flavor",
+        "m1.tiny", "--network", "private", "--wait", "vm1", "-f", "json"));
+    assertThat(created.getString("status")).isEqualTo("ACTIVE");
+    String id = created.getString("id");
+    String addresses = new JsonObject(cli.openstack("strato", "server", "show", "vm1", "-f", "json"))
+        .getValue("addresses").toString();
+    assertThat(addresses).contains("private").contains("10.0.");
+    JsonArray ports = new JsonArray(cli.openstack("strato-admin", "port", "list", "--device-id", id, "-f", "json"));
+    assertThat(ports).hasSize(1);
+    JsonObject port = new JsonObject(cli.openstack("strato-admin", "port", "show",
+        ports.getJsonObject(0).getString("ID"), "-f", "json"));
+    assertThat(port.getString("status")).isEqualTo("ACTIVE");
+    assertThat(port.getString("binding_host_id")).isEqualTo("cli-test-host");
+    cli.openstack("strato", "console", "log", "show", "vm1");
+    cli.openstack("strato", "server", "delete", "--wait", "vm1");
+    assertThat(new JsonArray(cli.openstack("strato-admin", "port", "list", "--device-id", id, "-f", "json")))
+        .as("the port was released").isEmpty();
+    assertThat(domainExists(id)).isFalse();
+
+    String privateId = new JsonObject(cli.openstack("strato", "network", "show", "private", "-f", "json"))
+        .getString("id");
+    Map<String, String> openrc = openrc(dir.resolve("openrc"));
+    var boot = cli.run(List.of("nova", "boot", "--flavor", "m1.small", "--image", "cirros", "--nic",
+        "net-id=" + privateId, "--security-group", "web", "--key-name", "cli-key", "--poll", "stack_testvm"), openrc);
+    assertThat(boot.exit()).as(boot.out() + boot.err()).isZero();
+    JsonObject stack = new JsonObject(cli.openstack("strato", "server", "show", "stack_testvm", "-f", "json"));
+    assertThat(stack.getString("status")).isEqualTo("ACTIVE");
+    assertThat(stack.getString("security_groups")).contains("web");
+    var delete = cli.run(List.of("nova", "delete", "stack_testvm"), openrc);
+    assertThat(delete.exit()).as(delete.err()).isZero();
+  }
+
+  @Test
+  @Order(11)
+  @DisplayName("a server booted from a new volume attaches it, and deleting the server releases the volume")
+  void bootFromVolume() {
+    JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros", "--flavor",
+        "m1.tiny", "--network", "private", "--boot-from-volume", "1", "--wait", "vm-vol", "-f", "json"));
+    assertThat(created.getString("status")).isEqualTo("ACTIVE");
+    JsonArray volumes = new JsonArray(cli.openstack("strato", "volume", "list", "-f", "json"));
+    assertThat(volumes).hasSize(1);
+    assertThat(volumes.getJsonObject(0).getString("Status")).isEqualTo("in-use");
+    cli.openstack("strato", "server", "delete", "--wait", "vm-vol");
+    JsonObject after = awaitVolume(volumes.getJsonObject(0).getString("ID"), "available");
+    assertThat(after.getValue("attachments").toString()).doesNotContain("vm-vol");
+    cli.openstack("strato", "volume", "delete", volumes.getJsonObject(0).getString("ID"));
+  }
+
+  private static JsonObject awaitVolume(String volume, String status) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      JsonObject v = new JsonObject(cli.openstack("strato", "volume", "show", volume, "-f", "json"));
+      if (status.equals(v.getString("status"))) return v;
+      assertThat(System.currentTimeMillis()).as(volume + " stayed " + v.getString("status")).isLessThan(deadline);
+    }
+  }
+
   private static void awaitStatus(String server, String status) {
     long deadline = System.currentTimeMillis() + 60_000;
     while (true) {

@@ -48,14 +48,40 @@ public final class NetworkClient {
     });
   }
 
-  /** Creates a port for the instance, owned by its project and bound to this host. */
+  /**
+   * Creates a port for the instance, owned by its project, in the named security groups, bound to this host.
+   * Without groups (or with only {@code default}) Neutron applies the project's default group itself.
+   */
   public Future<JsonObject> createPort(String networkId, String fixedIp, String projectId, String instanceId,
-      String host, String az) {
+      String host, String az, List<String> securityGroups) {
     JsonObject port = new JsonObject().put("network_id", networkId).put("project_id", projectId)
         .put("device_id", instanceId).put("device_owner", "compute:" + az).put("binding:host_id", host);
     if (fixedIp != null) port.put("fixed_ips", new JsonArray().add(new JsonObject().put("ip_address", fixedIp)));
-    return call(io.vertx.core.http.HttpMethod.POST, "/v2.0/ports", new JsonObject().put("port", port),
-        "create a port on network " + networkId, 201).map(j -> j.getJsonObject("port"));
+    return securityGroupIds(projectId, securityGroups).compose(ids -> {
+      if (!ids.isEmpty()) port.put("security_groups", new JsonArray(ids));
+      return call(io.vertx.core.http.HttpMethod.POST, "/v2.0/ports", new JsonObject().put("port", port),
+          "create a port on network " + networkId, 201).map(j -> j.getJsonObject("port"));
+    });
+  }
+
+  /** The ids of a project's security groups by name; an unknown name fails the build, as in Nova. */
+  private Future<List<String>> securityGroupIds(String projectId, List<String> names) {
+    List<String> wanted = names.stream().filter(n -> !n.equals("default")).toList();
+    if (wanted.isEmpty()) return Future.succeededFuture(List.of());
+    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/security-groups?project_id=" + projectId, null,
+        "list security groups", 200).map(j -> {
+          List<String> ids = new ArrayList<>();
+          for (String name : names) {
+            String id = j.getJsonArray("security_groups", new JsonArray()).stream().map(o -> (JsonObject) o)
+                .filter(g -> name.equals(g.getString("name")) || name.equals(g.getString("id"))).map(g -> g.getString("id"))
+                .findFirst().orElse(null);
+            if (id == null && !name.equals("default")) {
+              throw new IllegalStateException("Security group " + name + " not found for project " + projectId);
+            }
+            if (id != null) ids.add(id);
+          }
+          return ids;
+        });
   }
 
   /** Binds a port the user made beforehand to the instance on this host. */

@@ -11,6 +11,7 @@ final class LibvirtHost {
 
   static HostFacts facts(Connect conn, File diskRoot) throws LibvirtException {
     NodeInfo node = conn.nodeInfo();
+    diskRoot.mkdirs(); // getTotalSpace() of a folder that does not exist yet is 0
     long diskGb = Math.max(1, diskRoot.getTotalSpace() / (1024L * 1024 * 1024));
     String type = conn.getType();
     return new HostFacts(node.cpus, node.memory / 1024, diskGb, type.equalsIgnoreCase("test") ? "QEMU" : type,

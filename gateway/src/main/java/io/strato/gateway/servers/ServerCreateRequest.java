@@ -20,8 +20,11 @@ public record ServerCreateRequest(String name, String description, String imageI
     boolean returnReservationId, String configDrive, String groupId, List<String> sameHost,
     List<String> differentHost) {
 
+  /** The root disk is a volume: no image, or a boot-index-0 block device on a volume (Nova's "is_bfv"). */
   public boolean bootsFromVolume() {
-    return imageId.isEmpty();
+    return imageId.isEmpty() || blockDevices.stream().map(o -> (JsonObject) o)
+        .anyMatch(d -> Integer.valueOf(0).equals(d.getInteger("boot_index"))
+            && "volume".equals(d.getString("destination_type")));
   }
 
   /** What the compute agent needs beyond flavor and image, kept with the instance and sent in the boot request. */

@@ -123,7 +123,7 @@ public final class ServerCreator {
   }
 
   private Future<Void> resolveImage(Plan plan, String wireToken) {
-    if (plan.request.bootsFromVolume()) return Future.succeededFuture();
+    if (plan.request.imageId().isEmpty()) return Future.succeededFuture();
     return images.activeImage(plan.request.imageId(), wireToken).map(image -> {
       long minRam = image.getLong("min_ram", 0L);
       long minDisk = image.getLong("min_disk", 0L);
@@ -238,9 +238,11 @@ public final class ServerCreator {
         .put("names", new io.vertx.core.json.JsonArray(plan.ids.stream()
             .map(id -> r.maxCount() > 1 ? r.name() + "-" + (plan.ids.indexOf(id) + 1) : r.name()).toList()));
     Flavor f = plan.flavor;
+    // NOTE: as in Nova, a server booted from a volume takes no root disk on its host, only ephemeral space.
+    int hostDisk = (r.bootsFromVolume() ? 0 : f.diskGb()) + f.ephemeralGb();
     return new BootRequest(BootRequest.VERSION, BootRequest.newMessageId(), plan.reservationId, plan.ids,
         plan.token.projectId(), plan.token.userId(),
-        new BootRequest.Flavor(f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb() + f.ephemeralGb(), f.extraSpecs()),
+        new BootRequest.Flavor(f.id(), f.name(), f.vcpus(), f.ramMb(), hostDisk, f.extraSpecs()),
         new BootRequest.ImageRef(r.imageId(), imageProps), az, group, sameHost, differentHost, build, plan.requestId);
   }
 

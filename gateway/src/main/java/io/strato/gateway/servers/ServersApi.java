@@ -26,9 +26,11 @@ public final class ServersApi {
   private final ServerActions actions;
   private final InstanceActions instanceActions;
   private final ServerView view;
+  private final ConsoleOutput console;
 
   public ServersApi(String baseUrl, Instances instances, ServerCreator creator, ServerActions actions,
-      InstanceActions instanceActions) {
+      InstanceActions instanceActions, ConsoleOutput console) {
+    this.console = console;
     this.baseUrl = baseUrl;
     this.instances = instances;
     this.creator = creator;
@@ -159,9 +161,29 @@ public final class ServersApi {
         ComputePolicy.requireMember(token, "os_compute_api:servers:start");
         yield actions.start(id, token, requestId);
       }
+      case "os-getConsoleOutput" -> {
+        consoleOutput(ctx, token, id);
+        yield null;
+      }
       default -> throw ApiException.badRequest("There is no such action: " + name);
     };
-    done.onSuccess(v -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
+    if (done != null) done.onSuccess(v -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
+  }
+
+  private void consoleOutput(RoutingContext ctx, Token token, String id) {
+    ComputePolicy.requireMember(token, "os_compute_api:os-console-output");
+    Object args = Replies.bodyObject(ctx).getValue("os-getConsoleOutput");
+    Integer length = null;
+    if (args instanceof JsonObject a && a.getValue("length") != null) {
+      length = Fields.optionalInt(a, "length", -1, Integer.MAX_VALUE);
+      if (length == -1) length = null;
+    } else if (args != null && !(args instanceof JsonObject)) {
+      throw ApiException.badRequest("Invalid input for field 'os-getConsoleOutput'.");
+    }
+    Integer lines = length;
+    visible(ctx).compose(i -> console.of(i, lines, ctx.request().getHeader("X-Auth-Token")))
+        .onSuccess(out -> Replies.json(ctx, 200, new JsonObject().put("output", out)))
+        .onFailure(ctx::fail);
   }
 
   private void listActions(RoutingContext ctx) {

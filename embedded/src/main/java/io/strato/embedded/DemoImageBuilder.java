@@ -1,4 +1,4 @@
-package io.strato.launcher;
+package io.strato.embedded;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,25 +15,26 @@ import org.slf4j.LoggerFactory;
  * Builds the demo guest from Debian packages, never from a committed binary: the cloud kernel
  * ({@code linux-image-*-cloud-amd64}) and a busybox-static initramfs whose {@code /init} prints a banner on the
  * serial console. Blocking (apt, dpkg-deb, cpio): run it off the event loops. The result is cached in
- * {@code ~/.cache/strato/demo-image}, so later runs and test runs reuse it.
+ * {@code ~/.cache/strato/demo-image}, so later runs and test runs reuse it. Used by the all-in-one (to register
+ * the demo image) and by the real-guest test.
  */
-final class DemoImageBuilder {
+public final class DemoImageBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(DemoImageBuilder.class);
   /** What the guest prints once userspace runs; the real-guest test waits for it in the console log. */
-  static final String BANNER = "Strato demo guest booted";
+  public static final String BANNER = "Strato demo guest booted";
 
   /** The three files of the demo image. */
-  record Files3(Path kernel, Path initrd, Path disk) {}
+  public record Files3(Path kernel, Path initrd, Path disk) {}
 
   private DemoImageBuilder() {}
 
-  static Path cacheDir() {
+  public static Path cacheDir() {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("strato").resolve("demo-image");
   }
 
-  static Files3 build() throws IOException, InterruptedException {
+  public static Files3 build() throws IOException, InterruptedException {
     Path dir = cacheDir();
     Files3 out = new Files3(dir.resolve("vmlinuz"), dir.resolve("initrd.gz"), dir.resolve("disk.raw"));
     if (Files.exists(out.kernel()) && Files.exists(out.initrd()) && Files.exists(out.disk())) return out;

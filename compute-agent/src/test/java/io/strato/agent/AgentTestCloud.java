@@ -1,0 +1,132 @@
+package io.strato.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strato.common.config.Settings;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.Assignment;
+import io.strato.common.messages.BootRequest;
+import io.strato.conductor.ConductorConfig;
+import io.strato.conductor.ConductorService;
+import io.strato.gateway.GatewayConfig;
+import io.strato.gateway.GatewayService;
+import io.strato.image.ImageConfig;
+import io.strato.image.ImageService;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Identity, image, compute API and conductor, started once per test JVM, for the agent tests. Each test class runs
+ * its own agent (host name, libvirt URI) and hands it assignments the way the scheduler would.
+ */
+final class AgentTestCloud {
+  private static AgentTestCloud instance;
+  final TestIdentity identity;
+  final Settings settings;
+  final int computePort;
+  final int imagePort;
+  private final KafkaProducer<String, String> producer;
+
+  private AgentTestCloud() throws Exception {
+    TestIdentity.catalog("identity,compute,image");
+    identity = TestIdentity.get();
+    computePort = identity.settings.getInt("compute.port");
+    imagePort = identity.settings.getInt("image.port");
+    settings = identity.settings.with(Map.of("image.store.dir",
+        Files.createTempDirectory("agent-images").toString()));
+    var vertx = identity.vertx;
+    TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
+    identity.awaitReady(computePort);
+    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "agent-test"));
+  }
+
+  static synchronized AgentTestCloud get() throws Exception {
+    if (instance == null) instance = new AgentTestCloud();
+    return instance;
+  }
+
+  /** Starts an agent for {@code host} with these extra settings and waits until it serves. */
+  Settings startAgent(String host, Path stateDir, Map<String, String> extra) {
+    Settings agent = settings.with(Map.of("agent.host", host, "agent.state.dir", stateDir.toString(),
+        "agent.port", String.valueOf(io.strato.embedded.Ports.free()))).with(extra);
+    TestIdentity.await(identity.vertx.deployVerticle(new AgentService(AgentConfig.from(agent))));
+    identity.awaitReady(agent.getInt("agent.port"));
+    return agent;
+  }
+
+  /** A public active image with these properties and data, made through the image API by the admin. */
+  String image(String name, String diskFormat, byte[] data, JsonObject properties) {
+    String admin = identity.adminToken();
+    JsonObject body = properties.copy().put("name", name).put("disk_format", diskFormat)
+        .put("container_format", diskFormat.equals("aki") || diskFormat.equals("ari") ? diskFormat : "bare")
+        .put("visibility", "public");
+    String id = identity.call(HttpMethod.POST, imagePort, "/v2/images", admin, body, Map.of()).bodyAsJsonObject()
+        .getString("id");
+    var upload = identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + id + "/file", admin, Buffer.buffer(data),
+        Map.of("Content-Type", "application/octet-stream"));
+    assertThat(upload.statusCode()).as(upload.bodyAsString()).isEqualTo(204);
+    return id;
+  }
+
+  record Server(String id, TestIdentity.Member owner, BootRequest request) {}
+
+  /**
+   * Creates a server through the API on {@code apiImage}, then hands {@code host}'s agent an assignment for it
+   * naming {@code image} with {@code imageProperties} (so a test can make a build meet a bad image).
+   */
+  Server boot(String host, String name, String flavor, String apiImage, String image,
+      Map<String, String> imageProperties, int attempt) {
+    var member = identity.newProject("agent");
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
+        .put("server", new JsonObject().put("name", name).put("imageRef", apiImage).put("flavorRef", flavor)),
+        Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");
+    JsonObject f = identity.call(HttpMethod.GET, computePort, "/v2.1/flavors/" + flavor, member.token(), null,
+        Map.of()).bodyAsJsonObject().getJsonObject("flavor");
+    BootRequest request = new BootRequest(BootRequest.VERSION, UUID.randomUUID().toString(), "r-test", List.of(id),
+        member.projectId(), member.userId(), new BootRequest.Flavor(flavor, f.getString("name"), f.getInteger("vcpus"),
+            f.getInteger("ram"), f.getInteger("disk"), Map.of()), new BootRequest.ImageRef(image, imageProperties),
+        "nova", null, List.of(), List.of(), new JsonObject().put("networks", new JsonArray().add("none")),
+        resp.getHeader("x-openstack-request-id"), attempt, List.of());
+    Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), id, 0, host, List.of(), attempt,
+        request);
+    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), id, a.toJson().encode())));
+    return new Server(id, member, request);
+  }
+
+  JsonObject show(Server s) {
+    var resp = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id(), identity.adminToken(), null,
+        Map.of());
+    return resp.statusCode() == 404 ? null : resp.bodyAsJsonObject().getJsonObject("server");
+  }
+
+  JsonObject await(Server s, Predicate<JsonObject> condition, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      JsonObject server = show(s);
+      if (condition.test(server)) return server;
+      assertThat(System.currentTimeMillis()).as("server " + s.id() + " stuck at " + server).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  void delete(Server s) {
+    assertThat(identity.call(HttpMethod.DELETE, computePort, "/v2.1/servers/" + s.id(), s.owner().token(), null,
+        Map.of()).statusCode()).isEqualTo(204);
+  }
+}
