@@ -20,7 +20,7 @@ public final class VolumeView {
     return new JsonObject().put("id", v.id()).put("name", v.name()).put("links", links(v));
   }
 
-  public JsonObject detail(Volume v, Microversion mv, boolean admin) {
+  public JsonObject detail(Volume v, io.strato.common.http.ApiVersion mv, boolean admin) {
     JsonObject j = new JsonObject()
         .put("id", v.id()).put("name", v.name()).put("status", v.status().wire()).put("size", v.size())
         .put("availability_zone", v.availabilityZone())

@@ -1,5 +1,6 @@
 package io.strato.gateway.groups;
 
+import io.strato.common.http.ApiVersion;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
@@ -91,7 +92,7 @@ public final class ServerGroupsApi {
     return Fields.uuid(id, "id");
   }
 
-  private static JsonObject view(JsonObject g, Microversion v) {
+  private static JsonObject view(JsonObject g, ApiVersion v) {
     JsonObject out = new JsonObject().put("id", g.getString("id")).put("name", g.getString("name"))
         .put("policies", new JsonArray().add(g.getString("policy"))).put("members", g.getJsonArray("members"))
         .put("metadata", new JsonObject());

@@ -1,5 +1,6 @@
 package io.strato.gateway.keypairs;
 
+import io.strato.common.http.ApiVersion;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
@@ -55,7 +56,7 @@ public final class KeypairsApi {
   private void create(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
     ComputePolicy.requireMember(token, "os_compute_api:os-keypairs:create");
-    Microversion version = Microversion.of(ctx);
+    ApiVersion version = Microversion.of(ctx);
     JsonObject body = Replies.body(ctx, "keypair");
     String name = Fields.requiredString(body, "name", 255);
     if (!name.matches("[\\w\\-. @]+") || name.isBlank()) {

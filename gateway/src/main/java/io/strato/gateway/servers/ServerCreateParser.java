@@ -1,5 +1,6 @@
 package io.strato.gateway.servers;
 
+import io.strato.common.http.ApiVersion;
 import io.strato.common.http.ApiException;
 import io.strato.common.http.Fields;
 import io.strato.gateway.Microversion;
@@ -27,7 +28,7 @@ public final class ServerCreateParser {
 
   private ServerCreateParser() {}
 
-  public static ServerCreateRequest parse(JsonObject whole, Microversion version) {
+  public static ServerCreateRequest parse(JsonObject whole, ApiVersion version) {
     Object serverValue = whole.getValue("server");
     if (!(serverValue instanceof JsonObject s)) throw ApiException.badRequest("'server' is a required property.");
     for (String key : s.fieldNames()) {

@@ -1,5 +1,6 @@
 package io.strato.gateway.servers;
 
+import io.strato.common.http.ApiVersion;
 import io.strato.gateway.Links;
 import io.strato.gateway.Microversion;
 import io.vertx.core.json.JsonArray;
@@ -26,7 +27,7 @@ public final class ServerView {
     return new JsonObject().put("id", i.id()).put("name", i.name()).put("links", Links.of(baseUrl, "servers", i.id()));
   }
 
-  public JsonObject detail(Instance i, Microversion v, boolean admin) {
+  public JsonObject detail(Instance i, ApiVersion v, boolean admin) {
     JsonObject s = brief(i)
         .put("status", i.status()).put("tenant_id", i.projectId()).put("user_id", i.userId())
         .put("metadata", i.metadata()).put("hostId", hostId(i))
@@ -78,7 +79,7 @@ public final class ServerView {
     return h.isEmpty() ? "server" : h.length() > 63 ? h.substring(0, 63) : h;
   }
 
-  private JsonArray volumes(Instance i, Microversion v) {
+  private JsonArray volumes(Instance i, ApiVersion v) {
     JsonArray out = new JsonArray();
     i.volumesAttached().forEach(o -> {
       JsonObject vol = (JsonObject) o;
