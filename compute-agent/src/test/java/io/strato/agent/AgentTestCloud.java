@@ -13,6 +13,10 @@ import io.strato.gateway.GatewayConfig;
 import io.strato.gateway.GatewayService;
 import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
+import io.strato.network.NetworkConfig;
+import io.strato.network.NetworkService;
+import io.strato.volume.VolumeConfig;
+import io.strato.volume.VolumeService;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -38,20 +42,33 @@ final class AgentTestCloud {
   final int computePort;
   final int imagePort;
   private final KafkaProducer<String, String> producer;
+  private String imageDeployment;
 
   private AgentTestCloud() throws Exception {
-    TestIdentity.catalog("identity,compute,image");
     identity = TestIdentity.get();
     computePort = identity.settings.getInt("compute.port");
     imagePort = identity.settings.getInt("image.port");
     settings = identity.settings.with(Map.of("image.store.dir",
-        Files.createTempDirectory("agent-images").toString()));
+        Files.createTempDirectory("agent-images").toString(), "volume.store.dir",
+        Files.createTempDirectory("agent-volumes").toString()));
     var vertx = identity.vertx;
-    TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
+    startImageService();
+    TestIdentity.await(vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
     identity.awaitReady(computePort);
     producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "agent-test"));
+  }
+
+  /** (Re)starts the image service; a test stops it to see builds meet an image service that is down. */
+  void startImageService() {
+    imageDeployment = TestIdentity.await(identity.vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
+    identity.awaitReady(imagePort);
+  }
+
+  void stopImageService() {
+    TestIdentity.await(identity.vertx.undeploy(imageDeployment));
   }
 
   static synchronized AgentTestCloud get() throws Exception {
@@ -90,10 +107,31 @@ final class AgentTestCloud {
    */
   Server boot(String host, String name, String flavor, String apiImage, String image,
       Map<String, String> imageProperties, int attempt) {
-    var member = identity.newProject("agent");
-    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
-        .put("server", new JsonObject().put("name", name).put("imageRef", apiImage).put("flavorRef", flavor)),
-        Map.of());
+    return boot(host, name, flavor, apiImage, image, imageProperties, attempt,
+        new JsonObject().put("networks", new JsonArray().add("none")));
+  }
+
+  /** As above, with the build spec (networks, block devices) the assignment carries. */
+  Server boot(String host, String name, String flavor, String apiImage, String image,
+      Map<String, String> imageProperties, int attempt, JsonObject build) {
+    return boot(host, name, flavor, apiImage, image, imageProperties, attempt, build, identity.newProject("agent"));
+  }
+
+  /**
+   * As above, for {@code member}'s project. A null {@code apiImage} records the instance straight in the database
+   * (the compute API checks the image, and a test may have stopped the image service).
+   */
+  Server boot(String host, String name, String flavor, String apiImage, String image,
+      Map<String, String> imageProperties, int attempt, JsonObject build, TestIdentity.Member member) {
+    JsonObject server = new JsonObject().put("name", name).put("flavorRef", flavor);
+    if (apiImage != null) server.put("imageRef", apiImage);
+    if (apiImage == null || build.containsKey("block_device_mapping_v2")) {
+      server.put("block_device_mapping_v2", build.getJsonArray("block_device_mapping_v2", new JsonArray()
+          .add(new JsonObject().put("boot_index", 0).put("uuid", image).put("source_type", "image")
+              .put("destination_type", "volume").put("volume_size", 1))));
+    }
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(),
+        new JsonObject().put("server", server), Map.of());
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
     String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");
     JsonObject f = identity.call(HttpMethod.GET, computePort, "/v2.1/flavors/" + flavor, member.token(), null,
@@ -101,8 +139,7 @@ final class AgentTestCloud {
     BootRequest request = new BootRequest(BootRequest.VERSION, UUID.randomUUID().toString(), "r-test", List.of(id),
         member.projectId(), member.userId(), new BootRequest.Flavor(flavor, f.getString("name"), f.getInteger("vcpus"),
             f.getInteger("ram"), f.getInteger("disk"), Map.of()), new BootRequest.ImageRef(image, imageProperties),
-        "nova", null, List.of(), List.of(), new JsonObject().put("networks", new JsonArray().add("none")),
-        resp.getHeader("x-openstack-request-id"), attempt, List.of());
+        "nova", null, List.of(), List.of(), build, resp.getHeader("x-openstack-request-id"), attempt, List.of());
     Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), id, 0, host, List.of(), attempt,
         request);
     TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), id, a.toJson().encode())));
