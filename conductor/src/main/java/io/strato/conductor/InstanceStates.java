@@ -16,7 +16,8 @@ import java.util.UUID;
  * Applies instance updates to the {@code nova} schema. Each update is a compare-and-set on the state the sender
  * expected ({@code vm_state} and {@code task_state}), in one transaction with its instance-action event, so a
  * redelivered, late or out-of-order update changes nothing, and a deleted instance is never brought back.
- * An update to {@code deleted} also gives the instance's quota back.
+ * An update to {@code deleted} also gives the instance's quota back. A transition that ends a build or a delete is
+ * announced on {@code strato.instance-events} in the same transaction ({@link Lifecycle}).
  */
 public final class InstanceStates {
   private final Pool pool;
@@ -30,22 +31,25 @@ public final class InstanceStates {
     return pool.withTransaction(tx -> transition(tx, u).compose(row -> {
       if (row == null) return Future.succeededFuture(false);
       Future<Void> quota = "deleted".equals(u.vmState()) ? releaseQuota(tx, row) : Future.succeededFuture();
-      return quota.compose(v -> recordEvent(tx, u)).map(v -> true);
+      return quota.compose(v -> recordEvent(tx, u))
+          .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(v -> true);
     }));
   }
 
   private Future<Row> transition(SqlConnection tx, InstanceUpdate u) {
     JsonObject c = u.changes();
     boolean deleting = "deleted".equals(u.vmState());
-    String sql = "UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($4, host),"
+    // The locked read gives the vm_state before the change (RETURNING sees only the new row).
+    String sql = "WITH old AS (SELECT id AS old_id, vm_state AS old_vm_state FROM instances WHERE id = $1 FOR UPDATE)"
+        + " UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($4, host),"
         + " node = coalesce($4, node), fault = coalesce($5, fault), power_state = coalesce($6, power_state),"
         + " addresses = coalesce($7, addresses), volumes_attached = coalesce($8, volumes_attached),"
         + " launched_at = CASE WHEN $2 = 'active' AND launched_at IS NULL THEN now() ELSE launched_at END,"
         + (deleting ? " deleted = true, deleted_at = now(), terminated_at = now()," : "")
         + " progress = CASE WHEN $2 = 'active' THEN 100 ELSE progress END, updated_at = now()"
-        + " WHERE id = $1 AND NOT deleted AND ($9::text IS NULL OR vm_state = $9)"
+        + " FROM old WHERE id = old_id AND id = $1 AND NOT deleted AND ($9::text IS NULL OR vm_state = $9)"
         + " AND task_state IS NOT DISTINCT FROM $10"
-        + " RETURNING project_id, flavor";
+        + " RETURNING old_vm_state, " + Lifecycle.RETURNING;
     JsonObject fault = u.fault() == null ? null : u.fault().copy().put("created", created(u.timestampMillis()));
     return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.vmState())
             .addString(u.taskState()).addString(u.host()).addValue(fault).addInteger(c.getInteger("power_state"))

@@ -8,18 +8,12 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.embedded.SharedInfrastructure;
-import io.strato.gateway.GatewayConfig;
-import io.strato.gateway.GatewayService;
-import io.strato.image.ImageConfig;
-import io.strato.image.ImageService;
 import io.strato.testkit.TestIdentity;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -41,23 +35,12 @@ class ConductorTest {
 
   @BeforeAll
   static void start() throws Exception {
-    identity = TestIdentity.get();
-    computePort = identity.settings.getInt("compute.port");
-    int imagePort = identity.settings.getInt("image.port");
-    settings = identity.settings.with(Map.of(
-        "image.store.dir", Files.createTempDirectory("conductor-images").toString()));
+    ComputeSide side = ComputeSide.get();
+    identity = side.identity;
+    computePort = side.computePort;
+    settings = side.settings;
+    imageId = side.imageId;
     var vertx = identity.vertx;
-    TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
-    TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
-    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
-    identity.awaitReady(computePort);
-    identity.awaitReady(settings.getInt("conductor.port"));
-    String admin = identity.adminToken();
-    imageId = identity.call(HttpMethod.POST, imagePort, "/v2/images", admin, new JsonObject().put("name", "img")
-        .put("disk_format", "raw").put("container_format", "bare").put("visibility", "public"), Map.of())
-        .bodyAsJsonObject().getString("id");
-    identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + imageId + "/file", admin, Buffer.buffer(new byte[512]),
-        Map.of("Content-Type", "application/octet-stream"));
     producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "conductor-test"));
     nova = TestIdentity.await(Database.open(vertx, settings, "nova"));
   }

@@ -8,6 +8,9 @@ import io.strato.common.http.ServiceRouter;
 import io.strato.common.kafka.TopicCreator;
 import io.strato.common.service.Readiness;
 import io.strato.gateway.actions.InstanceActions;
+import io.strato.gateway.batches.BatchConfig;
+import io.strato.gateway.batches.BatchConsumer;
+import io.strato.gateway.batches.BatchLedger;
 import io.strato.gateway.flavors.Flavors;
 import io.strato.gateway.flavors.FlavorsApi;
 import io.strato.gateway.groups.ServerGroups;
@@ -31,7 +34,7 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The compute API: migrates {@code nova}, makes sure the Kafka topics exist, starts the outbox relay, then serves
- * Nova's v2.1 API on {@code compute.port}.
+ * Nova's v2.1 API on {@code compute.port} and boots the batches of {@code strato.boot-batches} through the same path.
  */
 public final class GatewayService extends VerticleBase {
   private final GatewayConfig config;
@@ -87,7 +90,9 @@ public final class GatewayService extends VerticleBase {
     new AvailabilityZonesApi(config.availabilityZones()).mount(api);
     router.route("/v2.1/*").subRouter(api);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
-        .listen(config.port());
+        .listen(config.port())
+        .compose(http -> vertx.deployVerticle(new BatchConsumer(config.settings(), BatchConfig.from(config.settings()),
+            verifier, new BatchLedger(pool), creator, relay)));
   }
 
   @Override

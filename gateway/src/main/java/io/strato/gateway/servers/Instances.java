@@ -57,12 +57,16 @@ public final class Instances {
         });
   }
 
-  /** Inserts the new instances of one create request, in {@code BUILD}/{@code scheduling}. */
+  /**
+   * Inserts the new instances of one create request, in {@code BUILD}/{@code scheduling}. A batch entry's instance
+   * carries its batch id and idempotency key; a key the project already used fails the insert (unique index).
+   */
   public static Future<Void> insert(SqlClient tx, List<Tuple> rows) {
     return tx.preparedQuery("INSERT INTO instances(id, reservation_id, launch_index, project_id, user_id, name,"
             + " description, flavor, image_id, vm_state, task_state, availability_zone, key_name, key_data, metadata,"
-            + " user_data, requested_networks, block_device_mapping, security_groups, server_group_id, config_drive)"
-            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'building','scheduling',$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)")
+            + " user_data, requested_networks, block_device_mapping, security_groups, server_group_id, config_drive,"
+            + " batch_id, idempotency_key) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'building','scheduling',$10,$11,$12,$13,"
+            + "$14,$15,$16,$17,$18,$19,$20,$21)")
         .executeBatch(rows).mapEmpty();
   }
 

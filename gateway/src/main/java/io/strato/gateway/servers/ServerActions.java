@@ -3,15 +3,19 @@ package io.strato.gateway.servers;
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
 import io.strato.common.kafka.Topics;
+import io.strato.common.messages.Notification;
 import io.strato.common.messages.ServerAction;
 import io.strato.gateway.ComputePolicy;
 import io.strato.gateway.actions.InstanceActions;
+import io.strato.gateway.batches.BatchLedger;
 import io.strato.gateway.outbox.Outbox;
 import io.strato.gateway.outbox.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,7 +51,8 @@ public final class ServerActions {
       if (i.host() == null) {
         return recorded.compose(v -> Instances.markDeleted(tx, id)).compose(changed -> !changed
             ? Future.succeededFuture()
-            : quotas.release(tx, i.projectId(), 1, i.flavor().getInteger("vcpus"), i.flavor().getInteger("ram")));
+            : quotas.release(tx, i.projectId(), 1, i.flavor().getInteger("vcpus"), i.flavor().getInteger("ram"))
+                .compose(v -> announceLocalDelete(tx, i, requestId)));
       }
       if ("deleting".equals(i.taskState())) return recorded;
       return recorded.compose(v -> Instances.startTask(tx, id, "deleting"))
@@ -79,6 +84,23 @@ public final class ServerActions {
           .compose(v -> Instances.startTask(tx, id, rule.taskState()))
           .compose(v -> order(tx, i, rule.agentAction(), requestId));
     })).onSuccess(v -> relay.nudge());
+  }
+
+  /**
+   * A local delete ends the instance here rather than in the conductor: instance.delete.end, and a batch entry
+   * still building ends as {@code deleted} (which may end its batch).
+   */
+  private static Future<Void> announceLocalDelete(SqlConnection tx, Instance i, String requestId) {
+    return tx.preparedQuery("SELECT batch_id, idempotency_key FROM instances WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(i.id()))).compose(rows -> {
+          Row r = rows.iterator().next();
+          Notification n = Notification.instance(Notification.DELETE_END, ServerCreator.PUBLISHER,
+              new Notification.InstancePayload(i.id(), i.projectId(), i.userId(), "deleted", null, null,
+                  r.getString("batch_id"), r.getString("idempotency_key"), null), requestId);
+          return Outbox.add(tx, n);
+        })
+        .compose(v -> "building".equals(i.vmState()) ? BatchLedger.instanceEnded(tx, i.id(), "deleted")
+            : Future.succeededFuture());
   }
 
   private static Future<Void> order(SqlConnection tx, Instance i, String action, String requestId) {

@@ -4,6 +4,7 @@ import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.Notification;
 import io.strato.gateway.GatewayConfig;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.gateway.flavors.Flavor;
@@ -16,6 +17,7 @@ import io.strato.gateway.outbox.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -25,12 +27,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * Steps 4 and 5 of the boot flow: check what the request names (flavor, image, key, group, zone), then in one
  * transaction reserve quota, insert the instances in {@code BUILD}/{@code scheduling}, record the {@code create}
- * action and put the boot request in the outbox. The reply does not wait for Kafka or the scheduler; the outbox
- * guarantees the request reaches Kafka once the transaction committed.
+ * action and put the boot request and an {@code instance.create.start} notification per instance in the outbox. The
+ * reply does not wait for Kafka or the scheduler; the outbox guarantees both reach Kafka once the transaction
+ * committed. A batch entry ({@link Origin}) goes the same way, with its idempotency key on the instance.
  */
 public final class ServerCreator {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,11 +52,30 @@ public final class ServerCreator {
   /** What a create produced: the instances (in launch order), the reservation and the admin password. */
   public record Created(List<String> instanceIds, String reservationId, String adminPass) {}
 
+  /**
+   * A create that is a batch entry rather than a REST call: exactly one instance, carrying the batch id and the
+   * idempotency key, and {@code alsoRecord(tx, instanceId)} run in the create's transaction (the batch's books).
+   */
+  public record Origin(String batchId, String idempotencyKey,
+      BiFunction<SqlConnection, String, Future<Void>> alsoRecord) {}
+
+  /** The project already has an instance with this idempotency key; nothing was created. */
+  public static final class DuplicateIdempotencyKey extends RuntimeException {
+    public DuplicateIdempotencyKey(String key) {
+      super("idempotency key " + key + " was already used", null, false, false);
+    }
+  }
+
+  private static final String IDEMPOTENCY_INDEX = "instances_idempotency";
+  /** publisher_id of the notifications the compute API sends. */
+  public static final String PUBLISHER = "strato-gateway";
+
   /** Everything resolved before the transaction. */
   private static final class Plan {
     final ServerCreateRequest request;
     final Token token;
     final String requestId;
+    final Origin origin;
     Flavor flavor;
     JsonObject image = new JsonObject();
     String keyData;
@@ -62,10 +85,11 @@ public final class ServerCreator {
     String adminPass;
     String groupPolicy;
 
-    Plan(ServerCreateRequest request, Token token, String requestId) {
+    Plan(ServerCreateRequest request, Token token, String requestId, Origin origin) {
       this.request = request;
       this.token = token;
       this.requestId = requestId;
+      this.origin = origin;
     }
   }
 
@@ -82,14 +106,29 @@ public final class ServerCreator {
   }
 
   public Future<Created> create(ServerCreateRequest request, Token token, String wireToken, String requestId) {
-    Plan plan = new Plan(request, token, requestId);
+    return create(request, token, wireToken, requestId, null);
+  }
+
+  /**
+   * As {@link #create(ServerCreateRequest, Token, String, String)}, for a batch entry when {@code origin} is set:
+   * fails with {@link DuplicateIdempotencyKey} (and changes nothing) when the project already used the key.
+   */
+  public Future<Created> create(ServerCreateRequest request, Token token, String wireToken, String requestId,
+      Origin origin) {
+    Plan plan = new Plan(request, token, requestId, origin);
     plan.adminPass = request.adminPass() != null ? request.adminPass() : randomString(12);
+    if (origin != null && request.maxCount() > 1) {
+      throw ApiException.badRequest("A batch entry boots exactly one server: min_count and max_count must be 1.");
+    }
     checkAvailabilityZone(plan);
     return resolveFlavor(plan)
         .compose(v -> resolveImage(plan, wireToken))
         .compose(v -> resolveKey(plan))
         .compose(v -> checkGroup(plan))
         .compose(v -> pool.withTransaction(tx -> record(tx, plan)))
+        .recover(e -> Future.failedFuture(origin != null && e instanceof PgException pg
+            && "23505".equals(pg.getSqlState()) && IDEMPOTENCY_INDEX.equals(pg.getConstraint())
+            ? new DuplicateIdempotencyKey(origin.idempotencyKey()) : e))
         .map(v -> {
           if (relay != null) relay.nudge();
           return new Created(plan.ids, plan.reservationId, plan.adminPass);
@@ -205,7 +244,9 @@ public final class ServerCreator {
           .addString(plan.keyData).addValue(new JsonObject(Map.copyOf(r.metadata()))).addString(r.userData())
           .addValue(r.networks() instanceof String s ? new io.vertx.core.json.JsonArray().add(s) : r.networks())
           .addValue(r.blockDevices()).addValue(r.securityGroups())
-          .addUUID(r.groupId() == null ? null : UUID.fromString(r.groupId())).addString(r.configDrive()));
+          .addUUID(r.groupId() == null ? null : UUID.fromString(r.groupId())).addString(r.configDrive())
+          .addString(plan.origin == null ? null : plan.origin.batchId())
+          .addString(plan.origin == null ? null : plan.origin.idempotencyKey()));
     }
     BootRequest boot = bootRequest(plan, az, groupHosts, sameHost, differentHost);
     Future<Void> actions = Future.succeededFuture();
@@ -216,7 +257,19 @@ public final class ServerCreator {
     Future<Void> recorded = actions;
     return Instances.insert(tx, rows)
         .compose(v -> recorded)
-        .compose(v -> Outbox.add(tx, Topics.BOOT_REQUESTS, plan.reservationId, boot.toJson().encode(), plan.requestId));
+        .compose(v -> Outbox.add(tx, Topics.BOOT_REQUESTS, plan.reservationId, boot.toJson().encode(), plan.requestId))
+        .compose(v -> announce(tx, plan))
+        .compose(v -> plan.origin == null ? Future.succeededFuture() : plan.origin.alsoRecord().apply(tx,
+            plan.ids.get(0)));
+  }
+
+  /** instance.create.start for each new instance, in the same transaction. */
+  private static Future<Void> announce(SqlConnection tx, Plan plan) {
+    String batchId = plan.origin == null ? null : plan.origin.batchId();
+    String key = plan.origin == null ? null : plan.origin.idempotencyKey();
+    return Outbox.addAll(tx, plan.ids.stream().map(id -> Notification.instance(Notification.CREATE_START,
+        PUBLISHER, new Notification.InstancePayload(id, plan.token.projectId(), plan.token.userId(), "building",
+            "scheduling", null, batchId, key, null), plan.requestId)).toList());
   }
 
   private BootRequest bootRequest(Plan plan, String az, List<String> groupHosts, List<String> sameHost,

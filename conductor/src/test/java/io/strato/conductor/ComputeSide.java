@@ -1,0 +1,50 @@
+package io.strato.conductor;
+
+import io.strato.common.config.Settings;
+import io.strato.gateway.GatewayConfig;
+import io.strato.gateway.GatewayService;
+import io.strato.image.ImageConfig;
+import io.strato.image.ImageService;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.util.Map;
+
+/**
+ * Identity, image, the compute API and the conductor, started once per test JVM on the shared Kafka and PostgreSQL
+ * (every test class of this module uses the same ones), with one public, active image to boot from.
+ */
+final class ComputeSide {
+  private static ComputeSide instance;
+
+  final TestIdentity identity = TestIdentity.get();
+  final Settings settings;
+  final int computePort = identity.settings.getInt("compute.port");
+  final int imagePort = identity.settings.getInt("image.port");
+  final String imageId;
+
+  private ComputeSide() throws Exception {
+    settings = identity.settings.with(Map.of(
+        "image.store.dir", Files.createTempDirectory("conductor-images").toString(),
+        "gateway.outbox.poll.ms", "200"));
+    var vertx = identity.vertx;
+    TestIdentity.await(vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
+    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
+    identity.awaitReady(computePort);
+    identity.awaitReady(settings.getInt("conductor.port"));
+    String admin = identity.adminToken();
+    imageId = identity.call(HttpMethod.POST, imagePort, "/v2/images", admin, new JsonObject().put("name", "img")
+        .put("disk_format", "raw").put("container_format", "bare").put("visibility", "public"), Map.of())
+        .bodyAsJsonObject().getString("id");
+    identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + imageId + "/file", admin, Buffer.buffer(new byte[512]),
+        Map.of("Content-Type", "application/octet-stream"));
+  }
+
+  static synchronized ComputeSide get() throws Exception {
+    if (instance == null) instance = new ComputeSide();
+    return instance;
+  }
+}
