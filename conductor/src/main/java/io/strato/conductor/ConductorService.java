@@ -1,6 +1,7 @@
 package io.strato.conductor;
 
 import io.strato.common.db.Database;
+import io.strato.common.db.OutboxRelay;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.kafka.TopicCreator;
@@ -31,7 +32,11 @@ public final class ConductorService extends VerticleBase {
         .compose(v -> Database.open(vertx, config.settings(), "nova"))
         .compose(p -> {
           pool = p;
-          return vertx.deployVerticle(new UpdateConsumer(config.settings(), new InstanceStates(pool)));
+          // The conductor's notifications go through the nova outbox; it relays them itself, without waiting for a
+          // compute API process to do it.
+          OutboxRelay relay = new OutboxRelay(pool, config.settings(), "conductor");
+          return vertx.deployVerticle(relay).compose(r -> vertx.deployVerticle(new UpdateConsumer(config.settings(),
+              new InstanceStates(pool), relay)));
         })
         .compose(id -> vertx.deployVerticle(new BuildReconciler(pool, config.buildTimeout(),
             config.reconcileInterval())))

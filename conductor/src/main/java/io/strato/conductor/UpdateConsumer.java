@@ -1,6 +1,7 @@
 package io.strato.conductor;
 
 import io.strato.common.config.Settings;
+import io.strato.common.db.OutboxRelay;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
@@ -25,7 +26,10 @@ public final class UpdateConsumer extends VerticleBase {
   private final InstanceStates states;
   private PollLoop<String, String> loop;
 
-  public UpdateConsumer(Settings settings, InstanceStates states) {
+  private final OutboxRelay relay;
+
+  public UpdateConsumer(Settings settings, InstanceStates states, OutboxRelay relay) {
+    this.relay = relay;
     this.settings = settings;
     this.states = states;
   }
@@ -48,7 +52,7 @@ public final class UpdateConsumer extends VerticleBase {
     for (KafkaConsumerRecord<String, String> r : batch) {
       chain = chain.compose(v -> applyOne(r));
     }
-    return chain;
+    return chain.onSuccess(v -> relay.nudge());
   }
 
   private Future<Void> applyOne(KafkaConsumerRecord<String, String> record) {

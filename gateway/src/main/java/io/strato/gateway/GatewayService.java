@@ -18,7 +18,7 @@ import io.strato.gateway.groups.ServerGroupsApi;
 import io.strato.gateway.images.ImageLookup;
 import io.strato.gateway.keypairs.Keypairs;
 import io.strato.gateway.keypairs.KeypairsApi;
-import io.strato.gateway.outbox.OutboxRelay;
+import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.strato.gateway.quotas.QuotasApi;
 import io.strato.gateway.servers.ConsoleOutput;
@@ -60,7 +60,7 @@ public final class GatewayService extends VerticleBase {
         .compose(v -> Database.open(vertx, config.settings(), "nova"))
         .compose(p -> {
           pool = p;
-          OutboxRelay relay = new OutboxRelay(pool, config.settings());
+          OutboxRelay relay = new OutboxRelay(pool, config.settings(), "gateway");
           Future<?> relayStarted = relayOutbox ? vertx.deployVerticle(relay) : Future.succeededFuture();
           return relayStarted.compose(v -> serve(verifier, relayOutbox ? relay : null));
         });

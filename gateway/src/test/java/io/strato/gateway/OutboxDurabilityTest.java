@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.strato.common.db.Database;
 import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
-import io.strato.gateway.outbox.OutboxRelay;
+import io.strato.common.db.OutboxRelay;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.DisplayName;
@@ -40,7 +40,7 @@ class OutboxDurabilityTest {
     // And a relay started from scratch later has nothing left to send twice.
     Vertx later = Vertx.vertx();
     var pool = TestCloud.await(Database.open(later, cloud.settings, "nova"));
-    TestCloud.await(later.deployVerticle(new OutboxRelay(pool, cloud.settings)));
+    TestCloud.await(later.deployVerticle(new OutboxRelay(pool, cloud.settings, "gateway")));
     long deadline = System.currentTimeMillis() + 10_000;
     long left = -1;
     while (System.currentTimeMillis() < deadline) {

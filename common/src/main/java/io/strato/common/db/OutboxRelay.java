@@ -1,4 +1,4 @@
-package io.strato.gateway.outbox;
+package io.strato.common.db;
 
 import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves outbox rows to Kafka: takes a batch with {@code FOR UPDATE SKIP LOCKED} (several gateways share the work),
+ * Moves outbox rows to Kafka: takes a batch with {@code FOR UPDATE SKIP LOCKED} (several processes share the work),
  * sends every row (acks=all, idempotent producer), and deletes the batch only once Kafka acknowledged all of it.
  * A crash between send and delete re-sends those rows, which consumers tolerate (they are idempotent by instance id).
  * Runs when {@link #nudge()}d after a commit, and every {@code gateway.outbox.poll.ms} to pick up anything left.
+ * The compute API's and the conductor's rows share the {@code nova} outbox; each process relays what it finds.
  */
 public final class OutboxRelay extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -35,7 +36,11 @@ public final class OutboxRelay extends VerticleBase {
   private boolean running;
   private boolean again;
 
-  public OutboxRelay(Pool pool, Settings settings) {
+  private final String clientId;
+
+  /** {@code owner} names the process in Kafka's client id ({@code gateway}, {@code conductor}). */
+  public OutboxRelay(Pool pool, Settings settings, String owner) {
+    this.clientId = "strato-" + owner + "-outbox";
     this.pool = pool;
     this.settings = settings;
     this.pollMs = settings.getLong("gateway.outbox.poll.ms");
@@ -43,7 +48,7 @@ public final class OutboxRelay extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "strato-gateway-outbox"));
+    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, clientId));
     vertx.setPeriodic(pollMs, id -> nudge());
     nudge();
     return Future.succeededFuture();
