@@ -10,7 +10,7 @@ import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootBatch;
 import io.strato.gateway.ComputePolicy;
-import io.strato.gateway.outbox.OutboxRelay;
+import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.servers.ServerCreator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

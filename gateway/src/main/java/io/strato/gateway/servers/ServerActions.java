@@ -9,7 +9,7 @@ import io.strato.gateway.ComputePolicy;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.gateway.batches.BatchLedger;
 import io.strato.gateway.outbox.Outbox;
-import io.strato.gateway.outbox.OutboxRelay;
+import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -13,7 +13,7 @@ import io.strato.gateway.groups.ServerGroups;
 import io.strato.gateway.images.ImageLookup;
 import io.strato.gateway.keypairs.Keypairs;
 import io.strato.gateway.outbox.Outbox;
-import io.strato.gateway.outbox.OutboxRelay;
+import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
