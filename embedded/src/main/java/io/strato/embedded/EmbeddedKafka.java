@@ -73,19 +73,39 @@ public final class EmbeddedKafka implements AutoCloseable {
     server.awaitShutdown();
   }
 
-  /** Formats the log folder once; a folder that already has a cluster is left as it is. */
+  /**
+   * Formats the log folder once; a folder that already has a cluster is left as it is. The storage tool has been
+   * seen to fail now and then with nothing on its output while other brokers start on the machine: it is tried
+   * again on a cleaned folder, and its output is kept for the error if it never succeeds.
+   */
   private static void format(Path dataDir, Properties props) throws IOException {
     if (Files.exists(dataDir.resolve("meta.properties"))) return;
-    Path config = Files.createTempFile("strato-kafka", ".properties");
-    try (Writer w = Files.newBufferedWriter(config)) {
-      props.store(w, "strato embedded kafka");
+    StringBuilder failures = new StringBuilder();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      Path config = Files.createTempFile("strato-kafka", ".properties");
+      try (Writer w = Files.newBufferedWriter(config)) {
+        props.store(w, "strato embedded kafka");
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int exit;
+      try {
+        exit = StorageTool.execute(new String[] {"format", "-t", Base64Uuid.random(), "-c", config.toString()},
+            new PrintStream(out));
+      } catch (RuntimeException e) {
+        exit = -1;
+        out.writeBytes(String.valueOf(e).getBytes());
+      } finally {
+        Files.deleteIfExists(config);
+      }
+      if (exit == 0 && Files.exists(dataDir.resolve("meta.properties"))) return;
+      failures.append("attempt ").append(attempt).append(": exit ").append(exit).append(' ').append(out).append('\n');
+      try (var files = Files.walk(dataDir)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          if (!f.equals(dataDir)) Files.deleteIfExists(f);
+        }
+      }
     }
-    String clusterId = Base64Uuid.random();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exit = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
-        new PrintStream(out));
-    Files.deleteIfExists(config);
-    if (exit != 0) throw new IllegalStateException("formatting Kafka's log folder failed: " + out);
+    throw new IllegalStateException("formatting Kafka's log folder failed:\n" + failures);
   }
 
   /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
