@@ -74,6 +74,12 @@ final class AgentHost {
     return config.instanceDir(id);
   }
 
+  /** The cached copy of an image by id, or null for none (kernel and ramdisk of direct kernel boot). */
+  Future<Path> cachedImage(String imageId) {
+    if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
+    return images.image(imageId).compose(cache::fetch);
+  }
+
   /** One message from this host's assignment topic: an assignment or a server action. */
   Future<Void> handle(JsonObject message) {
     String type = message.getString("type", "");

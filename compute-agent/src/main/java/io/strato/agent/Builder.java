@@ -125,7 +125,8 @@ final class Builder {
     Object requested = req.build().getValue("networks");
     JsonArray list = requested instanceof JsonArray a ? a : new JsonArray();
     NetworkClient network = host.network;
-    if (list.contains("none")) return Future.succeededFuture();
+    // The compute API passes "none"/"auto" as the bare string (POST /servers at 2.37+ style), not inside a list.
+    if ("none".equals(requested) || list.contains("none")) return Future.succeededFuture();
     List<JsonObject> explicit = list.stream().filter(o -> o instanceof JsonObject).map(o -> (JsonObject) o).toList();
     if (explicit.isEmpty()) {
       if (!network.available()) return Future.succeededFuture();
@@ -187,8 +188,8 @@ final class Builder {
             return all;
           });
     }
-    Future<Path> kernel = cached(props.get("kernel_id"));
-    Future<Path> ramdisk = cached(props.get("ramdisk_id"));
+    Future<Path> kernel = host.cachedImage(props.get("kernel_id"));
+    Future<Path> ramdisk = host.cachedImage(props.get("ramdisk_id"));
     return Future.all(disks, kernel, ramdisk).compose(all -> {
       List<GuestSpec.Nic> nics = rec.ports.stream().map(p -> new GuestSpec.Nic(p.getString("mac"), "default",
           p.getString("id"))).toList();
@@ -203,11 +204,6 @@ final class Builder {
           + state + ")");
       return null;
     });
-  }
-
-  private Future<Path> cached(String imageId) {
-    if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return host.images.image(imageId).compose(host.cache::fetch);
   }
 
   private Future<Void> finish(InstanceRecord rec) {

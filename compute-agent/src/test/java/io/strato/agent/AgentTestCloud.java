@@ -43,6 +43,7 @@ final class AgentTestCloud {
   final int imagePort;
   private final KafkaProducer<String, String> producer;
   private String imageDeployment;
+  private String lastAgent;
 
   private AgentTestCloud() throws Exception {
     identity = TestIdentity.get();
@@ -59,6 +60,11 @@ final class AgentTestCloud {
     TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
     identity.awaitReady(computePort);
     producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "agent-test"));
+  }
+
+  /** The deployment id of the agent started last (a test stops it to restart it). */
+  String lastAgentDeployment() {
+    return lastAgent;
   }
 
   /** (Re)starts the image service; a test stops it to see builds meet an image service that is down. */
@@ -80,7 +86,7 @@ final class AgentTestCloud {
   Settings startAgent(String host, Path stateDir, Map<String, String> extra) {
     Settings agent = settings.with(Map.of("agent.host", host, "agent.state.dir", stateDir.toString(),
         "agent.port", String.valueOf(io.strato.embedded.Ports.free()))).with(extra);
-    TestIdentity.await(identity.vertx.deployVerticle(new AgentService(AgentConfig.from(agent))));
+    lastAgent = TestIdentity.await(identity.vertx.deployVerticle(new AgentService(AgentConfig.from(agent))));
     identity.awaitReady(agent.getInt("agent.port"));
     return agent;
   }

@@ -3,7 +3,10 @@ package io.strato.agent.clients;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-/** The compute API, as the agent uses it at start-up: is this domain's instance still alive, and how big is it. */
+/**
+ * The compute API, as the agent uses it at start-up: which instances live on this host, is a domain's instance still
+ * alive, and how big is it.
+ */
 public final class ComputeClient {
   private final ServiceSession session;
 
@@ -14,6 +17,13 @@ public final class ComputeClient {
   /** The server (admin view), or null when the compute API does not know it (deleted or never existed). */
   public Future<JsonObject> server(String id) {
     return get("/servers/" + id).map(j -> j == null ? null : j.getJsonObject("server"));
+  }
+
+  /** Every live server the compute API places on {@code host} (admin listing, all projects). */
+  public Future<java.util.List<JsonObject>> serversOn(String host) {
+    return get("/servers/detail?all_tenants=1&host=" + java.net.URLEncoder.encode(host,
+        java.nio.charset.StandardCharsets.UTF_8)).map(j -> j == null ? java.util.List.<JsonObject>of()
+        : j.getJsonArray("servers").stream().map(o -> (JsonObject) o).toList());
   }
 
   public Future<JsonObject> flavor(String id) {

@@ -13,8 +13,9 @@ public final class DomainXml {
 
   /** The owning host written by {@link #of}, read back from a domain's XML; null when the domain is not Strato's. */
   public static String hostOf(String domainXml) {
-    var m = java.util.regex.Pattern.compile("<strato:instance[^>]*host='([^']*)'").matcher(domainXml);
-    return m.find() ? m.group(1).replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    // libvirt gives the metadata back in its own formatting (double quotes): accept either quote.
+    var m = java.util.regex.Pattern.compile("<strato:instance[^>]*host=(['\"])([^'\"]*)\\1").matcher(domainXml);
+    return m.find() ? m.group(2).replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">")
         .replace("&quot;", "\"").replace("&amp;", "&") : null;
   }
 
