@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes {@code strato.instance-updates} in the {@code strato-conductor} group and applies each update, in order
- * per instance (the topic is keyed by instance id), committing a batch only once every update of it is applied.
+ * per instance (the topic is keyed by instance id; instances go side by side), committing a batch only once every
+ * update of it is applied.
  * A malformed message is logged and skipped; it can never be applied, so retrying it would block the partition.
  */
 public final class UpdateConsumer extends VerticleBase {
@@ -47,12 +48,14 @@ public final class UpdateConsumer extends VerticleBase {
     return loop == null ? Future.succeededFuture() : loop.stop();
   }
 
+  /** Updates of one instance apply in order; different instances apply side by side (the pool bounds them). */
   private Future<Void> applyAll(List<KafkaConsumerRecord<String, String>> batch) {
-    Future<Void> chain = Future.succeededFuture();
+    java.util.Map<String, Future<Void>> chains = new java.util.LinkedHashMap<>();
     for (KafkaConsumerRecord<String, String> r : batch) {
-      chain = chain.compose(v -> applyOne(r));
+      String key = r.key() == null ? "" : r.key();
+      chains.put(key, chains.getOrDefault(key, Future.succeededFuture()).compose(v -> applyOne(r)));
     }
-    return chain.onSuccess(v -> relay.nudge());
+    return Future.all(new java.util.ArrayList<>(chains.values())).<Void>mapEmpty().onSuccess(v -> relay.nudge());
   }
 
   private Future<Void> applyOne(KafkaConsumerRecord<String, String> record) {

@@ -12,9 +12,9 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Instance, core and RAM quotas, exact under concurrency: usage counters live in {@code project_usage} and change
- * in the same transaction as the instances they count, with the project's row locked ({@code FOR UPDATE}) while a
- * create decides how many instances fit. Parallel creates of one project therefore queue on that row, and never
- * overshoot; different projects do not wait for each other.
+ * in the same transaction as the instances they count. A create plans its count without a lock, writes its rows,
+ * and adds its usage last with a conditional UPDATE that refuses to pass a limit; a create that lost the race rolls
+ * back and plans again. Quotas never overshoot, and a project's row is locked only for the end of each create.
  */
 public final class Quotas {
   private final Pool pool;
@@ -51,19 +51,42 @@ public final class Quotas {
   }
 
   /**
-   * Inside the caller's transaction: reserves as many instances as fit between {@code min} and {@code max}
-   * (Nova's multi-create rule) and answers how many; 403 with Nova's message when not even {@code min} fit.
+   * Inside the caller's transaction, first step: how many instances between {@code min} and {@code max} fit now
+   * (Nova's multi-create rule), read without locking; 403 with Nova's message when not even {@code min} fit.
+   * The count is only a plan until {@link #commit} makes it true.
    */
-  public Future<Integer> reserve(SqlConnection tx, String projectId, int min, int max, int vcpus, int ram) {
+  public Future<Integer> plan(SqlConnection tx, String projectId, int min, int max, int vcpus, int ram) {
     return tx.preparedQuery("INSERT INTO project_usage(project_id) VALUES ($1) ON CONFLICT DO NOTHING")
         .execute(Tuple.of(projectId))
-        .compose(r -> tx.preparedQuery("SELECT instances, cores, ram FROM project_usage WHERE project_id = $1"
-            + " FOR UPDATE").execute(Tuple.of(projectId)))
+        .compose(r -> tx.preparedQuery("SELECT instances, cores, ram FROM project_usage WHERE project_id = $1")
+            .execute(Tuple.of(projectId)))
         .map(rows -> usage(rows.iterator().next()))
-        .compose(used -> limitsFor(tx, projectId).map(limits -> fit(used, limits, min, max, vcpus, ram)))
-        .compose(count -> tx.preparedQuery("UPDATE project_usage SET instances = instances + $2, cores = cores + $3,"
-                + " ram = ram + $4 WHERE project_id = $1")
-            .execute(Tuple.of(projectId, count, count * vcpus, count * ram)).map(r -> count));
+        .compose(used -> limitsFor(tx, projectId).map(limits -> fit(used, limits, min, max, vcpus, ram)));
+  }
+
+  /**
+   * Inside the caller's transaction, last step before commit: adds the planned usage if it still fits, in one
+   * conditional UPDATE. The project's row is therefore locked only from here to the commit, not for the whole
+   * create, so parallel creates of one project do not queue behind each other's inserts. Fails with
+   * {@link QuotaRace} when others took the room meanwhile: the caller rolls back and plans again.
+   */
+  public Future<Void> commit(SqlConnection tx, String projectId, int count, int vcpus, int ram) {
+    return limitsFor(tx, projectId).compose(l -> tx.preparedQuery("UPDATE project_usage SET"
+            + " instances = instances + $2, cores = cores + $3, ram = ram + $4 WHERE project_id = $1"
+            + " AND ($5 < 0 OR instances + $2 <= $5) AND ($6 < 0 OR cores + $3 <= $6) AND ($7 < 0 OR ram + $4 <= $7)")
+        .execute(Tuple.tuple().addString(projectId).addInteger(count).addInteger(count * vcpus)
+            .addInteger(count * ram).addInteger(l.instances()).addInteger(l.cores()).addInteger(l.ram())))
+        .map(rows -> {
+          if (rows.rowCount() != 1) throw new QuotaRace();
+          return null;
+        });
+  }
+
+  /** Another create of the project took the room this one planned with; plan again. */
+  public static final class QuotaRace extends RuntimeException {
+    QuotaRace() {
+      super("quota taken meanwhile", null, false, false);
+    }
   }
 
   /** Inside the caller's transaction: gives back what deleted instances used. */

@@ -125,7 +125,7 @@ public final class ServerCreator {
         .compose(v -> resolveImage(plan, wireToken))
         .compose(v -> resolveKey(plan))
         .compose(v -> checkGroup(plan))
-        .compose(v -> pool.withTransaction(tx -> record(tx, plan)))
+        .compose(v -> recordWithRetries(plan, 100))
         .recover(e -> Future.failedFuture(origin != null && e instanceof PgException pg
             && "23505".equals(pg.getSqlState()) && IDEMPOTENCY_INDEX.equals(pg.getConstraint())
             ? new DuplicateIdempotencyKey(origin.idempotencyKey()) : e))
@@ -204,9 +204,23 @@ public final class ServerCreator {
   }
 
   /** The transaction: quota, group membership, instances, actions, outbox. */
+  /** The transaction, again when another create of the project took the quota it planned with. */
+  private Future<Void> recordWithRetries(Plan plan, int attemptsLeft) {
+    // NOTE: every round has a winner, so with a finite quota the losers soon find it full and get Nova's 403; the
+    // bound only matters under absurd contention, answered as a conflict to retry rather than an error.
+    return pool.withTransaction(tx -> record(tx, plan)).recover(e -> {
+      if (!(e instanceof Quotas.QuotaRace)) return Future.failedFuture(e);
+      if (attemptsLeft <= 1) {
+        return Future.failedFuture(ApiException.conflict("Too many concurrent creates in this project; retry."));
+      }
+      return recordWithRetries(plan, attemptsLeft - 1);
+    });
+  }
+
   private Future<Void> record(SqlConnection tx, Plan plan) {
     Flavor f = plan.flavor;
-    return quotas.reserve(tx, plan.token.projectId(), plan.request.minCount(), plan.request.maxCount(), f.vcpus(),
+    plan.ids.clear();
+    return quotas.plan(tx, plan.token.projectId(), plan.request.minCount(), plan.request.maxCount(), f.vcpus(),
             f.ramMb())
         .compose(count -> {
           plan.count = count;
@@ -215,7 +229,8 @@ public final class ServerCreator {
         })
         .compose(groupHosts -> Instances.hostsOf(tx, plan.request.sameHost(), plan.token.projectId())
             .compose(same -> Instances.hostsOf(tx, plan.request.differentHost(), plan.token.projectId())
-                .compose(different -> insertAndPublish(tx, plan, groupHosts, same, different))));
+                .compose(different -> insertAndPublish(tx, plan, groupHosts, same, different))))
+        .compose(v -> quotas.commit(tx, plan.token.projectId(), plan.count, f.vcpus(), f.ramMb()));
   }
 
   private Future<List<String>> groupHosts(SqlConnection tx, Plan plan) {
