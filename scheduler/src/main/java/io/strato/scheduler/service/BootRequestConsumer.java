@@ -69,11 +69,11 @@ final class BootRequestConsumer extends VerticleBase {
         Map<String, String> props = new HashMap<>(KafkaSettings.consumer(config.settings(), config.consumerGroup()));
         props.put("client.id", client);
         consumer = KafkaConsumer.create(vertx, props);
-        var props = KafkaSettings.producer(config.settings(), client);
+        var producerProps = KafkaSettings.producer(config.settings(), client);
         // NOTE: with one topic per host the producer's sender checks every host's topic each time it wakes; letting
         // records gather for a few milliseconds makes those wake-ups rare (a boot request is a batch anyway).
-        props.put("linger.ms", "5");
-        producer = KafkaProducer.create(vertx, props);
+        producerProps.put("linger.ms", "5");
+        producer = KafkaProducer.create(vertx, producerProps);
         admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config.settings()));
         publisher = new AssignmentPublisher(producer, admin, config.assignmentPartitions(),
                 (short) config.settings().getInt("kafka.replication.factor"));
