@@ -40,7 +40,22 @@ public record AgentConfig(String host, String libvirtUri, String domainType, int
   public String effectiveDomainType() {
     if (!domainType.equals("auto")) return domainType;
     if (libvirtUri.startsWith("test:")) return "test";
-    return java.nio.file.Files.isReadable(Path.of("/dev/kvm")) && Boolean.getBoolean("strato.kvm") ? "kvm" : "qemu";
+    return kvmUsable() ? "kvm" : "qemu";
+  }
+
+  /**
+   * KVM needs both the device and the CPU's virtualisation extensions: some machines (this kind, FACTS.md) have
+   * {@code /dev/kvm} but no {@code vmx}/{@code svm}, and a {@code kvm} domain would not boot there.
+   */
+  static boolean kvmUsable() {
+    try {
+      String cpu = java.nio.file.Files.readString(Path.of("/proc/cpuinfo"));
+      return java.nio.file.Files.isReadable(Path.of("/dev/kvm"))
+          && java.util.regex.Pattern.compile("^flags\\s*:.*\\b(vmx|svm)\\b", java.util.regex.Pattern.MULTILINE)
+              .matcher(cpu).find();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static String localHostName() {
