@@ -1,5 +1,6 @@
 package io.strato.conductor;
 
+import io.strato.testkit.InstanceEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.db.Database;

@@ -1,4 +1,4 @@
-package io.strato.gateway;
+package io.strato.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,10 +14,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
 /** Reads {@code strato.instance-events} from the beginning in its own consumer group, for tests to wait on. */
-final class InstanceEvents {
+public final class InstanceEvents {
   private final ConcurrentLinkedQueue<Notification> seen = new ConcurrentLinkedQueue<>();
 
-  InstanceEvents(Vertx vertx, Settings settings) {
+  public InstanceEvents(Vertx vertx, Settings settings) {
     KafkaConsumer<String, String> consumer =
         KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "events-" + System.nanoTime()));
     consumer.handler(r -> {
@@ -26,24 +26,24 @@ final class InstanceEvents {
         seen.notifyAll();
       }
     });
-    TestCloud.await(consumer.subscribe(Topics.INSTANCE_EVENTS));
+    TestIdentity.await(consumer.subscribe(Topics.INSTANCE_EVENTS));
   }
 
   /** Notifications about this batch (its instances, its refused entries, its summary). */
-  static Predicate<Notification> ofBatch(String batchId) {
+  public static Predicate<Notification> ofBatch(String batchId) {
     return n -> batchId.equals(n.payload().getString("batch_id"));
   }
 
-  static Predicate<Notification> type(String eventType) {
+  public static Predicate<Notification> type(String eventType) {
     return n -> n.eventType().equals(eventType);
   }
 
-  List<Notification> all(Predicate<Notification> which) {
+  public List<Notification> all(Predicate<Notification> which) {
     return seen.stream().filter(which).toList();
   }
 
   /** Waits (woken by each new notification) up to 30 s until at least {@code count} match; answers them all. */
-  List<Notification> await(Predicate<Notification> which, int count, String what) {
+  public List<Notification> await(Predicate<Notification> which, int count, String what) {
     long deadline = System.currentTimeMillis() + 30_000;
     synchronized (seen) {
       while (true) {
