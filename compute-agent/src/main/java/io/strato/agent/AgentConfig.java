@@ -14,7 +14,8 @@ public record AgentConfig(String host, String libvirtUri, String domainType, int
   public static AgentConfig from(Settings s) {
     String host = s.get("agent.host");
     if (host.isBlank()) host = localHostName();
-    return new AgentConfig(host, s.get("agent.libvirt.uri"), s.get("agent.domain.type"), s.getInt("agent.fleet.size"),
+    return new AgentConfig(host, s.get("agent.libvirt.uri"), domainType(s.get("agent.libvirt.uri"),
+        s.get("agent.domain.type")), s.getInt("agent.fleet.size"),
         s.get("agent.availability.zone"), s.getInt("agent.vcpus"), s.getLong("agent.memory.mb"),
         s.getLong("agent.disk.gb"), Double.parseDouble(s.get("agent.cpu.allocation.ratio")),
         Double.parseDouble(s.get("agent.ram.allocation.ratio")),
@@ -36,10 +37,14 @@ public record AgentConfig(String host, String libvirtUri, String domainType, int
     return names;
   }
 
-  /** The libvirt domain type for this URI. */
+  /** The libvirt domain type, {@code auto} resolved once here (not on every build). */
   public String effectiveDomainType() {
-    if (!domainType.equals("auto")) return domainType;
-    if (libvirtUri.startsWith("test:")) return "test";
+    return domainType;
+  }
+
+  private static String domainType(String uri, String configured) {
+    if (!configured.equals("auto")) return configured;
+    if (uri.startsWith("test:")) return "test";
     return kvmUsable() ? "kvm" : "qemu";
   }
 
