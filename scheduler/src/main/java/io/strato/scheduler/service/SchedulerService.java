@@ -100,7 +100,9 @@ public final class SchedulerService extends VerticleBase {
         hostState = feed;
         return deployWorker(feed)
                 .compose(v -> deployWorker(new BootRequestConsumer(config, opened, metrics, feed.caughtUp())))
-                .compose(v -> deployWorker(new IndexRefresher(opened, config.refreshInterval())));
+                .compose(v -> deployWorker(new IndexRefresher(opened, config.refreshInterval())))
+                .compose(v -> deployWorker(new ClaimReleaser(config.settings(), config.consumerGroup() + "-releases-"
+                    + java.util.UUID.randomUUID(), opened)));
     }
 
     private Future<Void> deployWorker(VerticleBase verticle) {

@@ -131,6 +131,24 @@ class SchedulerServiceTest {
     }
 
     @Test
+    @DisplayName("a build that ends in ERROR gives its host's resources back at once, not after the claim's TTL")
+    void failedBuildReleasesItsClaim() {
+        String zone = unique("az");
+        report(zone, 1, 16, 32_768, 500);
+        String id = ids(1).get(0);
+        Fleet.request(kafka, boot(List.of(id), zone, 4, 4_096, 40, null));
+        Assignment a = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
+        scheduler.awaitHost(a.host(), h -> h.inFlightClaims().size() == 1);
+
+        InstanceUpdate failed = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), id, "spawning", a.host(),
+                "spawning", 500, "Build of instance " + id + " aborted while spawning: test", "", "req-test");
+        kafka.publish(Topics.INSTANCE_UPDATES, id, failed.toJson().encode());
+        HostState freed = scheduler.awaitHost(a.host(), h -> h.inFlightClaims().isEmpty());
+        assertThat(freed.vcpus().used()).isZero();
+        assertThat(freed.ramMb().used()).isZero();
+    }
+
+    @Test
     @DisplayName("an instance a host refused comes back as a reschedule and is assigned to another host, the "
             + "refusing host's claim given back")
     void rescheduleAvoidsTheHostsTried() {

@@ -1,0 +1,64 @@
+package io.strato.scheduler.service;
+
+import io.strato.common.config.Settings;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.PollLoop;
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.scheduler.Scheduler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives back what an instance held once it no longer needs it: on an update to {@code error} (its build failed) or
+ * {@code deleted}, the instance's claim is released and its placement forgotten. Without it a failed build would
+ * keep its host's capacity until the claim's TTL, and the placement ledger would only grow. An ACTIVE instance
+ * keeps its placement until deleted, so a boot request redelivered late still finds where it went.
+ *
+ * <p>Every scheduler process keeps its own host-state map, so each reads all updates in a group of its own.
+ */
+final class ClaimReleaser extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ClaimReleaser.class);
+  private final Settings settings;
+  private final String group;
+  private final Scheduler scheduler;
+  private PollLoop<String, String> loop;
+
+  ClaimReleaser(Settings settings, String group, Scheduler scheduler) {
+    this.settings = settings;
+    this.group = group;
+    this.scheduler = scheduler;
+  }
+
+  @Override
+  public Future<?> start() {
+    var props = KafkaSettings.consumer(settings, group);
+    props.put("auto.offset.reset", "latest"); // what ended before this process started was already released
+    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, props);
+    loop = new PollLoop<>(vertx, consumer, "claim releaser", this::releaseEnded);
+    return consumer.subscribe(Topics.INSTANCE_UPDATES).onSuccess(v -> loop.start());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return loop == null ? Future.succeededFuture() : loop.stop();
+  }
+
+  private Future<Void> releaseEnded(List<KafkaConsumerRecord<String, String>> batch) {
+    for (KafkaConsumerRecord<String, String> r : batch) {
+      try {
+        InstanceUpdate u = InstanceUpdate.fromJson(new JsonObject(r.value()));
+        if ("error".equals(u.vmState()) || "deleted".equals(u.vmState())) scheduler.release(u.instanceId());
+      } catch (RuntimeException e) {
+        LOG.warn("skipping an instance update the releaser cannot read at offset {}: {}", r.offset(), e.getMessage());
+      }
+    }
+    return Future.succeededFuture();
+  }
+}
