@@ -170,4 +170,25 @@ class ConductorTest {
     assertThat(server.getString("status")).isEqualTo("ERROR");
     assertThat(server.getJsonObject("fault").getString("message")).contains("timed out").contains("scheduling");
   }
+
+  @Test
+  @DisplayName("an agent killed mid-build leaves its instance stuck in networking: it ends in ERROR saying so,"
+      + " and a late update from that agent does not bring it back")
+  void agentKilledMidBuild() {
+    Server s = boot("orphan");
+    send(update(s, "building", "scheduling", "building", "networking", "dead-host", "schedule", "Success", null));
+    awaitServer(s, identity.adminToken(), j -> "networking".equals(j.getString("OS-EXT-STS:task_state")));
+    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(s.id()))));
+    BuildReconciler reconciler = new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1));
+    assertThat(TestIdentity.await(reconciler.reconcile())).isGreaterThanOrEqualTo(1);
+    JsonObject server = show(s, s.owner().token());
+    assertThat(server.getString("status")).isEqualTo("ERROR");
+    assertThat(server.getJsonObject("fault").getString("message")).contains("timed out").contains("networking");
+
+    send(update(s, "building", "networking", "building", "spawning", null, "networking", "Success", null));
+    send(update(s, "error", null, "error", null, null, null, null, new JsonObject().put("power_state", 4)));
+    JsonObject after = awaitServer(s, identity.adminToken(), j -> j.getInteger("OS-EXT-STS:power_state") == 4);
+    assertThat(after.getString("status")).as("the agent's late step was ignored").isEqualTo("ERROR");
+  }
 }
