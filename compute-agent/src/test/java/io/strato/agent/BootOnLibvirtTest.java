@@ -127,6 +127,35 @@ class BootOnLibvirtTest {
   }
 
   @Test
+  @DisplayName("the agent's host shows in os-hypervisors and in its availability zone, with its capacity")
+  void hostIsListed() {
+    String admin = identity.adminToken();
+    long deadline = System.currentTimeMillis() + 20_000;
+    JsonObject mine = null;
+    while (mine == null) {
+      var list = identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/os-hypervisors/detail", admin, null,
+          Map.of()).bodyAsJsonObject().getJsonArray("hypervisors");
+      mine = list.stream().map(o -> (JsonObject) o).filter(h -> host.equals(h.getString("hypervisor_hostname")))
+          .findFirst().orElse(null);
+      assertThat(System.currentTimeMillis()).as("host never listed").isLessThan(deadline);
+    }
+    assertThat(mine.getString("state")).isEqualTo("up");
+    assertThat(mine.getLong("vcpus")).isEqualTo(4);
+    assertThat(mine.getLong("memory_mb")).isEqualTo(4096);
+    var one = identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/os-hypervisors/" + mine.getLong("id"), admin,
+        null, Map.of());
+    assertThat(one.bodyAsJsonObject().getJsonObject("hypervisor").getString("hypervisor_hostname")).isEqualTo(host);
+    JsonObject zones = identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/os-availability-zone/detail", admin,
+        null, Map.of()).bodyAsJsonObject();
+    assertThat(zones.getJsonArray("availabilityZoneInfo").getJsonObject(0).getJsonObject("hosts").containsKey(host))
+        .isTrue();
+    assertThat(identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/os-hypervisors", identity.newProject("nohv")
+        .token(), null, Map.of()).statusCode()).isEqualTo(403);
+    assertThat(identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/os-hypervisors/x", admin, null, Map.of())
+        .statusCode()).isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("an assignment that does not fit this host is sent back to the scheduler with the host excluded")
   void refusedClaimIsRescheduled() {
     AgentTestCloud.Server s = bootOnAgent("huge", "5", imageId, 1); // m1.xlarge: 8 vCPUs, 16 GiB on a 4-vCPU, 4 GiB host

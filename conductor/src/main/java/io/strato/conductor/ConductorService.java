@@ -11,7 +11,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.sqlclient.Pool;
 
-/** The conductor: migrates {@code nova}, applies instance updates from Kafka, ends stuck builds; health on its port. */
+/**
+ * The conductor: migrates {@code nova}, applies instance updates from Kafka, records the hosts' reports, ends stuck
+ * builds; health on its port.
+ */
 public final class ConductorService extends VerticleBase {
   private final ConductorConfig config;
   private final Readiness readiness = new Readiness();
@@ -38,6 +41,7 @@ public final class ConductorService extends VerticleBase {
           return vertx.deployVerticle(relay).compose(r -> vertx.deployVerticle(new UpdateConsumer(config.settings(),
               new InstanceStates(pool), relay)));
         })
+        .compose(id -> vertx.deployVerticle(new HostRecorder(config.settings(), pool)))
         .compose(id -> vertx.deployVerticle(new BuildReconciler(pool, config.buildTimeout(),
             config.reconcileInterval())))
         .onSuccess(id -> consuming = true);

@@ -87,7 +87,10 @@ public final class GatewayService extends VerticleBase {
     new KeypairsApi(vertx, keypairs, quotas).mount(api);
     new QuotasApi(quotas, keypairs, groups).mount(api);
     new ServerGroupsApi(groups, quotas).mount(api);
-    new AvailabilityZonesApi(config.availabilityZones()).mount(api);
+    HypervisorsApi hypervisors =
+        new HypervisorsApi(pool, config.settings().getLong("scheduler.service.down.time.seconds"));
+    hypervisors.mount(api);
+    new AvailabilityZonesApi(config.availabilityZones(), hypervisors).mount(api);
     router.route("/v2.1/*").subRouter(api);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
         .listen(config.port())

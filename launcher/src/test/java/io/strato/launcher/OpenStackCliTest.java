@@ -181,6 +181,9 @@ class OpenStackCliTest {
     JsonObject asAdmin = new JsonObject(cli.openstack("strato-admin", "server", "show", id, "-f", "json"));
     assertThat(asAdmin.getString("OS-EXT-SRV-ATTR:host")).isEqualTo("cli-test-host");
     assertThat(domainExists(id)).as("libvirt has the domain").isTrue();
+    JsonArray hypervisors = new JsonArray(cli.openstack("strato-admin", "hypervisor", "list", "-f", "json"));
+    assertThat(hypervisors.stream().map(h -> ((JsonObject) h).getString("Hypervisor Hostname")))
+        .contains("cli-test-host");
 
     cli.openstack("strato", "server", "reboot", "--hard", "--wait", "cli-vm");
     cli.openstack("strato", "server", "stop", "cli-vm");
