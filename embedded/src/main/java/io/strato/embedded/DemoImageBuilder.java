@@ -40,7 +40,14 @@ public final class DemoImageBuilder {
     if (Files.exists(out.kernel()) && Files.exists(out.initrd()) && Files.exists(out.disk())) return out;
     Files.createDirectories(dir);
     Path work = Files.createTempDirectory("strato-demo-image");
-    String kernelPackage = dependency("linux-image-cloud-amd64");
+    String kernelPackage;
+    try {
+      kernelPackage = dependency("linux-image-cloud-amd64");
+    } catch (IOException e) {
+      // A fresh machine may have no package lists yet.
+      run(Path.of("."), "apt-get", "update", "-q");
+      kernelPackage = dependency("linux-image-cloud-amd64");
+    }
     run(work, "apt-get", "download", "-q", kernelPackage, "busybox-static");
     Path kernelRoot = work.resolve("kernel");
     Path busyboxRoot = work.resolve("busybox");
