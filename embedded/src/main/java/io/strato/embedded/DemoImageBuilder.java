@@ -40,14 +40,7 @@ public final class DemoImageBuilder {
     if (Files.exists(out.kernel()) && Files.exists(out.initrd()) && Files.exists(out.disk())) return out;
     Files.createDirectories(dir);
     Path work = Files.createTempDirectory("strato-demo-image");
-    String kernelPackage;
-    try {
-      kernelPackage = dependency("linux-image-cloud-amd64");
-    } catch (IOException e) {
-      // A fresh machine may have no package lists yet.
-      run(Path.of("."), "apt-get", "update", "-q");
-      kernelPackage = dependency("linux-image-cloud-amd64");
-    }
+    String kernelPackage = kernelPackage();
     run(work, "apt-get", "download", "-q", kernelPackage, "busybox-static");
     Path kernelRoot = work.resolve("kernel");
     Path busyboxRoot = work.resolve("busybox");
@@ -86,6 +79,16 @@ public final class DemoImageBuilder {
     run(work, "rm", "-rf", work.toString());
     LOG.info("built the demo image from {} and busybox-static in {}", kernelPackage, dir);
     return out;
+  }
+
+  /** The cloud kernel's package; a fresh machine may have no package lists yet, so fetch them once if needed. */
+  private static String kernelPackage() throws IOException, InterruptedException {
+    try {
+      return dependency("linux-image-cloud-amd64");
+    } catch (IOException e) {
+      run(Path.of("."), "apt-get", "update", "-q");
+      return dependency("linux-image-cloud-amd64");
+    }
   }
 
   /** The concrete package a metapackage depends on ({@code linux-image-cloud-amd64 -> linux-image-6.1...}). */
