@@ -24,8 +24,30 @@ public record Token(String userId, String userName, String userDomainId, String 
     return roles.stream().anyMatch(r -> r.name().equals(name));
   }
 
+  /** The {@code admin} role: cloud administrator wherever a service's policy says {@code admin} (Keystone's default). */
   public boolean isAdmin() {
     return hasRole("admin");
+  }
+
+  /** May change what its project owns: {@code member} or {@code admin}. A {@code reader} only reads. */
+  public boolean canWrite() {
+    return isAdmin() || hasRole("member");
+  }
+
+  /** The compute agents' service user (role {@code service}): the few operations only a service performs. */
+  public boolean isService() {
+    return hasRole("service");
+  }
+
+  /**
+   * The token a service user holds when it acts for {@code project}, as OpenStack services act with a user's
+   * token plus their own service token: the project's member rights plus {@code service}, never {@code admin}.
+   * Same user and audit id, so revoking the service user's token revokes this too.
+   */
+  public Token onBehalfOf(String project) {
+    return new Token(userId, userName, userDomainId, project, null, null,
+        List.of(new Role("member", "member"), new Role("service", "service")), methods, issuedAtMillis,
+        expiresAtMillis, auditId);
   }
 
   public boolean scoped() {
