@@ -101,6 +101,28 @@ class NetworkQuotaTest {
   }
 
   @Test
+  @DisplayName("a port asking for 6 addresses answers Neutron's 400 (max 5 per port), so one port cannot drain a shared"
+      + " subnet whatever the port quota")
+  void fixedIpsPerPort() {
+    var member = identity.newProject("manyips");
+    JsonObject privateNet = call(HttpMethod.GET, "/v2.0/networks?name=private", member.token(), null)
+        .bodyAsJsonObject().getJsonArray("networks").getJsonObject(0);
+    String subnet = privateNet.getJsonArray("subnets").getString(0);
+    io.vertx.core.json.JsonArray six = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < 6; i++) six.add(new JsonObject().put("subnet_id", subnet));
+    var resp = call(HttpMethod.POST, "/v2.0/ports", member.token(), new JsonObject().put("port", new JsonObject()
+        .put("network_id", privateNet.getString("id")).put("fixed_ips", six)));
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
+    assertThat(resp.bodyAsJsonObject().getJsonObject("NeutronError").getString("message"))
+        .isEqualTo("Invalid input for operation: Exceeded maximum amount of fixed ips per port.");
+    six.remove(0);
+    var five = call(HttpMethod.POST, "/v2.0/ports", member.token(), new JsonObject().put("port", new JsonObject()
+        .put("network_id", privateNet.getString("id")).put("fixed_ips", six)));
+    assertThat(five.statusCode()).as(five.bodyAsString()).isEqualTo(201);
+    assertThat(five.bodyAsJsonObject().getJsonObject("port").getJsonArray("fixed_ips")).hasSize(5);
+  }
+
+  @Test
   @DisplayName("subnets, security groups and rules stop at their quotas with 409 OverQuota")
   void otherResources() {
     var member = identity.newProject("sgquota");
