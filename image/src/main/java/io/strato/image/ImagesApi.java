@@ -39,6 +39,7 @@ final class ImagesApi {
 
   private void create(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
+    ImagePolicy.requireMember(token, "add_image");
     JsonObject fields = ImageFields.validate(Replies.bodyObject(ctx), token);
     String id = fields.getString("id");
     if (id != null && !Fields.isUuid(id)) throw ApiException.badRequest("Invalid image id '" + id + "'.");
@@ -91,7 +92,7 @@ final class ImagesApi {
       throw ApiException.badRequest("The patch body must be a JSON list of operations.");
     }
     if (ops == null) throw ApiException.badRequest("The patch body must be a JSON list of operations.");
-    images.owned(ctx.pathParam("id"), token).map(image -> ImagePatch.apply(image, ops, token))
+    images.owned(ctx.pathParam("id"), token, "modify_image").map(image -> ImagePatch.apply(image, ops, token))
         .compose(images::update).onSuccess(i -> Replies.json(ctx, 200, i.toJson())).onFailure(ctx::fail);
   }
 
@@ -99,7 +100,7 @@ final class ImagesApi {
     Token token = AuthHandler.token(ctx);
     String tag = ctx.pathParam("tag");
     if (tag.isEmpty() || tag.length() > 255) throw ApiException.badRequest("Invalid tag.");
-    images.owned(ctx.pathParam("id"), token).compose(image -> {
+    images.owned(ctx.pathParam("id"), token, "modify_image").compose(image -> {
       JsonArray tags = image.tags().copy();
       if (add && !tags.contains(tag)) tags.add(tag);
       if (!add && !tags.remove(tag)) throw ApiException.notFound("Tag " + tag + " not found.");
@@ -111,7 +112,7 @@ final class ImagesApi {
   }
 
   private void delete(RoutingContext ctx) {
-    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx)).compose(image -> {
+    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx), "delete_image").compose(image -> {
       if (image.isProtected()) throw ApiException.forbidden("Image " + image.id() + " is protected and cannot be deleted.");
       return images.delete(image.id())
           .compose(v -> vertx.fileSystem().deleteRecursive(data.pathOf(image.id()).toString())
