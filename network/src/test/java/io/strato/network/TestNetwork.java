@@ -4,12 +4,13 @@ import io.strato.common.config.Settings;
 import io.strato.testkit.TestIdentity;
 import java.util.Map;
 
-/** The network service every test class of this JVM talks to, started once beside {@link TestIdentity}. */
+/** The network service, started once per test JVM (with the shared {@code private} network) for every test class. */
 final class TestNetwork {
   private static Integer port;
 
   private TestNetwork() {}
 
+  /** Starts the service the first time; answers its port. */
   static synchronized int port() {
     if (port == null) {
       TestIdentity identity = TestIdentity.get();

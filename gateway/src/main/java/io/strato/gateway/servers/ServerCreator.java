@@ -2,6 +2,7 @@ package io.strato.gateway.servers;
 
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
+import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootRequest;
 import io.strato.common.messages.Notification;
@@ -48,6 +49,7 @@ public final class ServerCreator {
   private final Quotas quotas;
   private final ImageLookup images;
   private final OutboxRelay relay;
+  private final BootRequestBudget budget;
 
   /** What a create produced: the instances (in launch order), the reservation and the admin password. */
   public record Created(List<String> instanceIds, String reservationId, String adminPass) {}
@@ -103,6 +105,7 @@ public final class ServerCreator {
     this.quotas = quotas;
     this.images = images;
     this.relay = relay;
+    this.budget = new BootRequestBudget(KafkaSettings.maxMessageBytes(config.settings()));
   }
 
   public Future<Created> create(ServerCreateRequest request, Token token, String wireToken, String requestId) {
@@ -264,6 +267,7 @@ public final class ServerCreator {
           .addString(plan.origin == null ? null : plan.origin.idempotencyKey()));
     }
     BootRequest boot = bootRequest(plan, az, groupHosts, sameHost, differentHost);
+    String bootRecord = budget.fit(boot.toJson().encode());
     Future<Void> actions = Future.succeededFuture();
     for (String id : plan.ids) {
       actions = actions.compose(v -> InstanceActions.record(tx, id, plan.requestId, "create", plan.token.userId(),
@@ -272,7 +276,7 @@ public final class ServerCreator {
     Future<Void> recorded = actions;
     return Instances.insert(tx, rows)
         .compose(v -> recorded)
-        .compose(v -> Outbox.add(tx, Topics.BOOT_REQUESTS, plan.reservationId, boot.toJson().encode(), plan.requestId))
+        .compose(v -> Outbox.add(tx, Topics.BOOT_REQUESTS, plan.reservationId, bootRecord, plan.requestId))
         .compose(v -> announce(tx, plan))
         .compose(v -> plan.origin == null ? Future.succeededFuture() : plan.origin.alsoRecord().apply(tx,
             plan.ids.get(0)));
@@ -302,7 +306,7 @@ public final class ServerCreator {
       if (property && v != null) imageProps.put(key, String.valueOf(v));
     }
     BootRequest.Group group = r.groupId() == null ? null : groupOf(plan, groupHosts);
-    JsonObject build = r.buildSpec().put("admin_pass", plan.adminPass).put("key_data", plan.keyData)
+    JsonObject build = r.buildSpec().put("key_data", plan.keyData)
         .put("names", new io.vertx.core.json.JsonArray(plan.ids.stream()
             .map(id -> r.maxCount() > 1 ? r.name() + "-" + (plan.ids.indexOf(id) + 1) : r.name()).toList()));
     Flavor f = plan.flavor;
