@@ -46,7 +46,7 @@ final class ImageData {
     req.pause();
     Token token = AuthHandler.token(ctx);
     String id = ctx.pathParam("id");
-    images.owned(id, token)
+    images.owned(id, token, "upload_image")
         .compose(image -> images.transition(image.id(), "queued", "saving").map(moved -> {
           if (!moved) {
             throw ApiException.conflict("Image status transition from " + image.status() + " to saving is not allowed");

@@ -55,12 +55,16 @@ public final class Images {
         });
   }
 
-  /** The image if the caller may change it (owner or admin): 404 when invisible, 403 when only readable. */
-  public Future<Image> owned(String id, Token token) {
+  /**
+   * The image if the caller may {@code action} it (a member of its project, or admin): 404 when invisible, 403 when
+   * another project's or when the caller's role only reads.
+   */
+  public Future<Image> owned(String id, Token token, String action) {
     return visible(id, token).map(image -> {
       if (!image.owner().equals(token.projectId()) && !token.isAdmin()) {
         throw ApiException.forbidden("You are not permitted to modify image " + id + ".");
       }
+      ImagePolicy.requireMember(token, action);
       return image;
     });
   }
