@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * What a Strato token says: who, for which project (null when unscoped), with which roles, when it was issued and
- * when it expires. {@code auditId} identifies this token in revocation events.
+ * when it expires. {@code auditId} identifies this token in revocation events. {@code onBehalf} is true for the
+ * view a service user gets when it acts for a project ({@link #onBehalfOf}); identity never mints such a token.
  */
 public record Token(String userId, String userName, String userDomainId, String projectId, String projectName,
     String projectDomainId, List<Role> roles, List<String> methods, long issuedAtMillis, long expiresAtMillis,
-    String auditId) {
+    String auditId, boolean onBehalf) {
 
   public record Role(String id, String name) {}
 
@@ -18,6 +19,14 @@ public record Token(String userId, String userName, String userDomainId, String 
     if (userId == null || auditId == null) throw new IllegalArgumentException("a token needs a user and an audit id");
     roles = List.copyOf(roles);
     methods = List.copyOf(methods);
+  }
+
+  /** A token as identity mints it. */
+  public Token(String userId, String userName, String userDomainId, String projectId, String projectName,
+      String projectDomainId, List<Role> roles, List<String> methods, long issuedAtMillis, long expiresAtMillis,
+      String auditId) {
+    this(userId, userName, userDomainId, projectId, projectName, projectDomainId, roles, methods, issuedAtMillis,
+        expiresAtMillis, auditId, false);
   }
 
   public boolean hasRole(String name) {
@@ -34,9 +43,17 @@ public record Token(String userId, String userName, String userDomainId, String 
     return isAdmin() || hasRole("member");
   }
 
-  /** The compute agents' service user (role {@code service}): the few operations only a service performs. */
+  /**
+   * The compute agents' service user (role {@code service}), itself or acting for a project: the few operations
+   * only a service performs (Neutron's {@code service_api} rule, e.g. binding a port to a host).
+   */
   public boolean isService() {
     return hasRole("service");
+  }
+
+  /** The service user acting as itself, not for a project: it may read (never change) every project's servers. */
+  public boolean isServiceItself() {
+    return isService() && !onBehalf;
   }
 
   /**
@@ -47,7 +64,7 @@ public record Token(String userId, String userName, String userDomainId, String 
   public Token onBehalfOf(String project) {
     return new Token(userId, userName, userDomainId, project, null, null,
         List.of(new Role("member", "member"), new Role("service", "service")), methods, issuedAtMillis,
-        expiresAtMillis, auditId);
+        expiresAtMillis, auditId, true);
   }
 
   public boolean scoped() {
