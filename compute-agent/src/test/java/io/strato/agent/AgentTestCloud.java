@@ -151,9 +151,16 @@ final class AgentTestCloud {
    */
   Server bootWithForgedBuild(String host, String name, String apiImage, String assignedImage, JsonObject build,
       TestIdentity.Member member) {
+    return acceptThenAssign(host, name, apiImage, assignedImage, build, member, () -> { });
+  }
+
+  /** As above, running {@code beforeAssign} between the API's acceptance and the assignment (to stop a service). */
+  Server acceptThenAssign(String host, String name, String apiImage, String assignedImage, JsonObject build,
+      TestIdentity.Member member, Runnable beforeAssign) {
     var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
         .put("server", new JsonObject().put("name", name).put("flavorRef", "1").put("imageRef", apiImage)), Map.of());
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    beforeAssign.run();
     return assign(host, resp.bodyAsJsonObject().getJsonObject("server").getString("id"), "1", assignedImage,
         Map.of("disk_format", "raw"), 1, build, member, resp.getHeader("x-openstack-request-id"));
   }
