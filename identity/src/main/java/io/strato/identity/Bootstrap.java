@@ -1,32 +1,32 @@
 package io.strato.identity;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
  * What {@code keystone-manage bootstrap} does, run at every start and idempotent: the roles {@code admin},
  * {@code member} and {@code reader}; the admin project and user (admin role) when an admin password is configured;
  * the service user the compute agents act as (role {@code service} in the {@code service} project, like Nova's
- * service user: it acts for an instance's project with that project's member rights, never as an admin);
+ * service user: it acts for an instance's project with that project's member rights, never as an admin; an admin
+ * grant from an earlier version is taken away);
  * and, for the all-in-one, a {@code demo} project and user (member role) when a demo password is configured.
- * A configured password is (re)applied, so the configuration stays the source of truth.
+ * A user is created with the configured password only when missing: an existing user keeps the password and enabled
+ * flag its administrators gave it (a restart never re-enables a disabled admin or resets a changed password); the
+ * grants are ensured at every start.
  */
 final class Bootstrap {
-  private final Vertx vertx;
   private final IdentityConfig config;
   private final Projects projects;
   private final Users users;
   private final Roles roles;
-  private final PasswordHasher hasher;
+  private final PasswordWorkers passwords;
 
-  Bootstrap(Vertx vertx, IdentityConfig config, Projects projects, Users users, Roles roles, PasswordHasher hasher) {
-    this.vertx = vertx;
+  Bootstrap(IdentityConfig config, Projects projects, Users users, Roles roles, PasswordWorkers passwords) {
     this.config = config;
     this.projects = projects;
     this.users = users;
     this.roles = roles;
-    this.hasher = hasher;
+    this.passwords = passwords;
   }
 
   Future<Void> run() {
@@ -43,8 +43,9 @@ final class Bootstrap {
       JsonObject notRole) {
     if (password.isBlank()) return Future.succeededFuture();
     return projects.ensure(projectName, "default", "Bootstrap project " + projectName)
-        .compose(project -> vertx.executeBlocking(() -> hasher.hash(password))
-            .compose(hash -> users.ensure(userName, "default", hash, project.getString("id")))
+        .compose(project -> users.find(userName, "default")
+            .compose(existing -> existing != null ? Future.succeededFuture(existing) : passwords.hash(password)
+                .compose(hash -> users.ensure(userName, "default", hash, project.getString("id"))))
             .compose(user -> roles.grant(project.getString("id"), user.getString("id"), role.getString("id"))
                 .compose(v -> notRole == null ? Future.succeededFuture()
                     : roles.revoke(project.getString("id"), user.getString("id"), notRole.getString("id"))
