@@ -18,13 +18,16 @@ import java.util.UUID;
  */
 public final class Images {
   private final Pool pool;
+  private final ImageQuotas quotas;
 
-  public Images(Pool pool) {
+  Images(Pool pool, ImageQuotas quotas) {
     this.pool = pool;
+    this.quotas = quotas;
   }
 
+  /** A new image of {@code owner}, within its {@code image_count_total} (413 beyond it). */
   public Future<Image> insert(String id, JsonObject fields, String owner) {
-    return pool.preparedQuery("INSERT INTO images(id, name, visibility, container_format, disk_format, min_disk,"
+    return pool.withTransaction(tx -> quotas.reserveImage(tx, owner).compose(v -> tx.preparedQuery("INSERT INTO images(id, name, visibility, container_format, disk_format, min_disk,"
             + " min_ram, owner, protected, os_hidden, tags, properties) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
             + " RETURNING " + Image.COLUMNS)
         .execute(Tuple.tuple().addUUID(UUID.fromString(id)).addString(fields.getString("name"))
@@ -32,7 +35,7 @@ public final class Images {
             .addString(fields.getString("disk_format")).addInteger(fields.getInteger("min_disk", 0))
             .addInteger(fields.getInteger("min_ram", 0)).addString(owner)
             .addBoolean(fields.getBoolean("protected", false)).addBoolean(fields.getBoolean("os_hidden", false))
-            .addValue(fields.getJsonArray("tags", new JsonArray())).addValue(fields.getJsonObject("properties")))
+            .addValue(fields.getJsonArray("tags", new JsonArray())).addValue(fields.getJsonObject("properties")))))
         .map(rows -> Image.from(rows.iterator().next()))
         .recover(e -> Future.failedFuture(e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
             ? ApiException.conflict("An image with identifier " + id + " already exists") : e));
@@ -85,6 +88,11 @@ public final class Images {
   }
 
   /** {@code from -> to} if the image is still in {@code from}; false when someone else moved it first. */
+  /** 413 when the owner's active images already take its whole {@code image_size_total}. */
+  public Future<Void> checkStorage(String owner) {
+    return quotas.checkStorage(pool, owner);
+  }
+
   public Future<Boolean> transition(String id, String from, String to) {
     return pool.preparedQuery("UPDATE images SET status = $3, updated_at = now() WHERE id = $1 AND status = $2")
         .execute(Tuple.of(UUID.fromString(id), from, to)).map(r -> r.rowCount() == 1);

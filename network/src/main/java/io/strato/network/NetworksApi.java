@@ -41,7 +41,7 @@ final class NetworksApi {
     JsonObject fields = validate(body, token, "create_network");
     if (fields.getInteger("mtu") == null) fields.put("mtu", maxMtu);
     String owner = Neutron.owner(body, token, "network");
-    networks.insert(networks.pool(), UUID.randomUUID().toString(), owner, fields)
+    networks.create(UUID.randomUUID().toString(), owner, fields)
         .onSuccess(n -> Replies.json(ctx, 201, new JsonObject().put("network", n.toJson())))
         .onFailure(ctx::fail);
   }

@@ -19,6 +19,7 @@ public final class KafkaSettings {
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
     p.put("linger.ms", "1");
+    p.put("max.request.size", String.valueOf(maxMessageBytes(settings)));
     p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     p.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     p.putAll(KafkaSecurity.clientProperties(settings));
@@ -36,6 +37,14 @@ public final class KafkaSettings {
     p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     p.putAll(KafkaSecurity.clientProperties(settings));
     return p;
+  }
+
+  /**
+   * The largest record Strato's topics accept ({@code kafka.max.message.bytes}): topics are created with it and
+   * producers send up to it, so whatever a service checked against it is accepted by Kafka.
+   */
+  public static int maxMessageBytes(Settings settings) {
+    return settings.getInt("kafka.max.message.bytes");
   }
 
   public static Map<String, String> admin(Settings settings) {

@@ -2,6 +2,7 @@ package io.strato.gateway.servers;
 
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
+import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootRequest;
 import io.strato.common.messages.Notification;
@@ -51,6 +52,7 @@ public final class ServerCreator {
   private final ImageLookup images;
   private final BootReferences references;
   private final OutboxRelay relay;
+  private final BootRequestBudget budget;
 
   /** What a create produced: the instances (in launch order), the reservation and the admin password. */
   public record Created(List<String> instanceIds, String reservationId, String adminPass) {}
@@ -107,6 +109,7 @@ public final class ServerCreator {
     this.images = images;
     this.references = references;
     this.relay = relay;
+    this.budget = new BootRequestBudget(KafkaSettings.maxMessageBytes(config.settings()));
   }
 
   public Future<Created> create(ServerCreateRequest request, Token token, String wireToken, String requestId) {
@@ -270,6 +273,7 @@ public final class ServerCreator {
           .addString(plan.origin == null ? null : plan.origin.idempotencyKey()));
     }
     BootRequest boot = bootRequest(plan, az, groupHosts, sameHost, differentHost);
+    String bootRecord = budget.fit(boot.toJson().encode());
     Future<Void> actions = Future.succeededFuture();
     for (String id : plan.ids) {
       actions = actions.compose(v -> InstanceActions.record(tx, id, plan.requestId, "create", plan.token.userId(),
@@ -278,7 +282,7 @@ public final class ServerCreator {
     Future<Void> recorded = actions;
     return Instances.insert(tx, rows)
         .compose(v -> recorded)
-        .compose(v -> Outbox.add(tx, Topics.BOOT_REQUESTS, plan.reservationId, boot.toJson().encode(), plan.requestId))
+        .compose(v -> Outbox.add(tx, Topics.BOOT_REQUESTS, plan.reservationId, bootRecord, plan.requestId))
         .compose(v -> announce(tx, plan))
         .compose(v -> plan.origin == null ? Future.succeededFuture() : plan.origin.alsoRecord().apply(tx,
             plan.ids.get(0)));
