@@ -74,10 +74,13 @@ final class AgentHost {
     return config.instanceDir(id);
   }
 
-  /** The cached copy of an image by id, or null for none (kernel and ramdisk of direct kernel boot). */
-  Future<Path> cachedImage(String imageId) {
+  /**
+   * The cached copy of an image by id as {@code projectId} may see it, or null for none (kernel and ramdisk of direct
+   * kernel boot).
+   */
+  Future<Path> cachedImage(String projectId, String imageId) {
     if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return images.image(imageId).compose(cache::fetch);
+    return images.image(projectId, imageId).compose(image -> cache.fetch(projectId, image));
   }
 
   /** One message from this host's assignment topic: an assignment or a server action. */
@@ -109,7 +112,8 @@ final class AgentHost {
     Future<Void> ports = Future.succeededFuture();
     for (JsonObject p : rec.ports) {
       String id = p.getString("id");
-      ports = ports.compose(v -> (p.getBoolean("created") ? network.deletePort(id) : network.unbindPort(id))
+      ports = ports.compose(v -> (p.getBoolean("created") ? network.deletePort(rec.projectId, id)
+          : network.unbindPort(rec.projectId, id))
           .recover(e -> logged("release port " + id, e)));
     }
     Future<Void> vols = Future.succeededFuture();

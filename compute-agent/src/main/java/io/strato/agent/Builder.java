@@ -148,13 +148,13 @@ final class Builder {
     NetworkClient network = host.network;
     String az = host.config().availabilityZone();
     Future<JsonObject> port = wanted.getString("port") != null
-        ? network.bindPort(wanted.getString("port"), rec.id, host.name, az)
+        ? network.bindPort(rec.projectId, wanted.getString("port"), rec.id, host.name, az)
         : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id, host.name,
             az, rec.securityGroups);
     return port.compose(p -> {
       rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", wanted.getString("port") == null)
           .put("mac", p.getString("mac_address")).put("network_id", p.getString("network_id")));
-      return network.network(p.getString("network_id")).map(net -> {
+      return network.network(rec.projectId, p.getString("network_id")).map(net -> {
         JsonArray addrs = rec.addresses.getJsonArray(net.getString("name"), new JsonArray());
         for (Object o : p.getJsonArray("fixed_ips", new JsonArray())) {
           String ip = ((JsonObject) o).getString("ip_address");
@@ -176,7 +176,8 @@ final class Builder {
     if (bootVolume || req.image().id().isEmpty()) {
       disks = Future.succeededFuture(volumeDisks);
     } else {
-      disks = host.images.image(req.image().id()).compose(host.cache::fetch)
+      disks = host.images.image(rec.projectId, req.image().id())
+          .compose(image -> host.cache.fetch(rec.projectId, image))
           .compose(base -> DiskImages.overlay(host.vertx(), base, props.getOrDefault("disk_format", "raw"),
               dir.resolve("disk"), req.flavor().diskGb()))
           .map(overlay -> {
@@ -188,8 +189,8 @@ final class Builder {
             return all;
           });
     }
-    Future<Path> kernel = host.cachedImage(props.get("kernel_id"));
-    Future<Path> ramdisk = host.cachedImage(props.get("ramdisk_id"));
+    Future<Path> kernel = host.cachedImage(rec.projectId, props.get("kernel_id"));
+    Future<Path> ramdisk = host.cachedImage(rec.projectId, props.get("ramdisk_id"));
     return Future.all(disks, kernel, ramdisk).compose(all -> {
       List<GuestSpec.Nic> nics = rec.ports.stream().map(p -> new GuestSpec.Nic(p.getString("mac"), "default",
           p.getString("id"))).toList();

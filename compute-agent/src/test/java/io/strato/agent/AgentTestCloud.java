@@ -140,12 +140,39 @@ final class AgentTestCloud {
         new JsonObject().put("server", server), Map.of());
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
     String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");
+    return assign(host, id, flavor, image, imageProperties, attempt, build, member,
+        resp.getHeader("x-openstack-request-id"));
+  }
+
+  /**
+   * A server the API accepted as a plain boot of {@code apiImage}, whose assignment then names {@code assignedImage}
+   * and {@code build} anyway:
+   * what a stale or forged record would ask of the agent, which must check again for the project it acts for.
+   */
+  Server bootWithForgedBuild(String host, String name, String apiImage, String assignedImage, JsonObject build,
+      TestIdentity.Member member) {
+    return acceptThenAssign(host, name, apiImage, assignedImage, build, member, () -> { });
+  }
+
+  /** As above, running {@code beforeAssign} between the API's acceptance and the assignment (to stop a service). */
+  Server acceptThenAssign(String host, String name, String apiImage, String assignedImage, JsonObject build,
+      TestIdentity.Member member, Runnable beforeAssign) {
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
+        .put("server", new JsonObject().put("name", name).put("flavorRef", "1").put("imageRef", apiImage)), Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    beforeAssign.run();
+    return assign(host, resp.bodyAsJsonObject().getJsonObject("server").getString("id"), "1", assignedImage,
+        Map.of("disk_format", "raw"), 1, build, member, resp.getHeader("x-openstack-request-id"));
+  }
+
+  private Server assign(String host, String id, String flavor, String image, Map<String, String> imageProperties,
+      int attempt, JsonObject build, TestIdentity.Member member, String requestId) {
     JsonObject f = identity.call(HttpMethod.GET, computePort, "/v2.1/flavors/" + flavor, member.token(), null,
         Map.of()).bodyAsJsonObject().getJsonObject("flavor");
     BootRequest request = new BootRequest(BootRequest.VERSION, UUID.randomUUID().toString(), "r-test", List.of(id),
         member.projectId(), member.userId(), new BootRequest.Flavor(flavor, f.getString("name"), f.getInteger("vcpus"),
             f.getInteger("ram"), f.getInteger("disk"), Map.of()), new BootRequest.ImageRef(image, imageProperties),
-        "nova", null, List.of(), List.of(), build, resp.getHeader("x-openstack-request-id"), attempt, List.of());
+        "nova", null, List.of(), List.of(), build, requestId, attempt, List.of());
     Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), id, 0, host, List.of(), attempt,
         request);
     TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), id, a.toJson().encode())));

@@ -34,6 +34,14 @@ public final class ComputePolicy {
     return token.isAdmin() || token.projectId().equals(projectId);
   }
 
+  /**
+   * Admins, and the compute agents' service user acting as itself (it lists the servers of its host at start-up and
+   * looks up the server a console request names): reading every project's servers, never changing them.
+   */
+  public static boolean readsAllProjects(Token token) {
+    return token.isAdmin() || token.isServiceItself();
+  }
+
   private static ApiException forbidden(String rule) {
     return ApiException.forbidden("Policy doesn't allow " + rule + " to be performed.");
   }

@@ -92,13 +92,13 @@ public final class ServersApi {
     String marker = query.paging().marker();
     if (marker == null) return Future.succeededFuture();
     Token token = AuthHandler.token(ctx);
-    return instances.visible(marker, token.projectId(), token.isAdmin()).<Void>mapEmpty()
+    return instances.visible(marker, token.projectId(), ComputePolicy.readsAllProjects(token)).<Void>mapEmpty()
         .recover(e -> Future.failedFuture(ApiException.badRequest("marker [" + marker + "] not found")));
   }
 
   private Future<Instance> visible(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
-    return instances.visible(ctx.pathParam("id"), token.projectId(), token.isAdmin());
+    return instances.visible(ctx.pathParam("id"), token.projectId(), ComputePolicy.readsAllProjects(token));
   }
 
   private String id(RoutingContext ctx) {
