@@ -1,5 +1,6 @@
 package io.strato.agent;
 
+import io.strato.agent.clients.ComputeClient;
 import io.strato.agent.clients.ImageClient;
 import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
@@ -33,6 +34,7 @@ final class AgentHost {
   final ImageCache cache;
   final NetworkClient network;
   final VolumeClient volumes;
+  final ComputeClient compute;
   final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final AgentConfig config;
@@ -42,7 +44,8 @@ final class AgentHost {
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
-      Publisher publisher, ImageClient images, ImageCache cache, NetworkClient network, VolumeClient volumes) {
+      Publisher publisher, ImageClient images, ImageCache cache, NetworkClient network, VolumeClient volumes,
+      ComputeClient compute) {
     this.vertx = vertx;
     this.config = config;
     this.name = name;
@@ -54,6 +57,7 @@ final class AgentHost {
     this.cache = cache;
     this.network = network;
     this.volumes = volumes;
+    this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
   }

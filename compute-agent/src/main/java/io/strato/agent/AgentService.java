@@ -117,7 +117,8 @@ public final class AgentService extends VerticleBase {
       LibvirtDriver driver = new LibvirtDriver(vertx, config.libvirtUri(), config.stateDir());
       drivers.add(driver);
       chain = chain.compose(v -> driver.hostFacts()).compose(facts -> {
-        AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes);
+        AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes,
+            compute);
         byTopic.put(Topics.assignmentsFor(name), host);
         return Reconciler.reconcile(host, compute).compose(v -> host.report());
       });

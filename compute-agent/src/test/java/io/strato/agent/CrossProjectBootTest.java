@@ -71,13 +71,7 @@ class CrossProjectBootTest {
   }
 
   static String privateNetwork(TestIdentity.Member m, String cidr) {
-    String net = identity.call(HttpMethod.POST, networkPort, "/v2.0/networks", m.token(), new JsonObject()
-        .put("network", new JsonObject().put("name", "mine")), Map.of()).bodyAsJsonObject().getJsonObject("network")
-        .getString("id");
-    var subnet = identity.call(HttpMethod.POST, networkPort, "/v2.0/subnets", m.token(), new JsonObject()
-        .put("subnet", new JsonObject().put("network_id", net).put("ip_version", 4).put("cidr", cidr)), Map.of());
-    assertThat(subnet.statusCode()).as(subnet.bodyAsString()).isEqualTo(201);
-    return net;
+    return cloud.privateNetwork(m, cidr);
   }
 
   static String port(TestIdentity.Member m, String network) {

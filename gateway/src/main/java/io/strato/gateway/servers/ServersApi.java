@@ -109,7 +109,8 @@ public final class ServersApi {
 
   private void show(RoutingContext ctx) {
     visible(ctx).onSuccess(i -> Replies.json(ctx, 200, new JsonObject().put("server",
-        view.detail(i, Microversion.of(ctx), AuthHandler.token(ctx).isAdmin())))).onFailure(ctx::fail);
+        view.detail(i, Microversion.of(ctx), ComputePolicy.readsAllProjects(AuthHandler.token(ctx))))))
+        .onFailure(ctx::fail);
   }
 
   private void update(RoutingContext ctx) {
