@@ -55,7 +55,8 @@ public final class AgentService extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    readiness.require("assignment consumer", () -> consuming);
+    long pollBound = KafkaSettings.maxPollIntervalMs(config.settings());
+    readiness.require("assignment consumer", () -> consuming && loop.alive(pollBound));
     var router = ServiceRouter.create(vertx, "compute-agent", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);
     ServiceSession session = new ServiceSession(vertx, config.settings());
     TokenVerifier verifier = new TokenVerifier(vertx, config.settings()).start();
