@@ -55,7 +55,8 @@ public final class AgentService extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    readiness.require("assignment consumer", () -> consuming);
+    long pollBound = KafkaSettings.maxPollIntervalMs(config.settings());
+    readiness.require("assignment consumer", () -> consuming && loop.alive(pollBound));
     var router = ServiceRouter.create(vertx, "compute-agent", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);
     ServiceSession session = new ServiceSession(vertx, config.settings());
     TokenVerifier verifier = new TokenVerifier(vertx, config.settings()).start();
@@ -117,7 +118,8 @@ public final class AgentService extends VerticleBase {
       LibvirtDriver driver = new LibvirtDriver(vertx, config.libvirtUri(), config.stateDir());
       drivers.add(driver);
       chain = chain.compose(v -> driver.hostFacts()).compose(facts -> {
-        AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes);
+        AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes,
+            compute);
         byTopic.put(Topics.assignmentsFor(name), host);
         return Reconciler.reconcile(host, compute).compose(v -> host.report());
       });

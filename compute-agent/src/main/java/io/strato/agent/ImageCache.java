@@ -29,24 +29,27 @@ public final class ImageCache {
     this.dir = dir;
   }
 
-  /** The local copy of the image described by {@code image} (Glance's JSON), downloading it if needed. */
-  public Future<Path> fetch(JsonObject image) {
+  /**
+   * The local copy of the image described by {@code image} (Glance's JSON, as {@code projectId} sees it), downloading
+   * it for that project if needed.
+   */
+  public Future<Path> fetch(String projectId, JsonObject image) {
     String checksum = image.getString("checksum");
     if (checksum == null || !checksum.matches("[0-9a-f]{32}")) {
       return Future.failedFuture(new IllegalStateException("image " + image.getString("id") + " has no checksum"));
     }
     Path target = dir.resolve(checksum);
     return inFlight.computeIfAbsent(checksum, k -> vertx.fileSystem().exists(target.toString())
-        .compose(exists -> exists ? Future.succeededFuture(target) : download(image, target))
+        .compose(exists -> exists ? Future.succeededFuture(target) : download(projectId, image, target))
         .onComplete(ar -> {
           if (ar.failed()) inFlight.remove(checksum);
         }));
   }
 
-  private Future<Path> download(JsonObject image, Path target) {
+  private Future<Path> download(String projectId, JsonObject image, Path target) {
     Path part = dir.resolve(image.getString("checksum") + ".part-" + System.nanoTime());
     return vertx.fileSystem().mkdirs(dir.toString())
-        .compose(v -> images.download(image.getString("id"), part))
+        .compose(v -> images.download(projectId, image.getString("id"), part))
         .compose(v -> vertx.executeBlocking(() -> {
           String md5 = md5(part);
           if (!md5.equals(image.getString("checksum"))) {

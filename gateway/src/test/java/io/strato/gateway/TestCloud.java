@@ -33,7 +33,8 @@ final class TestCloud {
     try {
       settings = identity.settings.with(Map.of(
           "image.store.dir", Files.createTempDirectory("strato-images").toString(),
-          "gateway.outbox.poll.ms", "200"));
+          "gateway.outbox.poll.ms", "200", "outbox.max.attempts", "2", "outbox.retry.initial.ms", "200",
+          "outbox.send.timeout.ms", "2000"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

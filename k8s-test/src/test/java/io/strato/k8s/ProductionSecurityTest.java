@@ -30,12 +30,12 @@ class ProductionSecurityTest {
   /** What each Kafka client does with Strato's topics ("operation topic"; a trailing * is a prefix). */
   static final Map<String, Set<String>> KAFKA_NEEDS = Map.of(
       "gateway", Set.of("Write " + Topics.BOOT_REQUESTS, "Write " + Topics.INSTANCE_EVENTS, "Write " + ASSIGNMENTS,
-          "Read " + Topics.BOOT_BATCHES),
+          "Read " + Topics.BOOT_BATCHES, "Write " + Topics.DEAD_LETTERS),
       "scheduler", Set.of("Read " + Topics.BOOT_REQUESTS, "Read " + Topics.HOST_STATE,
           "Read " + Topics.INSTANCE_UPDATES, "Write " + Topics.INSTANCE_UPDATES, "Write " + ASSIGNMENTS,
           "Create " + ASSIGNMENTS),
       "conductor", Set.of("Read " + Topics.INSTANCE_UPDATES, "Read " + Topics.HOST_STATE,
-          "Write " + Topics.INSTANCE_EVENTS),
+          "Write " + Topics.INSTANCE_EVENTS, "Write " + Topics.DEAD_LETTERS),
       "compute-agent", Set.of("Write " + Topics.HOST_STATE, "Write " + Topics.INSTANCE_UPDATES,
           "Write " + Topics.BOOT_REQUESTS, "Read " + ASSIGNMENTS, "Create " + ASSIGNMENTS));
   /** The schema each database client owns (the compute API and the conductor share nova, as in Nova). */

@@ -2,6 +2,7 @@ package io.strato.volume;
 
 import io.strato.common.http.ApiException;
 import io.strato.volume.backend.FileBackend;
+import io.strato.common.auth.Credentials;
 import io.strato.volume.backend.ImageSource;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,10 +37,10 @@ final class VolumeCreator {
   Future<Volume> create(JsonObject body, Scope scope) {
     VolumeRequest req = VolumeRequest.parse(body, availabilityZone);
     Future<JsonObject> image = req.imageRef() == null ? Future.succeededFuture()
-        : images.activeImage(req.imageRef(), scope.rawToken()).map(i -> fits(i, req));
+        : images.activeImage(req.imageRef(), scope.credentials()).map(i -> fits(i, req));
     return image.compose(i -> volumes.insert(UUID.randomUUID().toString(), req, scope.projectId(),
             scope.token().userId(), req.availabilityZone(), i == null ? backend.blankFormat() : formatOf(i))
-        .onSuccess(v -> populate(v, i, scope.rawToken())));
+        .onSuccess(v -> populate(v, i, scope.credentials())));
   }
 
   /** The image must fit: its bytes and its {@code min_disk} within the volume's size. */
@@ -67,7 +68,7 @@ final class VolumeCreator {
     return "qcow2".equals(image.getString("disk_format")) ? "qcow2" : "raw";
   }
 
-  private void populate(Volume v, JsonObject image, String token) {
+  private void populate(Volume v, JsonObject image, Credentials token) {
     Future<JsonObject> made = image == null
         ? backend.createBlank(v.id(), v.format(), v.size()).map(x -> null)
         : copy(v, image, token).map(x -> ImageSource.metadataOf(image));
@@ -79,7 +80,7 @@ final class VolumeCreator {
     });
   }
 
-  private Future<Void> copy(Volume v, JsonObject image, String token) {
+  private Future<Void> copy(Volume v, JsonObject image, Credentials token) {
     long expected = image.getLong("size", -1L);
     return images.download(image.getString("id"), token, backend.pathOf(v.id())).compose(bytes -> {
       if (expected >= 0 && bytes != expected) {
