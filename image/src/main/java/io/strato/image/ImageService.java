@@ -3,6 +3,8 @@ package io.strato.image;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
+import io.strato.common.disk.DiskInspector;
+import io.strato.common.disk.InspectionLimits;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.Replies;
 import io.strato.common.http.ServiceRouter;
@@ -22,6 +24,7 @@ public final class ImageService extends VerticleBase {
   private final ImageConfig config;
   private final Readiness readiness = new Readiness();
   private Pool pool;
+  private DiskInspector inspector;
 
   public ImageService(ImageConfig config) {
     this.config = config;
@@ -43,8 +46,9 @@ public final class ImageService extends VerticleBase {
           router.route("/v2/*").handler(AuthHandler.projectScoped(verifier));
           router.get("/v2/schemas/image").handler(ctx -> Replies.json(ctx, 200, schema("image")));
           router.get("/v2/schemas/images").handler(ctx -> Replies.json(ctx, 200, schema("images")));
-          new ImagesApi(vertx, images, new ImageData(vertx, images, config.storeDir(), config.maxImageBytes()))
-              .mount(router);
+          inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
+          new ImagesApi(vertx, images, new ImageData(vertx, images, config.storeDir(), config.maxImageBytes(),
+              inspector)).mount(router);
           return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
               .listen(config.port());
         });
@@ -69,6 +73,7 @@ public final class ImageService extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> inspectors = inspector == null ? Future.succeededFuture() : inspector.close();
+    return inspectors.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }
