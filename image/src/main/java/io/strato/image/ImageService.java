@@ -24,7 +24,6 @@ public final class ImageService extends VerticleBase {
   private final ImageConfig config;
   private final Readiness readiness = new Readiness();
   private Pool pool;
-  private DiskInspector inspector;
 
   public ImageService(ImageConfig config) {
     this.config = config;
@@ -46,7 +45,7 @@ public final class ImageService extends VerticleBase {
           router.route("/v2/*").handler(AuthHandler.projectScoped(verifier));
           router.get("/v2/schemas/image").handler(ctx -> Replies.json(ctx, 200, schema("image")));
           router.get("/v2/schemas/images").handler(ctx -> Replies.json(ctx, 200, schema("images")));
-          inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
+          DiskInspector inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
           new ImagesApi(vertx, images, new ImageData(vertx, images, config.storeDir(), config.maxImageBytes(),
               inspector)).mount(router);
           return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
@@ -73,7 +72,6 @@ public final class ImageService extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> inspectors = inspector == null ? Future.succeededFuture() : inspector.close();
-    return inspectors.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return pool == null ? Future.succeededFuture() : pool.close();
   }
 }

@@ -32,7 +32,6 @@ public final class VolumeService extends VerticleBase {
   private final VolumeConfig config;
   private final Readiness readiness = new Readiness();
   private Pool pool;
-  private DiskInspector inspector;
 
   public VolumeService(VolumeConfig config) {
     this.config = config;
@@ -52,7 +51,7 @@ public final class VolumeService extends VerticleBase {
   private Future<?> serve(TokenVerifier verifier, FileBackend backend) {
     Quotas quotas = new Quotas(pool, config.quotas());
     Volumes volumes = new Volumes(pool, quotas);
-    inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
+    DiskInspector inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
     VolumeCreator creator = new VolumeCreator(volumes, backend, new ImageSource(vertx, config.imageUrl()),
         config.availabilityZone(), inspector);
 
@@ -78,7 +77,6 @@ public final class VolumeService extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> inspectors = inspector == null ? Future.succeededFuture() : inspector.close();
-    return inspectors.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return pool == null ? Future.succeededFuture() : pool.close();
   }
 }

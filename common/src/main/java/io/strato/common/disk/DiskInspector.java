@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * Inspects disk images ({@link DiskInspection}) on a named worker pool of {@code disk.inspect.workers} threads, never
  * on an event loop; inspections of different files run side by side (unordered). Every service that takes an image
- * from a tenant holds one; in one process they share the pool.
+ * from a tenant holds one; in one process they share the pool, which closes with the verticle that made it.
  */
 public final class DiskInspector {
   static final String POOL = "strato-disk-inspector";
@@ -26,9 +26,5 @@ public final class DiskInspector {
    */
   public Future<DiskInfo> inspect(Path file, String declaredFormat) {
     return workers.executeBlocking(() -> DiskInspection.inspect(file, declaredFormat, limits), false);
-  }
-
-  public Future<Void> close() {
-    return workers.close();
   }
 }
