@@ -77,7 +77,7 @@ final class AgentHost {
   /** The cached copy of an image by id, or null for none (kernel and ramdisk of direct kernel boot). */
   Future<Path> cachedImage(String imageId) {
     if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return images.image(imageId).compose(cache::fetch);
+    return images.image(imageId).compose(cache::fetch).map(ImageCache.Cached::path);
   }
 
   /** One message from this host's assignment topic: an assignment or a server action. */

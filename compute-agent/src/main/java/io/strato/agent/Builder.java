@@ -177,8 +177,7 @@ final class Builder {
       disks = Future.succeededFuture(volumeDisks);
     } else {
       disks = host.images.image(req.image().id()).compose(host.cache::fetch)
-          .compose(base -> DiskImages.overlay(host.vertx(), base, props.getOrDefault("disk_format", "raw"),
-              dir.resolve("disk"), req.flavor().diskGb()))
+          .compose(base -> DiskImages.overlay(host.vertx(), base, dir.resolve("disk"), req.flavor().diskGb()))
           .map(overlay -> {
             rec.overlay = overlay;
             List<GuestSpec.Disk> all = new ArrayList<>();
