@@ -124,8 +124,9 @@ final class ImageData {
           })
           .onFailure(e -> {
             if (e instanceof DiskRefusedException refused) {
-              kill(id, sink, "inspection: " + refused.getMessage());
-              ctx.fail(new ApiException(415, refused.getMessage()));
+              // Answer once the image is killed, so the uploader never sees it still saving after the 415.
+              kill(id, sink, "inspection: " + refused.getMessage())
+                  .onComplete(killed -> ctx.fail(new ApiException(415, refused.getMessage())));
               return;
             }
             kill(id, null, e.toString());
@@ -135,10 +136,11 @@ final class ImageData {
     req.resume();
   }
 
-  private void kill(String id, UploadSink sink, String why) {
+  /** Removes the partial data and moves the image to {@code killed}; completes when both are done. */
+  private Future<Void> kill(String id, UploadSink sink, String why) {
     LOG.warn("upload of image {} failed ({}); the image is killed", id, why);
     Future<Void> cleanup = sink == null ? Future.succeededFuture() : sink.abort();
-    cleanup.eventually(() -> images.transition(id, "saving", "killed"));
+    return cleanup.eventually(() -> images.transition(id, "saving", "killed")).mapEmpty();
   }
 
   void download(RoutingContext ctx) {
