@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(SharedInfrastructure.class)
 class VolumeFromUntrustedImageTest {
-  private static final int SIZE = 256 * 1024;
+  private static final int SIZE = 512 * 1024;
   private static VolumeCloud cloud;
 
   @BeforeAll
