@@ -15,11 +15,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class BootRequestWatcher {
   private final ConcurrentLinkedQueue<BootRequest> seen = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> requestIds = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> records = new ConcurrentLinkedQueue<>();
 
   BootRequestWatcher(Vertx vertx, Settings settings) {
     KafkaConsumer<String, String> consumer =
         KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "watcher-" + System.nanoTime()));
     consumer.handler(r -> {
+      records.add(r.value());
       seen.add(BootRequest.fromJson(new JsonObject(r.value())));
       r.headers().stream().filter(h -> h.key().equals(Topics.REQUEST_ID_HEADER))
           .forEach(h -> requestIds.add(h.value().toString()));
@@ -36,6 +38,12 @@ final class BootRequestWatcher {
       Thread.onSpinWait();
     }
     throw new AssertionError("no boot request for " + instanceId + " within 20 s");
+  }
+
+  /** The record as it was written on the topic, for tests that check what it must not carry. */
+  String rawFor(String instanceId) {
+    awaitFor(instanceId);
+    return records.stream().filter(r -> r.contains(instanceId)).findFirst().orElseThrow();
   }
 
   boolean sawRequestId(String requestId) {

@@ -9,9 +9,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,31 @@ class ServersApiTest {
         .bodyAsJsonObject().getJsonArray("instanceActions");
     assertThat(actions.getJsonObject(0).getString("action")).isEqualTo("create");
     assertThat(actions.getJsonObject(0).getString("request_id")).isEqualTo(requestId);
+  }
+
+  @Test
+  @DisplayName("a boot's adminPass and user_data are answered and kept, but never written to strato.boot-requests")
+  void bootRequestCarriesNoSecrets() {
+    var member = cloud.newProject("secrets");
+    String adminPass = "Adm1nPass-" + UUID.randomUUID();
+    String userData = Base64.getEncoder().encodeToString(("#cloud-config\npassword: " + UUID.randomUUID())
+        .getBytes(StandardCharsets.UTF_8));
+    JsonObject body = cloud.server("quiet");
+    body.getJsonObject("server").put("adminPass", adminPass).put("user_data", userData);
+    var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), body);
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    JsonObject server = resp.bodyAsJsonObject().getJsonObject("server");
+    assertThat(server.getString("adminPass")).as("Nova returns adminPass in the create reply").isEqualTo(adminPass);
+    String id = server.getString("id");
+
+    String record = watcher.rawFor(id);
+    assertThat(record).doesNotContain(adminPass).doesNotContain(userData).doesNotContain("admin_pass")
+        .doesNotContain("user_data");
+    JsonObject shown = cloud.identity.call(HttpMethod.GET, cloud.computePort, "/v2.1/servers/" + id,
+        cloud.adminToken(), null, Map.of("OpenStack-API-Version", "compute 2.3")).bodyAsJsonObject()
+        .getJsonObject("server");
+    assertThat(shown.getString("OS-EXT-SRV-ATTR:user_data")).as("the instance keeps its user_data")
+        .isEqualTo(userData);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.strato.identity;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -9,23 +8,23 @@ import io.vertx.core.json.JsonObject;
  * {@code member} and {@code reader}; the admin project and user (admin role) when an admin password is configured;
  * the service user the compute agents act as (admin role in the {@code service} project, like Nova's service user);
  * and, for the all-in-one, a {@code demo} project and user (member role) when a demo password is configured.
- * A configured password is (re)applied, so the configuration stays the source of truth.
+ * A user is created with the configured password only when missing: an existing user keeps the password and enabled
+ * flag its administrators gave it (a restart never re-enables a disabled admin or resets a changed password); the
+ * grants are ensured at every start.
  */
 final class Bootstrap {
-  private final Vertx vertx;
   private final IdentityConfig config;
   private final Projects projects;
   private final Users users;
   private final Roles roles;
-  private final PasswordHasher hasher;
+  private final PasswordWorkers passwords;
 
-  Bootstrap(Vertx vertx, IdentityConfig config, Projects projects, Users users, Roles roles, PasswordHasher hasher) {
-    this.vertx = vertx;
+  Bootstrap(IdentityConfig config, Projects projects, Users users, Roles roles, PasswordWorkers passwords) {
     this.config = config;
     this.projects = projects;
     this.users = users;
     this.roles = roles;
-    this.hasher = hasher;
+    this.passwords = passwords;
   }
 
   Future<Void> run() {
@@ -38,8 +37,9 @@ final class Bootstrap {
   private Future<Void> account(String userName, String password, String projectName, JsonObject role) {
     if (password.isBlank()) return Future.succeededFuture();
     return projects.ensure(projectName, "default", "Bootstrap project " + projectName)
-        .compose(project -> vertx.executeBlocking(() -> hasher.hash(password))
-            .compose(hash -> users.ensure(userName, "default", hash, project.getString("id")))
+        .compose(project -> users.find(userName, "default")
+            .compose(existing -> existing != null ? Future.succeededFuture(existing) : passwords.hash(password)
+                .compose(hash -> users.ensure(userName, "default", hash, project.getString("id"))))
             .compose(user -> roles.grant(project.getString("id"), user.getString("id"), role.getString("id"))));
   }
 }

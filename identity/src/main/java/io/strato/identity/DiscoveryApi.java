@@ -79,7 +79,7 @@ final class DiscoveryApi {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("since_ms must be milliseconds since the epoch.");
     }
-    revocations.since(since, config.tokenTtlSeconds())
+    revocations.since(since)
         .onSuccess(events -> Replies.json(ctx, 200, new JsonObject().put("events", events)))
         .onFailure(ctx::fail);
   }

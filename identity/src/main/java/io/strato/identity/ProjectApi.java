@@ -11,17 +11,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code /v3/projects} and the role grants under {@code /v3/projects/{p}/users/{u}/roles}. */
+/**
+ * {@code /v3/projects} and the role grants under {@code /v3/projects/{p}/users/{u}/roles}. Disabling or deleting a
+ * project revokes every token scoped to it; removing a role assignment revokes the user's tokens on that project
+ * (a revocation event, applied by every service within one revocation poll).
+ */
 final class ProjectApi {
   private final Projects projects;
   private final Users users;
   private final Roles roles;
+  private final RevocationStore revocationStore;
   private final AuthHandler auth;
 
-  ProjectApi(Projects projects, Users users, Roles roles, AuthHandler auth) {
+  ProjectApi(Projects projects, Users users, Roles roles, RevocationStore revocationStore, AuthHandler auth) {
     this.projects = projects;
     this.users = users;
     this.roles = roles;
+    this.revocationStore = revocationStore;
     this.auth = auth;
   }
 
@@ -78,15 +84,20 @@ final class ProjectApi {
     JsonObject p = Replies.body(ctx, "project");
     Fields.optionalString(p, "name", 64);
     Fields.optionalString(p, "description", 65535);
-    Fields.optionalBoolean(p, "enabled");
-    projects.update(ctx.pathParam("id"), p)
+    boolean disables = Boolean.FALSE.equals(Fields.optionalBoolean(p, "enabled"));
+    String id = ctx.pathParam("id");
+    projects.update(id, p)
+        .compose(updated -> disables ? revocationStore.revokeProject(id).map(v -> updated)
+            : Future.succeededFuture(updated))
         .onSuccess(updated -> Replies.json(ctx, 200, new JsonObject().put("project", updated)))
         .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
     Policy.requireAdmin(AuthHandler.token(ctx), "identity:delete_project");
-    projects.delete(ctx.pathParam("id")).onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
+    String id = ctx.pathParam("id");
+    projects.delete(id).compose(v -> revocationStore.revokeProject(id))
+        .onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
   }
 
   private Future<Void> grantTargetsExist(RoutingContext ctx) {
@@ -110,10 +121,14 @@ final class ProjectApi {
 
   private void revokeGrant(RoutingContext ctx) {
     Policy.requireAdmin(AuthHandler.token(ctx), "identity:revoke_grant");
-    roles.revoke(ctx.pathParam("p"), ctx.pathParam("u"), ctx.pathParam("r")).onSuccess(done -> {
-      if (!done) ctx.fail(ApiException.notFound("Could not find role assignment."));
-      else Replies.noContent(ctx);
-    }).onFailure(ctx::fail);
+    String project = ctx.pathParam("p");
+    String user = ctx.pathParam("u");
+    roles.revoke(project, user, ctx.pathParam("r"))
+        .compose(done -> {
+          if (!done) throw ApiException.notFound("Could not find role assignment.");
+          return revocationStore.revokeUserOnProject(user, project);
+        })
+        .onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
   }
 
   private void listGrants(RoutingContext ctx) {

@@ -9,13 +9,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code /v3/roles} and {@code /v3/role_assignments}. */
+/** {@code /v3/roles} and {@code /v3/role_assignments}. Deleting a role revokes every token carrying it. */
 final class RoleApi {
   private final Roles roles;
+  private final RevocationStore revocationStore;
   private final AuthHandler auth;
 
-  RoleApi(Roles roles, AuthHandler auth) {
+  RoleApi(Roles roles, RevocationStore revocationStore, AuthHandler auth) {
     this.roles = roles;
+    this.revocationStore = revocationStore;
     this.auth = auth;
   }
 
@@ -47,7 +49,9 @@ final class RoleApi {
 
   private void delete(RoutingContext ctx) {
     Policy.requireAdmin(AuthHandler.token(ctx), "identity:delete_role");
-    roles.delete(ctx.pathParam("id")).onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
+    String id = ctx.pathParam("id");
+    roles.delete(id).compose(v -> revocationStore.revokeRole(id))
+        .onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
   }
 
   /** Members may list their own assignments ({@code user.id} = themselves); everything else needs admin. */

@@ -8,7 +8,6 @@ import io.strato.common.http.ApiException;
 import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,30 +15,34 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
 
-/** {@code /v3/auth/tokens}: issue (password or token method), validate, check and revoke tokens. */
+/**
+ * {@code /v3/auth/tokens}: issue (password or token method), validate, check and revoke tokens. A token got with the
+ * {@code token} method never outlives its parent and belongs to its parent's audit chain, so revoking the parent
+ * revokes it too.
+ */
 final class TokenApi {
-  private final Vertx vertx;
   private final IdentityConfig config;
   private final Users users;
   private final Projects projects;
   private final Roles roles;
   private final RevocationStore revocationStore;
   private final TokenVerifier verifier;
-  private final PasswordHasher hasher;
+  private final PasswordLogin passwordLogin;
+  private final ClientAddress clientAddress;
   private final SigningKeys.Pair keys;
   private final Catalog catalog;
 
-  TokenApi(Vertx vertx, IdentityConfig config, Users users, Projects projects, Roles roles,
-      RevocationStore revocationStore, TokenVerifier verifier, PasswordHasher hasher, SigningKeys.Pair keys,
+  TokenApi(IdentityConfig config, Users users, Projects projects, Roles roles, RevocationStore revocationStore,
+      TokenVerifier verifier, PasswordLogin passwordLogin, ClientAddress clientAddress, SigningKeys.Pair keys,
       Catalog catalog) {
-    this.vertx = vertx;
     this.config = config;
     this.users = users;
     this.projects = projects;
     this.roles = roles;
     this.revocationStore = revocationStore;
     this.verifier = verifier;
-    this.hasher = hasher;
+    this.passwordLogin = passwordLogin;
+    this.clientAddress = clientAddress;
     this.keys = keys;
     this.catalog = catalog;
   }
@@ -54,15 +57,15 @@ final class TokenApi {
     router.get("/v3/auth/projects").handler(auth).handler(this::ownProjects);
   }
 
-  /** What a successful authentication established: the user, and the project when scoped. */
-  private record Authenticated(Users.Credentials user, List<String> methods) {}
+  /** What a successful authentication established: the user, and the token it came from (token method). */
+  private record Authenticated(Users.Credentials user, List<String> methods, Token parent) {}
 
   private void issue(RoutingContext ctx) {
     JsonObject auth = Replies.body(ctx, "auth");
     JsonObject identity = Fields.optionalObject(auth, "identity");
     if (identity == null) throw ApiException.badRequest("'identity' is a required property.");
-    JsonObject scope = Fields.optionalObject(auth, "scope");
-    authenticate(identity)
+    ScopeRequest scope = ScopeRequest.parse(auth.getValue("scope"));
+    authenticate(identity, clientAddress.of(ctx))
         .compose(who -> scopeFor(who, scope).compose(project -> mint(who, project)))
         .onSuccess(issued -> {
           ctx.response().putHeader("X-Subject-Token", issued.wire());
@@ -71,31 +74,15 @@ final class TokenApi {
         .onFailure(ctx::fail);
   }
 
-  private Future<Authenticated> authenticate(JsonObject identity) {
+  private Future<Authenticated> authenticate(JsonObject identity, String source) {
     JsonArray methods = Fields.optionalArray(identity, "methods");
     if (methods == null || methods.isEmpty()) throw ApiException.badRequest("'methods' is a required property.");
-    if (methods.contains("password")) return password(Fields.optionalObject(identity, "password"));
+    if (methods.contains("password")) {
+      return passwordLogin.authenticate(Fields.optionalObject(identity, "password"), source)
+          .map(c -> new Authenticated(c, List.of("password"), null));
+    }
     if (methods.contains("token")) return token(Fields.optionalObject(identity, "token"));
     throw ApiException.unauthorized("Attempted to authenticate with an unsupported method: " + methods.encode());
-  }
-
-  private Future<Authenticated> password(JsonObject password) {
-    JsonObject user = password == null ? null : Fields.optionalObject(password, "user");
-    if (user == null) throw ApiException.badRequest("'user' is a required property of the password method.");
-    String secret = Fields.requiredString(user, "password", 4096);
-    String id = Fields.optionalString(user, "id", 64);
-    String name = Fields.optionalString(user, "name", 255);
-    JsonObject domain = Fields.optionalObject(user, "domain");
-    if (id == null && (name == null || domain == null)) {
-      throw ApiException.badRequest("The user needs an 'id', or a 'name' and a 'domain'.");
-    }
-    String domainId = domain == null ? null : Fields.optionalString(domain, "id", 64);
-    String domainName = domain == null ? null : Fields.optionalString(domain, "name", 255);
-    return users.credentials(id, name, domainId, domainName)
-        .compose(c -> vertx.executeBlocking(() -> hasher.matches(secret, c.passwordHash())).map(ok -> {
-          if (!ok || !c.enabled()) throw ApiException.unauthorized("The request you have made requires authentication.");
-          return new Authenticated(c, List.of("password"));
-        }));
   }
 
   private Future<Authenticated> token(JsonObject token) {
@@ -103,13 +90,14 @@ final class TokenApi {
     Token existing = verifier.verify(wire);
     return users.credentials(existing.userId(), null, null, null).map(c -> {
       if (!c.enabled()) throw ApiException.unauthorized("The request you have made requires authentication.");
-      return new Authenticated(c, List.of("token"));
+      return new Authenticated(c, List.of("token"), existing);
     });
   }
 
   /** The project to scope to: the one asked for, else the user's default project, else none (unscoped). */
-  private Future<JsonObject> scopeFor(Authenticated who, JsonObject scope) {
-    if (scope == null) {
+  private Future<JsonObject> scopeFor(Authenticated who, ScopeRequest scope) {
+    if (scope.kind() == ScopeRequest.Kind.UNSCOPED) return Future.succeededFuture(null);
+    if (scope.kind() == ScopeRequest.Kind.DEFAULT_PROJECT) {
       return users.get(who.user().id()).compose(u -> {
         String defaultProject = u.getString("default_project_id");
         if (defaultProject == null) return Future.succeededFuture(null);
@@ -118,10 +106,7 @@ final class TokenApi {
             .recover(e -> Future.succeededFuture(null));
       });
     }
-    JsonObject project = Fields.optionalObject(scope, "project");
-    if (project == null) {
-      throw new ApiException(501, "Only project scope is supported by Strato's identity service.");
-    }
+    JsonObject project = scope.project();
     String id = Fields.optionalString(project, "id", 64);
     Future<JsonObject> found;
     if (id != null) {
@@ -153,10 +138,16 @@ final class TokenApi {
             + project.getString("id") + ".");
       }
       long now = System.currentTimeMillis();
+      long expires = now + config.tokenTtlSeconds() * 1000;
+      String auditId = auditId();
+      String chain = auditId;
+      if (who.parent() != null) {
+        expires = Math.min(expires, who.parent().expiresAtMillis());
+        chain = who.parent().auditChainId();
+      }
       Token t = new Token(who.user().id(), who.user().name(), who.user().domainId(),
           project == null ? null : project.getString("id"), project == null ? null : project.getString("name"),
-          project == null ? null : project.getString("domain_id"), r, who.methods(), now,
-          now + config.tokenTtlSeconds() * 1000, auditId());
+          project == null ? null : project.getString("domain_id"), r, who.methods(), now, expires, auditId, chain);
       return new Issued(t, TokenCodec.sign(t, keys.privateKey()));
     });
   }
@@ -169,7 +160,8 @@ final class TokenApi {
     JsonObject token = new JsonObject().put("methods", new JsonArray(t.methods()))
         .put("user", new JsonObject().put("id", t.userId()).put("name", t.userName())
             .put("domain", domain(t.userDomainId())).put("password_expires_at", null))
-        .put("audit_ids", new JsonArray().add(t.auditId()))
+        .put("audit_ids", t.auditChainId().equals(t.auditId()) ? new JsonArray().add(t.auditId())
+            : new JsonArray().add(t.auditId()).add(t.auditChainId()))
         .put("issued_at", Timestamps.iso(t.issuedAtMillis()))
         .put("expires_at", Timestamps.iso(t.expiresAtMillis()));
     if (t.scoped()) {
@@ -214,11 +206,8 @@ final class TokenApi {
     Token caller = AuthHandler.token(ctx);
     Token subject = subject(ctx);
     Policy.requireAdminOrSelf(caller, subject.userId(), "identity:revoke_token");
-    revocationStore.revokeToken(subject.auditId())
-        .onSuccess(event -> {
-          verifier.revocations().apply(event);
-          Replies.noContent(ctx);
-        })
+    revocationStore.revokeToken(subject.auditId(), subject.userId())
+        .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }
 

@@ -1,12 +1,10 @@
 package io.strato.identity;
 
 import io.strato.common.auth.AuthHandler;
-import io.strato.common.auth.TokenVerifier;
 import io.strato.common.http.ApiException;
 import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -17,22 +15,18 @@ import io.vertx.ext.web.RoutingContext;
  * which every service applies within one revocation poll.
  */
 final class UserApi {
-  private final Vertx vertx;
   private final Users users;
   private final Projects projects;
   private final RevocationStore revocationStore;
-  private final TokenVerifier verifier;
-  private final PasswordHasher hasher;
+  private final PasswordWorkers passwords;
   private final AuthHandler auth;
 
-  UserApi(Vertx vertx, Users users, Projects projects, RevocationStore revocationStore, TokenVerifier verifier,
-      PasswordHasher hasher, AuthHandler auth) {
-    this.vertx = vertx;
+  UserApi(Users users, Projects projects, RevocationStore revocationStore, PasswordWorkers passwords,
+      AuthHandler auth) {
     this.users = users;
     this.projects = projects;
     this.revocationStore = revocationStore;
-    this.verifier = verifier;
-    this.hasher = hasher;
+    this.passwords = passwords;
     this.auth = auth;
   }
 
@@ -67,7 +61,7 @@ final class UserApi {
         : projects.get(defaultProject).mapEmpty();
     projectExists
         .compose(v -> password == null ? Future.succeededFuture((String) null)
-            : vertx.executeBlocking(() -> hasher.hash(password)))
+            : passwords.hash(password))
         .compose(hash -> users.create(name, domainId, hash, enabled == null || enabled, defaultProject, email,
             description))
         .onSuccess(created -> Replies.json(ctx, 201, new JsonObject().put("user", created)))
@@ -90,13 +84,10 @@ final class UserApi {
     Fields.optionalString(u, "default_project_id", 64);
     Fields.optionalString(u, "email", 255);
     boolean revokesTokens = password != null || Boolean.FALSE.equals(enabled);
-    (password == null ? Future.succeededFuture((String) null) : vertx.executeBlocking(() -> hasher.hash(password)))
+    (password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
         .compose(hash -> users.update(id, u, hash))
         .compose(updated -> !revokesTokens ? Future.succeededFuture(updated)
-            : revocationStore.revokeUser(id).map(event -> {
-              verifier.revocations().apply(event);
-              return updated;
-            }))
+            : revocationStore.revokeUser(id).map(v -> updated))
         .onSuccess(updated -> Replies.json(ctx, 200, new JsonObject().put("user", updated)))
         .onFailure(ctx::fail);
   }
@@ -105,10 +96,7 @@ final class UserApi {
     Policy.requireAdmin(AuthHandler.token(ctx), "identity:delete_user");
     String id = ctx.pathParam("id");
     users.delete(id).compose(v -> revocationStore.revokeUser(id))
-        .onSuccess(event -> {
-          verifier.revocations().apply(event);
-          Replies.noContent(ctx);
-        })
+        .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }
 

@@ -37,13 +37,27 @@ final class Users {
             : e));
   }
 
-  /** Creates the user unless one of that name exists; in both cases the password becomes the given hash. */
+  /** The user of that name in the domain, or null when there is none. */
+  Future<JsonObject> find(String name, String domainId) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM users WHERE name = $1 AND domain_id = $2")
+        .execute(Tuple.of(name, domainId)).map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
+  }
+
+  /**
+   * Creates the user (enabled, with this password hash) unless one of that name exists; an existing user is answered
+   * unchanged: its password and enabled flag stay what its administrators made them.
+   */
   Future<JsonObject> ensure(String name, String domainId, String passwordHash, String defaultProjectId) {
     return pool.preparedQuery("INSERT INTO users(id, name, domain_id, password_hash, default_project_id)"
-            + " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (domain_id, name) DO UPDATE SET password_hash = excluded.password_hash,"
-            + " enabled = true RETURNING " + COLUMNS)
+            + " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (domain_id, name) DO NOTHING")
         .execute(Tuple.of(Ids.newId(), name, domainId, passwordHash, defaultProjectId))
-        .map(rows -> json(rows.iterator().next()));
+        .compose(r -> find(name, domainId));
+  }
+
+  /** Replaces a password hash by a stronger one of the same password, unless the password changed meanwhile. */
+  Future<Void> replacePasswordHash(String id, String oldHash, String newHash) {
+    return pool.preparedQuery("UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+        .execute(Tuple.of(id, oldHash, newHash)).mapEmpty();
   }
 
   Future<JsonObject> get(String id) {

@@ -6,11 +6,13 @@ import java.util.List;
 
 /**
  * What a Strato token says: who, for which project (null when unscoped), with which roles, when it was issued and
- * when it expires. {@code auditId} identifies this token in revocation events.
+ * when it expires. {@code auditId} identifies this token in revocation events; {@code auditChainId} is the audit id
+ * of the first token of its chain (its own for a token got with a password, the parent's chain for one got with the
+ * {@code token} method, as Keystone's {@code audit_ids} [own, chain]), so revoking a token revokes what came from it.
  */
 public record Token(String userId, String userName, String userDomainId, String projectId, String projectName,
     String projectDomainId, List<Role> roles, List<String> methods, long issuedAtMillis, long expiresAtMillis,
-    String auditId) {
+    String auditId, String auditChainId) {
 
   public record Role(String id, String name) {}
 
@@ -18,6 +20,20 @@ public record Token(String userId, String userName, String userDomainId, String 
     if (userId == null || auditId == null) throw new IllegalArgumentException("a token needs a user and an audit id");
     roles = List.copyOf(roles);
     methods = List.copyOf(methods);
+    if (auditChainId == null) auditChainId = auditId;
+  }
+
+  /** A token that starts its own chain (got with a password). */
+  public Token(String userId, String userName, String userDomainId, String projectId, String projectName,
+      String projectDomainId, List<Role> roles, List<String> methods, long issuedAtMillis, long expiresAtMillis,
+      String auditId) {
+    this(userId, userName, userDomainId, projectId, projectName, projectDomainId, roles, methods, issuedAtMillis,
+        expiresAtMillis, auditId, auditId);
+  }
+
+  /** True when the token holds the role with this id. */
+  public boolean hasRoleId(String roleId) {
+    return roles.stream().anyMatch(r -> r.id().equals(roleId));
   }
 
   public boolean hasRole(String name) {
@@ -47,7 +63,7 @@ public record Token(String userId, String userName, String userDomainId, String 
   public Token onBehalfOf(String project) {
     return new Token(userId, userName, userDomainId, project, null, null,
         List.of(new Role("member", "member"), new Role("service", "service")), methods, issuedAtMillis,
-        expiresAtMillis, auditId);
+        expiresAtMillis, auditId, auditChainId);
   }
 
   public boolean scoped() {
@@ -59,7 +75,8 @@ public record Token(String userId, String userName, String userDomainId, String 
     roles.forEach(role -> r.add(new JsonObject().put("id", role.id()).put("name", role.name())));
     return new JsonObject().put("v", 1).put("uid", userId).put("un", userName).put("ud", userDomainId)
         .put("pid", projectId).put("pn", projectName).put("pd", projectDomainId).put("r", r)
-        .put("m", new JsonArray(methods)).put("iat", issuedAtMillis).put("exp", expiresAtMillis).put("aid", auditId);
+        .put("m", new JsonArray(methods)).put("iat", issuedAtMillis).put("exp", expiresAtMillis).put("aid", auditId)
+        .put("cid", auditChainId);
   }
 
   static Token fromJson(JsonObject j) {
@@ -68,6 +85,7 @@ public record Token(String userId, String userName, String userDomainId, String 
         .map(o -> new Role(o.getString("id"), o.getString("name"))).toList();
     List<String> methods = j.getJsonArray("m").stream().map(Object::toString).toList();
     return new Token(j.getString("uid"), j.getString("un"), j.getString("ud"), j.getString("pid"),
-        j.getString("pn"), j.getString("pd"), roles, methods, j.getLong("iat"), j.getLong("exp"), j.getString("aid"));
+        j.getString("pn"), j.getString("pd"), roles, methods, j.getLong("iat"), j.getLong("exp"), j.getString("aid"),
+        j.getString("cid"));
   }
 }

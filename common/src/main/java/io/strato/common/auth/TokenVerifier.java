@@ -23,7 +23,7 @@ public final class TokenVerifier {
 
   private final Vertx vertx;
   private final Settings settings;
-  private final Revocations revocations = new Revocations();
+  private final Revocations revocations;
   private final Map<String, Token> verified = new ConcurrentHashMap<>();
   private volatile PublicKey key;
   private volatile boolean revocationsLoaded;
@@ -33,6 +33,7 @@ public final class TokenVerifier {
   public TokenVerifier(Vertx vertx, Settings settings) {
     this.vertx = vertx;
     this.settings = settings;
+    this.revocations = new Revocations(settings.getInt("token.revocation.max.per.user"));
     String configured = settings.get("token.verify.key");
     if (!configured.isBlank()) key = TokenCodec.decodePublic(configured);
   }

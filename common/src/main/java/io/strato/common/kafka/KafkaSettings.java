@@ -4,7 +4,10 @@ import io.strato.common.config.Settings;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Producer and consumer properties every Strato service uses: durable producers, manual-commit consumers. */
+/**
+ * Producer, consumer and admin properties every Strato service uses: durable producers, manual-commit consumers, and
+ * on all of them the client security of {@link KafkaSecurity} (TLS, SASL/SCRAM).
+ */
 public final class KafkaSettings {
   private KafkaSettings() {}
 
@@ -18,6 +21,7 @@ public final class KafkaSettings {
     p.put("linger.ms", "1");
     p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     p.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    p.putAll(KafkaSecurity.clientProperties(settings));
     return p;
   }
 
@@ -30,10 +34,14 @@ public final class KafkaSettings {
     p.put("auto.offset.reset", "earliest");
     p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    p.putAll(KafkaSecurity.clientProperties(settings));
     return p;
   }
 
   public static Map<String, String> admin(Settings settings) {
-    return Map.of("bootstrap.servers", settings.get("kafka.bootstrap"));
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", settings.get("kafka.bootstrap"));
+    p.putAll(KafkaSecurity.clientProperties(settings));
+    return p;
   }
 }

@@ -27,10 +27,14 @@ public record ServerCreateRequest(String name, String description, String imageI
             && "volume".equals(d.getString("destination_type")));
   }
 
-  /** What the compute agent needs beyond flavor and image, kept with the instance and sent in the boot request. */
+  /**
+   * What the compute agent needs beyond flavor and image, sent in the boot request and from there in the assignment.
+   * It carries no secret: {@code user_data} stays in the instance row and {@code adminPass} only in the create reply,
+   * because Kafka records are read by every scheduler and kept for the topic's retention.
+   */
   public JsonObject buildSpec() {
     return new JsonObject().put("networks", networks).put("security_groups", securityGroups)
-        .put("block_device_mapping_v2", blockDevices).put("key_name", keyName).put("user_data", userData)
+        .put("block_device_mapping_v2", blockDevices).put("key_name", keyName)
         .put("metadata", new JsonObject(Map.copyOf(metadata))).put("config_drive", configDrive);
   }
 }

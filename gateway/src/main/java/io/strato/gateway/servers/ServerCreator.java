@@ -302,7 +302,7 @@ public final class ServerCreator {
       if (property && v != null) imageProps.put(key, String.valueOf(v));
     }
     BootRequest.Group group = r.groupId() == null ? null : groupOf(plan, groupHosts);
-    JsonObject build = r.buildSpec().put("admin_pass", plan.adminPass).put("key_data", plan.keyData)
+    JsonObject build = r.buildSpec().put("key_data", plan.keyData)
         .put("names", new io.vertx.core.json.JsonArray(plan.ids.stream()
             .map(id -> r.maxCount() > 1 ? r.name() + "-" + (plan.ids.indexOf(id) + 1) : r.name()).toList()));
     Flavor f = plan.flavor;
