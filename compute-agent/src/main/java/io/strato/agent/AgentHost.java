@@ -84,7 +84,8 @@ final class AgentHost {
    */
   Future<Path> cachedImage(String projectId, String imageId) {
     if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return images.image(projectId, imageId).compose(image -> cache.fetch(projectId, image));
+    return images.image(projectId, imageId).compose(image -> cache.fetch(projectId, image))
+        .map(ImageCache.Cached::path);
   }
 
   /** One message from this host's assignment topic: an assignment or a server action. */

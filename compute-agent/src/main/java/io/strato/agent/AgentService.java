@@ -8,6 +8,8 @@ import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.LibvirtDriver;
 import io.strato.common.auth.TokenVerifier;
+import io.strato.common.disk.DiskInspector;
+import io.strato.common.disk.InspectionLimits;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.kafka.KafkaSettings;
@@ -64,7 +66,8 @@ public final class AgentService extends VerticleBase {
     new ConsoleApi(vertx, verifier, compute,
         id -> config.instanceDir(id).resolve("console.log")).mount(router);
     ImageClient images = new ImageClient(vertx, session);
-    ImageCache cache = new ImageCache(vertx, images, config.stateDir().resolve("images"));
+    ImageCache cache = new ImageCache(vertx, images, config.stateDir().resolve("images"),
+        new DiskInspector(vertx, InspectionLimits.from(config.settings())));
     NetworkClient network = new NetworkClient(session);
     VolumeClient volumes = new VolumeClient(vertx, session);
     KafkaProducer<String, String> producer =

@@ -244,8 +244,7 @@ final class Builder {
     } else {
       disks = host.images.image(rec.projectId, req.image().id())
           .compose(image -> host.cache.fetch(rec.projectId, image))
-          .compose(base -> DiskImages.overlay(host.vertx(), base, props.getOrDefault("disk_format", "raw"),
-              dir.resolve("disk"), req.flavor().diskGb()))
+          .compose(base -> DiskImages.overlay(host.vertx(), base, dir.resolve("disk"), req.flavor().diskGb()))
           .map(overlay -> {
             rec.overlay = overlay;
             List<GuestSpec.Disk> all = new ArrayList<>();

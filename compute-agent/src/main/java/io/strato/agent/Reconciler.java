@@ -83,8 +83,8 @@ final class Reconciler {
     return host.images.image(project, image.getString("id")).compose(img -> {
       Future<Path> root = host.vertx().fileSystem().exists(disk.toString()).compose(exists -> exists
           ? Future.succeededFuture(disk)
-          : host.cache.fetch(project, img).compose(base -> DiskImages.overlay(host.vertx(), base,
-              img.getString("disk_format", "raw"), disk, flavor.getInteger("disk"))));
+          : host.cache.fetch(project, img).compose(base -> DiskImages.overlay(host.vertx(), base, disk,
+              flavor.getInteger("disk"))));
       Future<Path> kernel = host.cachedImage(project, img.getString("kernel_id"));
       Future<Path> ramdisk = host.cachedImage(project, img.getString("ramdisk_id"));
       Future<List<JsonObject>> ports = host.network.available() ? host.network.portsOf(project, id)

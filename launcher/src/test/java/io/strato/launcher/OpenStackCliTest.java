@@ -150,9 +150,14 @@ class OpenStackCliTest {
   @DisplayName("openstack image create uploads a file; list, show and save return it byte for byte; delete removes it")
   void images() throws Exception {
     Path file = dir.resolve("disk.img");
-    byte[] data = new byte[1_048_576 + 123];
-    new java.util.Random(7).nextBytes(data);
-    Files.write(file, data);
+    Path raw = dir.resolve("disk.raw");
+    byte[] bits = new byte[1_048_576];
+    new java.util.Random(7).nextBytes(bits);
+    Files.write(raw, bits);
+    var convert = cli.run(List.of("qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(),
+        file.toString()), Map.of());
+    assertThat(convert.exit()).as(convert.err()).isZero();
+    byte[] data = Files.readAllBytes(file);
     JsonObject created = new JsonObject(cli.openstack("strato", "image", "create", "--file", file.toString(),
         "--disk-format", "qcow2", "--container-format", "bare", "--property", "architecture=x86_64", "cli-image",
         "-f", "json"));

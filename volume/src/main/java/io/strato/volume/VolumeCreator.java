@@ -1,5 +1,6 @@
 package io.strato.volume;
 
+import io.strato.common.disk.DiskInspector;
 import io.strato.common.http.ApiException;
 import io.strato.volume.backend.FileBackend;
 import io.strato.common.auth.Credentials;
@@ -15,7 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /volumes}: checks the image (when there is one) and the quota, inserts the volume as {@code creating}
  * and answers; the file is then made in the background ({@code creating -> available}, or {@code error} with the file
- * removed). A from-image volume copies the image's bits, becomes bootable and keeps the image's metadata.
+ * removed). A from-image volume copies the image's bits, becomes bootable and keeps the image's metadata. The image
+ * service is not trusted with what those bits are: the copy is inspected ({@link DiskInspector}) before it is
+ * grown or attached, and one that is not its {@code disk_format} or names a backing or data file ends in
+ * {@code error}.
  */
 final class VolumeCreator {
   private static final Logger LOG = LoggerFactory.getLogger(VolumeCreator.class);
@@ -25,12 +29,15 @@ final class VolumeCreator {
   private final FileBackend backend;
   private final ImageSource images;
   private final String availabilityZone;
+  private final DiskInspector inspector;
 
-  VolumeCreator(Volumes volumes, FileBackend backend, ImageSource images, String availabilityZone) {
+  VolumeCreator(Volumes volumes, FileBackend backend, ImageSource images, String availabilityZone,
+      DiskInspector inspector) {
     this.volumes = volumes;
     this.backend = backend;
     this.images = images;
     this.availabilityZone = availabilityZone;
+    this.inspector = inspector;
   }
 
   /** Accepts the volume (answering with it, {@code creating}) and starts making its file. */
@@ -87,7 +94,8 @@ final class VolumeCreator {
         return Future.failedFuture(new IOException("image " + image.getString("id") + " is " + expected
             + " bytes but " + bytes + " were copied"));
       }
-      return backend.grow(v.id(), v.format(), v.size());
+      return inspector.inspect(backend.pathOf(v.id()), image.getString("disk_format"))
+          .compose(disk -> backend.grow(v.id(), v.format(), v.size()));
     });
   }
 }
