@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -40,12 +41,15 @@ public final class SharedInfrastructure implements BeforeAllCallback {
         bootstrap = kafka.bootstrap();
       }
       String pgUri = env.get("STRATO_PG_URI");
+      String pgPassword = base.get("pg.password");
       if (pgUri == null) {
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"), 0);
+        pgPassword = UUID.randomUUID().toString();
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"), 0, pgPassword);
         Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
         pgUri = pg.uri();
       }
-      return base.with(Map.of("kafka.bootstrap", bootstrap, "pg.uri", pgUri, "kafka.partitions", "2"));
+      return base.with(Map.of("kafka.bootstrap", bootstrap, "pg.uri", pgUri, "pg.password", pgPassword,
+          "kafka.partitions", "2"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

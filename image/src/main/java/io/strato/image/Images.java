@@ -18,13 +18,16 @@ import java.util.UUID;
  */
 public final class Images {
   private final Pool pool;
+  private final ImageQuotas quotas;
 
-  public Images(Pool pool) {
+  Images(Pool pool, ImageQuotas quotas) {
     this.pool = pool;
+    this.quotas = quotas;
   }
 
+  /** A new image of {@code owner}, within its {@code image_count_total} (413 beyond it). */
   public Future<Image> insert(String id, JsonObject fields, String owner) {
-    return pool.preparedQuery("INSERT INTO images(id, name, visibility, container_format, disk_format, min_disk,"
+    return pool.withTransaction(tx -> quotas.reserveImage(tx, owner).compose(v -> tx.preparedQuery("INSERT INTO images(id, name, visibility, container_format, disk_format, min_disk,"
             + " min_ram, owner, protected, os_hidden, tags, properties) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
             + " RETURNING " + Image.COLUMNS)
         .execute(Tuple.tuple().addUUID(UUID.fromString(id)).addString(fields.getString("name"))
@@ -32,7 +35,7 @@ public final class Images {
             .addString(fields.getString("disk_format")).addInteger(fields.getInteger("min_disk", 0))
             .addInteger(fields.getInteger("min_ram", 0)).addString(owner)
             .addBoolean(fields.getBoolean("protected", false)).addBoolean(fields.getBoolean("os_hidden", false))
-            .addValue(fields.getJsonArray("tags", new JsonArray())).addValue(fields.getJsonObject("properties")))
+            .addValue(fields.getJsonArray("tags", new JsonArray())).addValue(fields.getJsonObject("properties")))))
         .map(rows -> Image.from(rows.iterator().next()))
         .recover(e -> Future.failedFuture(e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
             ? ApiException.conflict("An image with identifier " + id + " already exists") : e));
@@ -52,12 +55,16 @@ public final class Images {
         });
   }
 
-  /** The image if the caller may change it (owner or admin): 404 when invisible, 403 when only readable. */
-  public Future<Image> owned(String id, Token token) {
+  /**
+   * The image if the caller may {@code action} it (a member of its project, or admin): 404 when invisible, 403 when
+   * another project's or when the caller's role only reads.
+   */
+  public Future<Image> owned(String id, Token token, String action) {
     return visible(id, token).map(image -> {
       if (!image.owner().equals(token.projectId()) && !token.isAdmin()) {
         throw ApiException.forbidden("You are not permitted to modify image " + id + ".");
       }
+      ImagePolicy.requireMember(token, action);
       return image;
     });
   }
@@ -85,16 +92,21 @@ public final class Images {
   }
 
   /** {@code from -> to} if the image is still in {@code from}; false when someone else moved it first. */
+  /** 413 when the owner's active images already take its whole {@code image_size_total}. */
+  public Future<Void> checkStorage(String owner) {
+    return quotas.checkStorage(pool, owner);
+  }
+
   public Future<Boolean> transition(String id, String from, String to) {
     return pool.preparedQuery("UPDATE images SET status = $3, updated_at = now() WHERE id = $1 AND status = $2")
         .execute(Tuple.of(UUID.fromString(id), from, to)).map(r -> r.rowCount() == 1);
   }
 
-  /** {@code saving -> active} with what the upload measured. */
-  public Future<Boolean> activate(String id, long size, String md5, String sha512) {
-    return pool.preparedQuery("UPDATE images SET status = 'active', size = $2, virtual_size = NULL, checksum = $3,"
-            + " os_hash_algo = 'sha512', os_hash_value = $4, updated_at = now() WHERE id = $1 AND status = 'saving'")
-        .execute(Tuple.of(UUID.fromString(id), size, md5, sha512)).map(r -> r.rowCount() == 1);
+  /** {@code saving -> active} with what the upload measured and what inspection found (the disk's virtual size). */
+  public Future<Boolean> activate(String id, long size, long virtualSize, String md5, String sha512) {
+    return pool.preparedQuery("UPDATE images SET status = 'active', size = $2, virtual_size = $3, checksum = $4,"
+            + " os_hash_algo = 'sha512', os_hash_value = $5, updated_at = now() WHERE id = $1 AND status = 'saving'")
+        .execute(Tuple.of(UUID.fromString(id), size, virtualSize, md5, sha512)).map(r -> r.rowCount() == 1);
   }
 
   public Future<Void> delete(String id) {

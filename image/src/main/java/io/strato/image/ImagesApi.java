@@ -17,11 +17,13 @@ import java.util.UUID;
 final class ImagesApi {
   private final Vertx vertx;
   private final Images images;
+  private final ImageLimits limits;
   private final ImageData data;
 
-  ImagesApi(Vertx vertx, Images images, ImageData data) {
+  ImagesApi(Vertx vertx, Images images, ImageLimits limits, ImageData data) {
     this.vertx = vertx;
     this.images = images;
+    this.limits = limits;
     this.data = data;
   }
 
@@ -33,13 +35,15 @@ final class ImagesApi {
     api.delete("/v2/images/:id").handler(this::delete);
     api.put("/v2/images/:id/tags/:tag").handler(ctx -> tag(ctx, true));
     api.delete("/v2/images/:id/tags/:tag").handler(ctx -> tag(ctx, false));
-    api.put("/v2/images/:id/file").handler(data::upload);
+    api.put("/v2/images/:id/file").handler(this::checkStorage).handler(data::upload);
     api.get("/v2/images/:id/file").handler(data::download);
   }
 
   private void create(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
+    ImagePolicy.requireMember(token, "add_image");
     JsonObject fields = ImageFields.validate(Replies.bodyObject(ctx), token);
+    limits.check(fields.getJsonObject("properties"), fields.getJsonArray("tags", new JsonArray()));
     String id = fields.getString("id");
     if (id != null && !Fields.isUuid(id)) throw ApiException.badRequest("Invalid image id '" + id + "'.");
     String imageId = id == null ? UUID.randomUUID().toString() : Fields.uuid(id, "id");
@@ -91,7 +95,8 @@ final class ImagesApi {
       throw ApiException.badRequest("The patch body must be a JSON list of operations.");
     }
     if (ops == null) throw ApiException.badRequest("The patch body must be a JSON list of operations.");
-    images.owned(ctx.pathParam("id"), token).map(image -> ImagePatch.apply(image, ops, token))
+    images.owned(ctx.pathParam("id"), token, "modify_image")
+        .map(image -> limits.check(ImagePatch.apply(image, ops, token)))
         .compose(images::update).onSuccess(i -> Replies.json(ctx, 200, i.toJson())).onFailure(ctx::fail);
   }
 
@@ -99,9 +104,10 @@ final class ImagesApi {
     Token token = AuthHandler.token(ctx);
     String tag = ctx.pathParam("tag");
     if (tag.isEmpty() || tag.length() > 255) throw ApiException.badRequest("Invalid tag.");
-    images.owned(ctx.pathParam("id"), token).compose(image -> {
+    images.owned(ctx.pathParam("id"), token, "modify_image").compose(image -> {
       JsonArray tags = image.tags().copy();
       if (add && !tags.contains(tag)) tags.add(tag);
+      if (add) limits.check(image.properties(), tags);
       if (!add && !tags.remove(tag)) throw ApiException.notFound("Tag " + tag + " not found.");
       return images.update(new Image(image.id(), image.name(), image.status(), image.visibility(),
           image.containerFormat(), image.diskFormat(), image.size(), image.virtualSize(), image.minDisk(),
@@ -110,8 +116,23 @@ final class ImagesApi {
     }).onSuccess(i -> Replies.noContent(ctx)).onFailure(ctx::fail);
   }
 
+  /**
+   * Before an upload streams: Glance's {@code image_size_total} of the image's owner. Refused, the body is read and
+   * dropped so the connection stays usable; the image stays {@code queued}.
+   */
+  private void checkStorage(RoutingContext ctx) {
+    ctx.request().pause();
+    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx), "upload_image")
+        .compose(image -> images.checkStorage(image.owner()))
+        .onSuccess(v -> ctx.next())
+        .onFailure(e -> {
+          ctx.request().resume();
+          ctx.fail(e);
+        });
+  }
+
   private void delete(RoutingContext ctx) {
-    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx)).compose(image -> {
+    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx), "delete_image").compose(image -> {
       if (image.isProtected()) throw ApiException.forbidden("Image " + image.id() + " is protected and cannot be deleted.");
       return images.delete(image.id())
           .compose(v -> vertx.fileSystem().deleteRecursive(data.pathOf(image.id()).toString())

@@ -72,9 +72,11 @@ public final class AllInOne implements AutoCloseable {
     Secrets secrets = Secrets.loadOrCreate(dataDir);
     Map<String, String> overrides = new HashMap<>();
     if (!env.containsKey("STRATO_PG_URI")) {
-      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.getInt("aio.pg.port"));
+      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.getInt("aio.pg.port"),
+          secrets.postgresPassword());
       infrastructure.add(0, pg);
       overrides.put("pg.uri", pg.uri());
+      overrides.put("pg.password", secrets.postgresPassword());
     }
     if (!env.containsKey("STRATO_KAFKA_BOOTSTRAP")) {
       EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), base.getInt("aio.kafka.port"));
@@ -140,13 +142,18 @@ public final class AllInOne implements AutoCloseable {
     System.out.println("  volume   (Cinder v3)    http://" + host + ":" + settings.get("volume.port") + "/v3");
     System.out.println("  scheduler (readiness)   http://" + host + ":" + settings.get("scheduler.port") + "/readyz");
     System.out.println("  Kafka                   " + settings.get("kafka.bootstrap"));
-    System.out.println("  PostgreSQL              " + settings.get("pg.uri"));
+    System.out.println("  PostgreSQL              " + withoutPassword(settings.get("pg.uri")));
     System.out.println("  clouds.yaml             " + clouds);
     System.out.println();
     System.out.println("Try:  openstack --os-cloud strato flavor list");
     System.out.println("      openstack --os-cloud strato-admin project list");
     System.out.println("Ctrl-C stops everything; the next run keeps the data.");
     System.out.println();
+  }
+
+  /** A connection URI as it may be shown: a password written in it (postgresql://user:secret@...) is left out. */
+  static String withoutPassword(String uri) {
+    return uri.replaceFirst("^([a-z]+://[^:@/]+):[^@/]*@", "$1@");
   }
 
   @Override

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes what the real OpenStack clients need: {@code clouds.yaml} with the clouds {@code strato} (demo user) and
@@ -64,8 +63,8 @@ final class ClientFiles {
         + "export OS_INTERFACE=public\n";
   }
 
+  /** They hold passwords: 0600 from the first byte. */
   private static void writePrivate(Path file, String content) throws IOException {
-    Files.writeString(file, content);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    PrivateFiles.write(file, content);
   }
 }

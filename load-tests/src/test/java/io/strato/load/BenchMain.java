@@ -70,6 +70,7 @@ public final class BenchMain {
       props.put("load.identity.url", "http://127.0.0.1:" + cloudProps.get("identity.port"));
       props.put("load.compute.url", "http://127.0.0.1:" + cloudProps.get("compute.port"));
       props.put("load.image.url", "http://127.0.0.1:" + cloudProps.get("image.port"));
+      props.put("load.network.url", "http://127.0.0.1:" + cloudProps.get("network.port"));
       props.put("load.kafka.bootstrap", "127.0.0.1:" + cloudProps.get("aio.kafka.port"));
       props.put("load.admin.password", adminPassword);
       props.put("load.servers", String.valueOf(servers));

@@ -58,6 +58,8 @@ public final class CloudSetup {
     call("PUT", LoadSettings.computeUrl() + "/v2.1/os-quota-sets/" + project.getString("id"), admin.token(),
         new JsonObject().put("quota_set", new JsonObject().put("instances", -1).put("cores", -1).put("ram", -1)),
         200);
+    call("PUT", LoadSettings.networkUrl() + "/v2.0/quotas/" + project.getString("id"), admin.token(),
+        new JsonObject().put("quota", new JsonObject().put("port", -1)), 200);
     return new Tenant(projectName, project.getString("id"), projectName, user.getString("id"), password,
         imageId(admin.token()), flavorId(admin.token()));
   }

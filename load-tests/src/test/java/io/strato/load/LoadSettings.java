@@ -8,6 +8,7 @@ package io.strato.load;
  * load.identity.url      http://127.0.0.1:5000        Keystone v3
  * load.compute.url       http://127.0.0.1:8774        Nova v2.1 (without /v2.1)
  * load.image.url         http://127.0.0.1:9292        Glance v2
+ * load.network.url       http://127.0.0.1:9696        Neutron v2.0 (the run's port quota is lifted there)
  * load.kafka.bootstrap   127.0.0.1:9092               Kafka (BatchSimulation)
  * load.admin.user / load.admin.password / load.admin.project   admin / (required) / admin
  *                        the admin creates a fresh project and user for the run and lifts its quotas
@@ -35,6 +36,10 @@ public final class LoadSettings {
 
   public static String computeUrl() {
     return trim(get("load.compute.url", "http://127.0.0.1:8774"));
+  }
+
+  public static String networkUrl() {
+    return trim(get("load.network.url", "http://127.0.0.1:9696"));
   }
 
   public static String imageUrl() {

@@ -56,6 +56,7 @@ final class TestCloud implements AutoCloseable {
     m.put("load.identity.url", "http://127.0.0.1:" + settings.get("identity.port"));
     m.put("load.compute.url", "http://127.0.0.1:" + settings.get("compute.port"));
     m.put("load.image.url", "http://127.0.0.1:" + settings.get("image.port"));
+    m.put("load.network.url", "http://127.0.0.1:" + settings.get("network.port"));
     m.put("load.kafka.bootstrap", settings.get("kafka.bootstrap"));
     m.put("load.admin.user", settings.get("identity.bootstrap.admin.name"));
     m.put("load.admin.password", adminPassword);

@@ -27,6 +27,9 @@ final class Discovery {
       {"pagination", "Pagination support", "Extension that indicates that pagination is enabled."},
       {"ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when"
           + " listing ports"},
+      {"quotas", "Quota management support", "Expose functions for quotas management per project"},
+      {"quota_details", "Quota details management support", "Expose functions for quotas usage statistics per"
+          + " project"},
   };
   private static final String[] RESOURCES = {"network", "subnet", "port", "security_group", "security_group_rule"};
   private final String baseUrl;

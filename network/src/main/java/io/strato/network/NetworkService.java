@@ -32,10 +32,11 @@ public final class NetworkService extends VerticleBase {
     readiness.require("token verification key and revocations", verifier::ready);
     return Database.open(vertx, config.settings(), "neutron").compose(p -> {
       pool = p;
-      Networks networks = new Networks(pool);
-      Subnets subnets = new Subnets(pool);
-      SecurityGroups groups = new SecurityGroups(pool);
-      Ports ports = new Ports(pool, subnets, new IpAllocator(), config.macPrefix());
+      NetworkQuotas quotas = new NetworkQuotas(pool, config.settings());
+      Networks networks = new Networks(pool, quotas);
+      Subnets subnets = new Subnets(pool, quotas);
+      SecurityGroups groups = new SecurityGroups(pool, quotas);
+      Ports ports = new Ports(pool, quotas, subnets, new IpAllocator(), config.macPrefix());
       NetworkBootstrap bootstrap = new NetworkBootstrap(vertx, config, pool, networks, subnets);
       readiness.require("the '" + NetworkBootstrap.NETWORK + "' network", bootstrap::done);
 
@@ -48,6 +49,7 @@ public final class NetworkService extends VerticleBase {
       new SubnetsApi(networks, subnets).mount(router);
       new PortsApi(networks, ports, groups).mount(router);
       new SecurityGroupsApi(groups).mount(router);
+      new QuotasApi(quotas).mount(router);
       return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
           .listen(config.port())
           .onSuccess(server -> bootstrap.start(BOOTSTRAP_RETRY_MS));

@@ -17,9 +17,11 @@ import java.util.UUID;
  */
 final class Networks {
   private final Pool pool;
+  private final NetworkQuotas quotas;
 
-  Networks(Pool pool) {
+  Networks(Pool pool, NetworkQuotas quotas) {
     this.pool = pool;
+    this.quotas = quotas;
   }
 
   Pool pool() {
@@ -29,6 +31,12 @@ final class Networks {
   /** The SQL condition "visible to this caller" over {@code networks n}, with its argument. */
   static void visibleTo(ListQuery query, Token token) {
     if (!token.isAdmin()) query.where("n.project_id = $? OR n.shared OR n.external", token.projectId());
+  }
+
+  /** A tenant's new network, within its {@code network} quota (409 OverQuota beyond it). */
+  Future<Network> create(String id, String projectId, JsonObject f) {
+    return pool.withTransaction(tx -> quotas.reserve(tx, projectId, QuotaResource.NETWORK)
+        .compose(v -> insert(tx, id, projectId, f)));
   }
 
   Future<Network> insert(SqlClient client, String id, String projectId, JsonObject f) {
@@ -60,12 +68,15 @@ final class Networks {
     });
   }
 
-  /** The network if the caller may change it (owner or admin): 404 when invisible, 403 when only visible. */
+  /**
+   * The network if the caller may change it (a member of its project, or admin): 404 when invisible, 403 when only
+   * visible or when the caller's role only reads.
+   */
   Future<Network> owned(String id, Token token, String action) {
     return visible(id, token).map(n -> {
       if (!token.isAdmin() && !n.projectId().equals(token.projectId())) throw Neutron.forbidden(action);
       return n;
-    });
+    }).map(NetworkPolicy.member(token, action));
   }
 
   Future<List<Network>> list(ListQuery query) {

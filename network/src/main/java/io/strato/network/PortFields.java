@@ -1,6 +1,7 @@
 package io.strato.network;
 
 import io.strato.common.auth.Token;
+import io.strato.common.http.ApiException;
 import io.strato.common.http.Fields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,11 @@ import java.util.regex.Pattern;
 
 /** Validates port bodies; {@code binding:host_id} and {@code binding:profile} are for admins (Nova's service user). */
 final class PortFields {
+  /**
+   * Addresses one port may ask for (Neutron's max_fixed_ips_per_port): without it one port could take a whole shared
+   * subnet in one request, whatever the port quota.
+   */
+  static final int MAX_FIXED_IPS = 5;
   static final Set<String> CREATE = Set.of("network_id", "name", "description", "fixed_ips", "mac_address",
       "device_id", "device_owner", "binding:host_id", "binding:profile", "binding:vnic_type", "security_groups",
       "admin_state_up", "port_security_enabled", "project_id", "tenant_id", "allowed_address_pairs",
@@ -41,7 +47,8 @@ final class PortFields {
     Boolean security = Fields.optionalBoolean(body, "port_security_enabled");
     if (security != null) out.put("port_security_enabled", security);
     if (body.containsKey("binding:host_id")) {
-      if (!token.isAdmin()) throw Neutron.forbidden(action + ":binding:host_id");
+      // Neutron's default: rule:admin_only or rule:service_api (the compute agent binding its instance's port).
+      if (!token.isAdmin() && !token.isService()) throw Neutron.forbidden(action + ":binding:host_id");
       String host = Fields.optionalString(body, "binding:host_id", 255);
       out.put("host_id", host == null ? "" : host);
     }
@@ -96,6 +103,10 @@ final class PortFields {
     Object raw = body.getValue("fixed_ips");
     if (raw == null) return List.of();
     if (!(raw instanceof JsonArray list)) throw Neutron.badRequest("Invalid input for fixed_ips: not a list.");
+    if (list.size() > MAX_FIXED_IPS) {
+      throw new ApiException(400, "InvalidInput", "Invalid input for operation: Exceeded maximum amount of fixed ips"
+          + " per port.");
+    }
     List<FixedIp> out = new ArrayList<>();
     for (Object o : list) {
       if (!(o instanceof JsonObject entry)) throw Neutron.badRequest("Invalid input for fixed_ips: " + o

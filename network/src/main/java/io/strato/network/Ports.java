@@ -25,6 +25,7 @@ final class Ports {
   static final int MAC_ATTEMPTS = 16;
   private static final int DEADLOCK_RETRIES = 3;
   private final Pool pool;
+  private final NetworkQuotas quotas;
   private final Subnets subnets;
   private final IpAllocator allocator;
   private final String macPrefix;
@@ -33,8 +34,9 @@ final class Ports {
   record NewPort(String id, String networkId, String projectId, String mac, JsonObject fields, List<FixedIp> fixedIps,
       List<String> securityGroups) {}
 
-  Ports(Pool pool, Subnets subnets, IpAllocator allocator, String macPrefix) {
+  Ports(Pool pool, NetworkQuotas quotas, Subnets subnets, IpAllocator allocator, String macPrefix) {
     this.pool = pool;
+    this.quotas = quotas;
     this.subnets = subnets;
     this.allocator = allocator;
     this.macPrefix = macPrefix;
@@ -49,7 +51,8 @@ final class Ports {
   }
 
   Future<Port> create(NewPort p) {
-    return retryingDeadlocks(() -> pool.withTransaction(tx -> insertRow(tx, p, 0)
+    return retryingDeadlocks(() -> pool.withTransaction(tx -> quotas.reserve(tx, p.projectId(), QuotaResource.PORT)
+        .compose(v -> insertRow(tx, p, 0))
         .compose(v -> subnets.ofNetwork(tx, p.networkId()))
         .compose(all -> p.fixedIps() == null ? allocateDefault(tx, p.id(), p.networkId(), all)
             : allocateRequested(tx, p.id(), p.networkId(), all, p.fixedIps(), 0))

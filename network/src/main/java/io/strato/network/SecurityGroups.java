@@ -24,9 +24,11 @@ final class SecurityGroups {
       + " direction, ethertype, protocol, port_range_min, port_range_max, remote_ip_prefix, remote_group_id,"
       + " description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::cidr, $10, $11)";
   private final Pool pool;
+  private final NetworkQuotas quotas;
 
-  SecurityGroups(Pool pool) {
+  SecurityGroups(Pool pool, NetworkQuotas quotas) {
     this.pool = pool;
+    this.quotas = quotas;
   }
 
   static void visibleTo(ListQuery query, Token token, String alias) {
@@ -67,10 +69,11 @@ final class SecurityGroups {
   /** A new (non-default) group with its two egress rules. */
   Future<SecurityGroup> insert(String projectId, JsonObject f) {
     UUID id = UUID.randomUUID();
-    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO security_groups(id, project_id, name, description,"
+    return pool.withTransaction(tx -> quotas.reserve(tx, projectId, QuotaResource.SECURITY_GROUP)
+        .compose(v -> tx.preparedQuery("INSERT INTO security_groups(id, project_id, name, description,"
             + " stateful) VALUES ($1, $2, $3, $4, $5)")
         .execute(Tuple.of(id, projectId, f.getString("name", ""), f.getString("description", ""),
-            f.getBoolean("stateful", true)))
+            f.getBoolean("stateful", true))))
         .compose(r -> Future.all(defaultRule(tx, id, projectId, "egress", "IPv4", null),
             defaultRule(tx, id, projectId, "egress", "IPv6", null))))
         .compose(v -> get(id.toString()));
@@ -149,12 +152,14 @@ final class SecurityGroups {
 
   Future<SecurityGroupRule> insertRule(SecurityGroup group, JsonObject f, String remoteGroupId) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery(RULE_INSERT).execute(Tuple.tuple().addUUID(id).addUUID(UUID.fromString(group.id()))
-            .addString(group.projectId()).addString(f.getString("direction")).addString(f.getString("ethertype"))
-            .addString(f.getString("protocol")).addInteger(f.getInteger("port_range_min"))
-            .addInteger(f.getInteger("port_range_max")).addString(f.getString("remote_ip_prefix"))
-            .addUUID(remoteGroupId == null ? null : UUID.fromString(remoteGroupId))
-            .addString(f.getString("description")))
+    return pool.withTransaction(tx -> quotas.reserve(tx, group.projectId(), QuotaResource.SECURITY_GROUP_RULE)
+            .compose(v -> tx.preparedQuery(RULE_INSERT).execute(Tuple.tuple().addUUID(id)
+                .addUUID(UUID.fromString(group.id())).addString(group.projectId())
+                .addString(f.getString("direction")).addString(f.getString("ethertype"))
+                .addString(f.getString("protocol")).addInteger(f.getInteger("port_range_min"))
+                .addInteger(f.getInteger("port_range_max")).addString(f.getString("remote_ip_prefix"))
+                .addUUID(remoteGroupId == null ? null : UUID.fromString(remoteGroupId))
+                .addString(f.getString("description")))))
         .recover(e -> Future.failedFuture(Neutron.violates(e, "security_group_rules_unique")
             ? Neutron.conflict("SecurityGroupRuleExists", "Security group rule already exists.")
             : Neutron.isSqlState(e, "23503") ? Neutron.notFound("SecurityGroup", group.id()) : e))

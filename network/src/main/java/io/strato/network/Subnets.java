@@ -19,9 +19,11 @@ import java.util.UUID;
 final class Subnets {
   private static final String FROM = "subnets s JOIN networks n ON n.id = s.network_id";
   private final Pool pool;
+  private final NetworkQuotas quotas;
 
-  Subnets(Pool pool) {
+  Subnets(Pool pool, NetworkQuotas quotas) {
     this.pool = pool;
+    this.quotas = quotas;
   }
 
   /** Members see subnets they own and those of networks they own or that are shared. */
@@ -33,8 +35,9 @@ final class Subnets {
 
   Future<Subnet> insert(String id, String networkId, String projectId, Cidr cidr, Ip gateway, AllocationPools pools,
       JsonObject f) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM networks WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(UUID.fromString(networkId)))
+    return pool.withTransaction(tx -> quotas.reserve(tx, projectId, QuotaResource.SUBNET)
+        .compose(v -> tx.preparedQuery("SELECT 1 FROM networks WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(UUID.fromString(networkId))))
         .compose(locked -> {
           if (locked.size() == 0) throw Neutron.notFound("Network", networkId);
           return tx.preparedQuery("SELECT s.id, s.cidr::text AS cidr FROM subnets s WHERE s.network_id = $1"
@@ -90,9 +93,12 @@ final class Subnets {
     });
   }
 
-  /** The subnet if the caller may change it: its owner, its network's owner, or an admin; 403 when only visible. */
+  /**
+   * The subnet if the caller may change it: a member of its project or of its network's, or an admin; 403 when only
+   * visible or when the caller's role only reads.
+   */
   Future<Subnet> owned(String id, Token token, String action) {
-    return visible(id, token).compose(s -> {
+    return visible(id, token).map(NetworkPolicy.member(token, action)).compose(s -> {
       if (token.isAdmin() || s.projectId().equals(token.projectId())) return Future.succeededFuture(s);
       return pool.preparedQuery("SELECT project_id FROM networks WHERE id = $1")
           .execute(Tuple.of(UUID.fromString(s.networkId()))).map(rows -> {

@@ -39,8 +39,9 @@ class IpAllocatorTest {
   static void open() {
     vertx = Vertx.vertx();
     pool = TestIdentity.await(Database.open(vertx, SharedInfrastructure.settings(), "neutron"));
-    networks = new Networks(pool);
-    subnets = new Subnets(pool);
+    NetworkQuotas quotas = new NetworkQuotas(pool, SharedInfrastructure.settings());
+    networks = new Networks(pool, quotas);
+    subnets = new Subnets(pool, quotas);
   }
 
   @AfterAll
@@ -62,7 +63,7 @@ class IpAllocatorTest {
     TestIdentity.await(pool.preparedQuery("INSERT INTO ports(id, network_id, project_id, mac_address)"
             + " VALUES ($1, $2, 'allocator-test', $3::text::macaddr)")
         .execute(Tuple.of(UUID.fromString(id), UUID.fromString(s.networkId()),
-            new Ports(pool, subnets, ALLOCATOR, "fa:16:3e").randomMac())));
+            new Ports(pool, null, subnets, ALLOCATOR, "fa:16:3e").randomMac())));
     return id;
   }
 

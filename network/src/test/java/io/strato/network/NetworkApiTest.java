@@ -2,7 +2,6 @@ package io.strato.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strato.common.config.Settings;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.Future;
@@ -40,10 +39,7 @@ class NetworkApiTest {
   @BeforeAll
   static void start() {
     identity = TestIdentity.get();
-    port = identity.settings.getInt("network.port");
-    Settings settings = identity.settings.with(Map.of("network.bootstrap.private.cidr", "10.0.0.0/22"));
-    TestIdentity.await(identity.vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
-    identity.awaitReady(port);
+    port = TestNetwork.port();
     admin = identity.adminToken();
   }
 

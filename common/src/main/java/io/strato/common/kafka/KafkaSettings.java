@@ -4,7 +4,10 @@ import io.strato.common.config.Settings;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Producer and consumer properties every Strato service uses: durable producers, manual-commit consumers. */
+/**
+ * Producer, consumer and admin properties every Strato service uses: durable producers, manual-commit consumers, and
+ * on all of them the client security of {@link KafkaSecurity} (TLS, SASL/SCRAM).
+ */
 public final class KafkaSettings {
   private KafkaSettings() {}
 
@@ -16,8 +19,10 @@ public final class KafkaSettings {
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
     p.put("linger.ms", "1");
+    p.put("max.request.size", String.valueOf(maxMessageBytes(settings)));
     p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     p.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    p.putAll(KafkaSecurity.clientProperties(settings));
     return p;
   }
 
@@ -27,13 +32,31 @@ public final class KafkaSettings {
     p.put("bootstrap.servers", settings.get("kafka.bootstrap"));
     p.put("group.id", groupId);
     p.put("enable.auto.commit", "false");
+    p.put("max.poll.interval.ms", String.valueOf(maxPollIntervalMs(settings)));
     p.put("auto.offset.reset", "earliest");
     p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    p.putAll(KafkaSecurity.clientProperties(settings));
     return p;
   }
 
+  /**
+   * The largest record Strato's topics accept ({@code kafka.max.message.bytes}): topics are created with it and
+   * producers send up to it, so whatever a service checked against it is accepted by Kafka.
+   */
+  /** How long a consumer may go without polling before its group evicts it; also its liveness bound. */
+  public static long maxPollIntervalMs(Settings settings) {
+    return settings.getLong("kafka.max.poll.interval.ms");
+  }
+
+  public static int maxMessageBytes(Settings settings) {
+    return settings.getInt("kafka.max.message.bytes");
+  }
+
   public static Map<String, String> admin(Settings settings) {
-    return Map.of("bootstrap.servers", settings.get("kafka.bootstrap"));
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", settings.get("kafka.bootstrap"));
+    p.putAll(KafkaSecurity.clientProperties(settings));
+    return p;
   }
 }

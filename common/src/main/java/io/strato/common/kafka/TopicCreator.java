@@ -32,6 +32,7 @@ public final class TopicCreator {
       NewTopic topic = new NewTopic(t.name(), partitions, replication);
       Map<String, String> config = new java.util.HashMap<>();
       if (t.compacted()) config.put("cleanup.policy", "compact");
+      config.put("max.message.bytes", String.valueOf(KafkaSettings.maxMessageBytes(settings)));
       if (replication > 1) config.put("min.insync.replicas", "2");
       return topic.setConfig(config);
     }).toList();

@@ -65,6 +65,15 @@ public record Notification(int version, String messageId, String eventType, Stri
   /** What an instance event says about its instance; batch fields are null unless a batch booted it. */
   public record InstancePayload(String instanceId, String projectId, String userId, String state, String taskState,
       String host, String batchId, String idempotencyKey, JsonObject fault) {
+    public InstancePayload {
+      if (fault != null) {
+        fault = fault.copy();
+        for (String field : new String[] {"message", "details"}) {
+          if (fault.getValue(field) instanceof String text) fault.put(field, brief(text));
+        }
+      }
+    }
+
     public JsonObject toJson() {
       JsonObject j = new JsonObject().put("instance_id", instanceId).put("project_id", projectId)
           .put("user_id", userId).put("state", state).put("task_state", taskState).put("host", host);
@@ -101,7 +110,19 @@ public record Notification(int version, String messageId, String eventType, Stri
       String requestId) {
     return new Notification(VERSION, UUID.randomUUID().toString(), BATCH_REFUSED, "ERROR", publisherId,
         System.currentTimeMillis(), requestId, new JsonObject().put("batch_id", batchId).put("project_id", projectId)
-        .put("reason", reason));
+        .put("reason", brief(reason)));
+  }
+
+  /**
+   * Longest fault message or reason a notification carries. They may echo what a tenant sent (a fault quotes the bad
+   * value, escaped once more), so without a bound a batch entry near the topic's record limit would produce a
+   * notification over it, which the outbox could never deliver.
+   */
+  public static final int MAX_TEXT = 4096;
+
+  /** {@code text} cut to {@link #MAX_TEXT} characters, marked as cut. */
+  static String brief(String text) {
+    return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + " [...]";
   }
 
   /** The Kafka key: the instance id for instance events that have one, else the batch id. */

@@ -8,6 +8,7 @@ import io.strato.gateway.quotas.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class ServerCreateParser {
     int maxCount = max == null ? minCount : max;
     if (maxCount < minCount) throw ApiException.badRequest("min_count must be <= max_count");
     Boolean rri = Fields.optionalBoolean(s, "return_reservation_id");
+    checkPersonality(Fields.optionalArray(s, "personality"));
     JsonObject hints = hints(whole);
     return new ServerCreateRequest(name, description, imageId, flavorId, Fields.optionalString(s, "adminPass", 255),
         metadata(Fields.optionalObject(s, "metadata")), networks(s.getValue("networks")),
@@ -90,7 +92,7 @@ public final class ServerCreateParser {
     Map<String, String> out = new HashMap<>();
     if (m == null) return out;
     if (m.size() > Limits.METADATA_ITEMS) {
-      throw new ApiException(403, "Quota exceeded for metadata_items: at most " + Limits.METADATA_ITEMS + " items.");
+      throw ApiException.forbidden("Maximum number of metadata items exceeds " + Limits.METADATA_ITEMS);
     }
     m.forEach(e -> {
       if (e.getKey().isEmpty() || e.getKey().length() > 255) {
@@ -154,6 +156,32 @@ public final class ServerCreateParser {
       throw ApiException.badRequest("User data needs to be valid base 64.");
     }
     return data;
+  }
+
+  /**
+   * Files to inject (before 2.57): Strato does not inject them, but holds them to Nova's limits ({@code
+   * injected_files}, {@code injected_file_path_bytes}, {@code injected_file_content_bytes}) with Nova's 403s.
+   */
+  private static void checkPersonality(JsonArray files) {
+    if (files == null) return;
+    if (files.size() > Limits.INJECTED_FILES) throw ApiException.forbidden("Personality file limit exceeded");
+    for (Object o : files) {
+      if (!(o instanceof JsonObject f)) throw ApiException.badRequest("Invalid input for field 'personality'.");
+      String path = Fields.requiredString(f, "path", Integer.MAX_VALUE);
+      String contents = Fields.optionalString(f, "contents", Integer.MAX_VALUE);
+      if (path.getBytes(StandardCharsets.UTF_8).length > Limits.INJECTED_FILE_PATH_BYTES) {
+        throw ApiException.forbidden("Personality file path too long");
+      }
+      byte[] decoded;
+      try {
+        decoded = contents == null ? new byte[0] : Base64.getMimeDecoder().decode(contents);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("Personality content for " + path + " cannot be decoded");
+      }
+      if (decoded.length > Limits.INJECTED_FILE_CONTENT_BYTES) {
+        throw ApiException.forbidden("Personality file content too long");
+      }
+    }
   }
 
   private static String availabilityZone(JsonObject s) {
