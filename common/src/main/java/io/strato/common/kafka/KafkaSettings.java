@@ -32,6 +32,7 @@ public final class KafkaSettings {
     p.put("bootstrap.servers", settings.get("kafka.bootstrap"));
     p.put("group.id", groupId);
     p.put("enable.auto.commit", "false");
+    p.put("max.poll.interval.ms", String.valueOf(maxPollIntervalMs(settings)));
     p.put("auto.offset.reset", "earliest");
     p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
@@ -43,6 +44,11 @@ public final class KafkaSettings {
    * The largest record Strato's topics accept ({@code kafka.max.message.bytes}): topics are created with it and
    * producers send up to it, so whatever a service checked against it is accepted by Kafka.
    */
+  /** How long a consumer may go without polling before its group evicts it; also its liveness bound. */
+  public static long maxPollIntervalMs(Settings settings) {
+    return settings.getLong("kafka.max.poll.interval.ms");
+  }
+
   public static int maxMessageBytes(Settings settings) {
     return settings.getInt("kafka.max.message.bytes");
   }
