@@ -96,7 +96,10 @@ public final class AgentService extends VerticleBase {
       List<NewTopic> missing = new ArrayList<>();
       for (String host : config.hostNames()) {
         String topic = Topics.assignmentsFor(host);
-        if (!existing.contains(topic)) missing.add(new NewTopic(topic, 1, replication));
+        if (!existing.contains(topic)) {
+          missing.add(new NewTopic(topic, 1, replication).setConfig(Map.of("max.message.bytes",
+              String.valueOf(KafkaSettings.maxMessageBytes(config.settings())))));
+        }
       }
       if (missing.isEmpty()) return Future.<Void>succeededFuture();
       return admin.createTopics(missing).recover(e -> String.valueOf(e.getMessage()).contains("already exists")

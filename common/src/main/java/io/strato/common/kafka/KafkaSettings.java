@@ -53,6 +53,19 @@ public final class KafkaSettings {
     return settings.getInt("kafka.max.message.bytes");
   }
 
+  /**
+   * Room kept below {@link #maxMessageBytes} for what later hops add around a boot request, and for Kafka's framing:
+   * the scheduler's assignment wraps the whole boot request with its host, alternates and ids, and a reschedule adds
+   * the hosts already tried (host names of up to 230 characters, a dozen attempts), plus each record's key and
+   * request-id header.
+   */
+  public static final int BOOT_REQUEST_HEADROOM = 8192;
+
+  /** The largest boot request the compute API may write, so every record made from it fits the topics. */
+  public static int maxBootRequestBytes(Settings settings) {
+    return maxMessageBytes(settings) - BOOT_REQUEST_HEADROOM;
+  }
+
   public static Map<String, String> admin(Settings settings) {
     Map<String, String> p = new HashMap<>();
     p.put("bootstrap.servers", settings.get("kafka.bootstrap"));

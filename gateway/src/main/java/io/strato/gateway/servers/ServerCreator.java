@@ -109,7 +109,7 @@ public final class ServerCreator {
     this.images = images;
     this.references = references;
     this.relay = relay;
-    this.budget = new BootRequestBudget(KafkaSettings.maxMessageBytes(config.settings()));
+    this.budget = new BootRequestBudget(KafkaSettings.maxBootRequestBytes(config.settings()));
   }
 
   public Future<Created> create(ServerCreateRequest request, Token token, String wireToken, String requestId) {
