@@ -1,5 +1,6 @@
 package io.strato.agent;
 
+import io.strato.agent.clients.ComputeClient;
 import io.strato.agent.clients.ImageClient;
 import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
@@ -33,6 +34,7 @@ final class AgentHost {
   final ImageCache cache;
   final NetworkClient network;
   final VolumeClient volumes;
+  final ComputeClient compute;
   final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final AgentConfig config;
@@ -42,7 +44,8 @@ final class AgentHost {
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
-      Publisher publisher, ImageClient images, ImageCache cache, NetworkClient network, VolumeClient volumes) {
+      Publisher publisher, ImageClient images, ImageCache cache, NetworkClient network, VolumeClient volumes,
+      ComputeClient compute) {
     this.vertx = vertx;
     this.config = config;
     this.name = name;
@@ -54,6 +57,7 @@ final class AgentHost {
     this.cache = cache;
     this.network = network;
     this.volumes = volumes;
+    this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
   }
@@ -74,10 +78,14 @@ final class AgentHost {
     return config.instanceDir(id);
   }
 
-  /** The cached copy of an image by id, or null for none (kernel and ramdisk of direct kernel boot). */
-  Future<Path> cachedImage(String imageId) {
+  /**
+   * The cached copy of an image by id as {@code projectId} may see it, or null for none (kernel and ramdisk of direct
+   * kernel boot).
+   */
+  Future<Path> cachedImage(String projectId, String imageId) {
     if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return images.image(imageId).compose(cache::fetch);
+    return images.image(projectId, imageId).compose(image -> cache.fetch(projectId, image))
+        .map(ImageCache.Cached::path);
   }
 
   /** One message from this host's assignment topic: an assignment or a server action. */
@@ -109,7 +117,8 @@ final class AgentHost {
     Future<Void> ports = Future.succeededFuture();
     for (JsonObject p : rec.ports) {
       String id = p.getString("id");
-      ports = ports.compose(v -> (p.getBoolean("created") ? network.deletePort(id) : network.unbindPort(id))
+      ports = ports.compose(v -> (p.getBoolean("created") ? network.deletePort(rec.projectId, id)
+          : network.unbindPort(rec.projectId, id))
           .recover(e -> logged("release port " + id, e)));
     }
     Future<Void> vols = Future.succeededFuture();

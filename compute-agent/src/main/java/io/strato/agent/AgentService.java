@@ -8,6 +8,8 @@ import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.LibvirtDriver;
 import io.strato.common.auth.TokenVerifier;
+import io.strato.common.disk.DiskInspector;
+import io.strato.common.disk.InspectionLimits;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.kafka.KafkaSettings;
@@ -55,7 +57,8 @@ public final class AgentService extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    readiness.require("assignment consumer", () -> consuming);
+    long pollBound = KafkaSettings.maxPollIntervalMs(config.settings());
+    readiness.require("assignment consumer", () -> consuming && loop.alive(pollBound));
     var router = ServiceRouter.create(vertx, "compute-agent", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);
     ServiceSession session = new ServiceSession(vertx, config.settings());
     TokenVerifier verifier = new TokenVerifier(vertx, config.settings()).start();
@@ -63,7 +66,8 @@ public final class AgentService extends VerticleBase {
     new ConsoleApi(vertx, verifier, compute,
         id -> config.instanceDir(id).resolve("console.log")).mount(router);
     ImageClient images = new ImageClient(vertx, session);
-    ImageCache cache = new ImageCache(vertx, images, config.stateDir().resolve("images"));
+    ImageCache cache = new ImageCache(vertx, images, config.stateDir().resolve("images"),
+        new DiskInspector(vertx, InspectionLimits.from(config.settings())));
     NetworkClient network = new NetworkClient(session);
     VolumeClient volumes = new VolumeClient(vertx, session);
     KafkaProducer<String, String> producer =
@@ -92,7 +96,10 @@ public final class AgentService extends VerticleBase {
       List<NewTopic> missing = new ArrayList<>();
       for (String host : config.hostNames()) {
         String topic = Topics.assignmentsFor(host);
-        if (!existing.contains(topic)) missing.add(new NewTopic(topic, 1, replication));
+        if (!existing.contains(topic)) {
+          missing.add(new NewTopic(topic, 1, replication).setConfig(Map.of("max.message.bytes",
+              String.valueOf(KafkaSettings.maxMessageBytes(config.settings())))));
+        }
       }
       if (missing.isEmpty()) return Future.<Void>succeededFuture();
       return admin.createTopics(missing).recover(e -> String.valueOf(e.getMessage()).contains("already exists")
@@ -117,7 +124,8 @@ public final class AgentService extends VerticleBase {
       LibvirtDriver driver = new LibvirtDriver(vertx, config.libvirtUri(), config.stateDir());
       drivers.add(driver);
       chain = chain.compose(v -> driver.hostFacts()).compose(facts -> {
-        AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes);
+        AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes,
+            compute);
         byTopic.put(Topics.assignmentsFor(name), host);
         return Reconciler.reconcile(host, compute).compose(v -> host.report());
       });

@@ -9,6 +9,7 @@ import io.strato.agent.hypervisor.PowerState;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,15 +29,80 @@ import org.slf4j.LoggerFactory;
  */
 final class Builder {
   private static final Logger LOG = LoggerFactory.getLogger(Builder.class);
+  private static final int LOOKUP_ATTEMPTS = 5;
+  private static final long LOOKUP_BACKOFF_MS = 500;
   private final AgentHost host;
 
   Builder(AgentHost host) {
     this.host = host;
   }
 
+  /**
+   * Builds the assigned instance, unless the compute API's record of it says there is nothing to build (gone,
+   * finished, being deleted, placed elsewhere) or that a build here was interrupted by a restart: checked before any
+   * side effect, so a redelivered assignment never touches what an earlier build made.
+   */
   Future<Void> build(Assignment a) {
     String id = a.instanceId();
-    if (host.records.containsKey(id)) return Future.succeededFuture(); // redelivered: built or building already
+    if (host.records.containsKey(id)) return Future.succeededFuture(); // redelivered: building here already
+    return recorded(id, LOOKUP_ATTEMPTS).compose(server -> {
+      BuildGuard guard = BuildGuard.of(server, host.name);
+      return switch (guard.verdict()) {
+        case BUILD -> start(a);
+        case SKIP -> {
+          LOG.info("[{}] not building instance {} on {}: {}", a.request().requestId(), id, host.name, guard.reason());
+          yield Future.succeededFuture();
+        }
+        case INTERRUPTED -> interrupted(a, server, guard.reason());
+      };
+    }, e -> host.publisher.update(id, a.request().requestId(), "building", "scheduling", "error", null, null,
+        "schedule", "Error", null, fault(id, "Build of instance " + id + " aborted: its state could not be checked ("
+            + e.getMessage() + ")")));
+  }
+
+  /** The compute API's record of the instance, asked again with a back-off when the API does not answer. */
+  private Future<JsonObject> recorded(String id, int attemptsLeft) {
+    return host.compute.server(id).recover(e -> {
+      if (attemptsLeft <= 1) return Future.failedFuture(e);
+      Promise<JsonObject> later = Promise.promise();
+      host.vertx().setTimer(LOOKUP_BACKOFF_MS * (LOOKUP_ATTEMPTS - attemptsLeft + 1),
+          t -> recorded(id, attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
+  }
+
+  /**
+   * A build that began here before the agent restarted: what it made that can be found (its domain and disk, its
+   * ports; ports the user made are given back, not deleted) is removed and the instance ends in ERROR.
+   */
+  private Future<Void> interrupted(Assignment a, JsonObject server, String reason) {
+    BootRequest req = a.request();
+    InstanceRecord rec = new InstanceRecord(a.instanceId(), req.projectId(), req.requestId());
+    rec.taskState = server.getString("OS-EXT-STS:task_state");
+    Object networks = req.build().getValue("networks");
+    List<String> usersPorts = networks instanceof JsonArray list ? list.stream()
+        .filter(o -> o instanceof JsonObject).map(o -> ((JsonObject) o).getString("port"))
+        .filter(p -> p != null).toList() : List.of();
+    Future<List<JsonObject>> ports = host.network.available()
+        ? host.network.portsOf(rec.projectId, rec.id) : Future.succeededFuture(List.of());
+    return ports.recover(e -> Future.succeededFuture(List.of())).compose(found -> {
+      found.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id"))
+          .put("created", !usersPorts.contains(p.getString("id")))));
+      LOG.warn("[{}] instance {} on {}: {}; cleaning up and ending it in ERROR", rec.requestId, rec.id, host.name,
+          reason);
+      return host.cleanup(rec, true);
+    }).compose(v -> host.publisher.update(rec.id, rec.requestId, "building", rec.taskState, "error", null, host.name,
+        eventOf(rec.taskState), "Error", null, fault(rec.id, "Build of instance " + rec.id + " aborted: " + reason)));
+  }
+
+  private static String eventOf(String step) {
+    return "block_device_mapping".equals(step) || "networking".equals(step) || "spawning".equals(step)
+        ? step : "schedule";
+  }
+
+  private Future<Void> start(Assignment a) {
+    String id = a.instanceId();
+    if (host.records.containsKey(id)) return Future.succeededFuture(); // the same order twice in one batch
     BootRequest req = a.request();
     var usage = new ResourceTracker.Usage(req.flavor().vcpus(), req.flavor().ramMb(), req.flavor().diskGb());
     if (!host.tracker.tryClaim(id, usage)) return refuse(a);
@@ -148,13 +214,13 @@ final class Builder {
     NetworkClient network = host.network;
     String az = host.config().availabilityZone();
     Future<JsonObject> port = wanted.getString("port") != null
-        ? network.bindPort(wanted.getString("port"), rec.id, host.name, az)
+        ? network.bindPort(rec.projectId, wanted.getString("port"), rec.id, host.name, az)
         : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id, host.name,
             az, rec.securityGroups);
     return port.compose(p -> {
       rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", wanted.getString("port") == null)
           .put("mac", p.getString("mac_address")).put("network_id", p.getString("network_id")));
-      return network.network(p.getString("network_id")).map(net -> {
+      return network.network(rec.projectId, p.getString("network_id")).map(net -> {
         JsonArray addrs = rec.addresses.getJsonArray(net.getString("name"), new JsonArray());
         for (Object o : p.getJsonArray("fixed_ips", new JsonArray())) {
           String ip = ((JsonObject) o).getString("ip_address");
@@ -176,9 +242,9 @@ final class Builder {
     if (bootVolume || req.image().id().isEmpty()) {
       disks = Future.succeededFuture(volumeDisks);
     } else {
-      disks = host.images.image(req.image().id()).compose(host.cache::fetch)
-          .compose(base -> DiskImages.overlay(host.vertx(), base, props.getOrDefault("disk_format", "raw"),
-              dir.resolve("disk"), req.flavor().diskGb()))
+      disks = host.images.image(rec.projectId, req.image().id())
+          .compose(image -> host.cache.fetch(rec.projectId, image))
+          .compose(base -> DiskImages.overlay(host.vertx(), base, dir.resolve("disk"), req.flavor().diskGb()))
           .map(overlay -> {
             rec.overlay = overlay;
             List<GuestSpec.Disk> all = new ArrayList<>();
@@ -188,8 +254,8 @@ final class Builder {
             return all;
           });
     }
-    Future<Path> kernel = host.cachedImage(props.get("kernel_id"));
-    Future<Path> ramdisk = host.cachedImage(props.get("ramdisk_id"));
+    Future<Path> kernel = host.cachedImage(rec.projectId, props.get("kernel_id"));
+    Future<Path> ramdisk = host.cachedImage(rec.projectId, props.get("ramdisk_id"));
     return Future.all(disks, kernel, ramdisk).compose(all -> {
       List<GuestSpec.Nic> nics = rec.ports.stream().map(p -> new GuestSpec.Nic(p.getString("mac"), "default",
           p.getString("id"))).toList();
@@ -226,9 +292,8 @@ final class Builder {
       host.tracker.release(rec.id);
       host.records.remove(rec.id);
       host.changed();
-      String event = "block_device_mapping".equals(step) || "networking".equals(step) || "spawning".equals(step)
-          ? step : "schedule";
-      return host.publisher.update(rec.id, rec.requestId, "building", step, "error", null, host.name, event, "Error",
+      return host.publisher.update(rec.id, rec.requestId, "building", step, "error", null, host.name, eventOf(step),
+          "Error",
           null, fault(rec.id, "Build of instance " + rec.id + " aborted while " + step + ": " + e.getMessage()));
     });
   }

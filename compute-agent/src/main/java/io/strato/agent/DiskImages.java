@@ -6,15 +6,18 @@ import java.nio.file.Path;
 
 /**
  * Root disks as qcow2 overlays on the cached image, written on a worker thread ({@link Qcow2Overlay}: no
- * {@code qemu-img} process per boot).
+ * {@code qemu-img} process per boot). The overlay names the cache's own file as its backing file, with the format
+ * inspection found in it ({@link ImageCache.Cached}), never the format a tenant or Glance claimed: QEMU opens only
+ * that file, as that format.
  */
 final class DiskImages {
   private DiskImages() {}
 
-  static Future<Path> overlay(Vertx vertx, Path base, String baseFormat, Path overlay, int sizeGb) {
-    String format = baseFormat == null || baseFormat.isBlank() ? "raw" : baseFormat;
+  /** {@code sizeGb} 0 means the base image's virtual size. */
+  static Future<Path> overlay(Vertx vertx, ImageCache.Cached base, Path overlay, int sizeGb) {
+    long size = sizeGb > 0 ? sizeGb * 1024L * 1024L * 1024L : base.disk().virtualSize();
     return vertx.executeBlocking(() -> {
-      Qcow2Overlay.create(overlay, base, format, sizeGb * 1024L * 1024L * 1024L);
+      Qcow2Overlay.create(overlay, base.path(), base.disk().format(), size);
       return overlay;
     });
   }

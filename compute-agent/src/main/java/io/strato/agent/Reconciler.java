@@ -79,14 +79,15 @@ final class Reconciler {
     }
     Path dir = host.instanceDir(id);
     Path disk = dir.resolve("disk");
-    return host.images.image(image.getString("id")).compose(img -> {
+    String project = server.getString("tenant_id");
+    return host.images.image(project, image.getString("id")).compose(img -> {
       Future<Path> root = host.vertx().fileSystem().exists(disk.toString()).compose(exists -> exists
           ? Future.succeededFuture(disk)
-          : host.cache.fetch(img).compose(base -> DiskImages.overlay(host.vertx(), base,
-              img.getString("disk_format", "raw"), disk, flavor.getInteger("disk"))));
-      Future<Path> kernel = host.cachedImage(img.getString("kernel_id"));
-      Future<Path> ramdisk = host.cachedImage(img.getString("ramdisk_id"));
-      Future<List<JsonObject>> ports = host.network.available() ? host.network.portsOf(id)
+          : host.cache.fetch(project, img).compose(base -> DiskImages.overlay(host.vertx(), base, disk,
+              flavor.getInteger("disk"))));
+      Future<Path> kernel = host.cachedImage(project, img.getString("kernel_id"));
+      Future<Path> ramdisk = host.cachedImage(project, img.getString("ramdisk_id"));
+      Future<List<JsonObject>> ports = host.network.available() ? host.network.portsOf(project, id)
           : Future.succeededFuture(List.of());
       return Future.all(root, kernel, ramdisk, ports).compose(all -> {
         List<JsonObject> portList = all.resultAt(3);

@@ -38,7 +38,7 @@ final class ServerActions {
   private Future<Void> delete(ServerAction order) {
     String id = order.instanceId();
     InstanceRecord rec = host.records.get(id);
-    Future<Void> cleaned = rec != null ? host.cleanup(rec, false) : forgotten(id);
+    Future<Void> cleaned = rec != null ? host.cleanup(rec, false) : forgotten(order);
     return cleaned.compose(v -> {
       host.records.remove(id);
       host.tracker.release(id);
@@ -49,10 +49,11 @@ final class ServerActions {
   }
 
   /** An instance this process did not build (it restarted since): find what is left of it and remove it. */
-  private Future<Void> forgotten(String id) {
-    InstanceRecord rec = new InstanceRecord(id, null, null);
+  private Future<Void> forgotten(ServerAction order) {
+    String id = order.instanceId();
+    InstanceRecord rec = new InstanceRecord(id, order.projectId(), null);
     if (!host.network.available()) return host.cleanup(rec, false);
-    return host.network.portsOf(id).compose(ports -> {
+    return host.network.portsOf(rec.projectId, id).compose(ports -> {
       ports.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", true)));
       return host.cleanup(rec, false);
     }).recover(e -> host.cleanup(rec, false));

@@ -29,7 +29,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Identity, image, compute API and conductor, started once per test JVM, for the agent tests. Each test class runs
@@ -105,7 +109,8 @@ final class AgentTestCloud {
     return id;
   }
 
-  record Server(String id, TestIdentity.Member owner, BootRequest request) {}
+  /** A server and the assignment sent for it (at {@code offset} of its host's topic). */
+  record Server(String id, TestIdentity.Member owner, BootRequest request, long offset) {}
 
   /**
    * Creates a server through the API on {@code apiImage}, then hands {@code host}'s agent an assignment for it
@@ -140,16 +145,81 @@ final class AgentTestCloud {
         new JsonObject().put("server", server), Map.of());
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
     String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");
+    return assign(host, id, flavor, image, imageProperties, attempt, build, member,
+        resp.getHeader("x-openstack-request-id"));
+  }
+
+  /**
+   * A server the API accepted as a plain boot of {@code apiImage}, whose assignment then names {@code assignedImage}
+   * and {@code build} anyway:
+   * what a stale or forged record would ask of the agent, which must check again for the project it acts for.
+   */
+  Server bootWithForgedBuild(String host, String name, String apiImage, String assignedImage, JsonObject build,
+      TestIdentity.Member member) {
+    return acceptThenAssign(host, name, apiImage, assignedImage, build, member, () -> { });
+  }
+
+  /** As above, running {@code beforeAssign} between the API's acceptance and the assignment (to stop a service). */
+  Server acceptThenAssign(String host, String name, String apiImage, String assignedImage, JsonObject build,
+      TestIdentity.Member member, Runnable beforeAssign) {
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
+        .put("server", new JsonObject().put("name", name).put("flavorRef", "1").put("imageRef", apiImage)), Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    beforeAssign.run();
+    return assign(host, resp.bodyAsJsonObject().getJsonObject("server").getString("id"), "1", assignedImage,
+        Map.of("disk_format", "raw"), 1, build, member, resp.getHeader("x-openstack-request-id"));
+  }
+
+  /** Sends {@code host}'s agent an assignment for the existing instance {@code id}, built from these parts. */
+  Server assign(String host, String id, String flavor, String image, Map<String, String> imageProperties,
+      int attempt, JsonObject build, TestIdentity.Member member, String requestId) {
     JsonObject f = identity.call(HttpMethod.GET, computePort, "/v2.1/flavors/" + flavor, member.token(), null,
         Map.of()).bodyAsJsonObject().getJsonObject("flavor");
     BootRequest request = new BootRequest(BootRequest.VERSION, UUID.randomUUID().toString(), "r-test", List.of(id),
         member.projectId(), member.userId(), new BootRequest.Flavor(flavor, f.getString("name"), f.getInteger("vcpus"),
             f.getInteger("ram"), f.getInteger("disk"), Map.of()), new BootRequest.ImageRef(image, imageProperties),
-        "nova", null, List.of(), List.of(), build, resp.getHeader("x-openstack-request-id"), attempt, List.of());
-    Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), id, 0, host, List.of(), attempt,
-        request);
-    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), id, a.toJson().encode())));
-    return new Server(id, member, request);
+        "nova", null, List.of(), List.of(), build, requestId, attempt, List.of());
+    return send(host, new Server(id, member, request, -1));
+  }
+
+  /** Sends (again) the assignment of {@code s} to {@code host}'s agent, as a redelivery would. */
+  Server send(String host, Server s) {
+    Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), s.id(), 0, host, List.of(),
+        s.request().attempt(), s.request());
+    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), s.id(),
+        a.toJson().encode())));
+    return new Server(s.id(), s.owner(), s.request(), meta.getOffset());
+  }
+
+  /** Waits until {@code host}'s agent has handled (and committed) the assignment of {@code s}. */
+  void awaitHandled(String host, Server s) {
+    TopicPartition tp = new TopicPartition(Topics.assignmentsFor(host), 0);
+    try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(KafkaSettings.admin(settings)))) {
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (true) {
+        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("strato-agent-" + host)
+            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(tp);
+        if (committed != null && committed.offset() > s.offset()) return;
+        assertThat(System.currentTimeMillis()).as("assignment of " + s.id() + " never handled").isLessThan(deadline);
+        Thread.sleep(100); // back-off between questions to the broker
+
+      }
+    } catch (InterruptedException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A network of {@code m}'s project with one IPv4 subnet of {@code cidr}. */
+  String privateNetwork(TestIdentity.Member m, String cidr) {
+    int networkPort = identity.settings.getInt("network.port");
+    String net = identity.call(HttpMethod.POST, networkPort, "/v2.0/networks", m.token(), new JsonObject()
+        .put("network", new JsonObject().put("name", "mine")), Map.of()).bodyAsJsonObject().getJsonObject("network")
+        .getString("id");
+    var subnet = identity.call(HttpMethod.POST, networkPort, "/v2.0/subnets", m.token(), new JsonObject()
+        .put("subnet", new JsonObject().put("network_id", net).put("ip_version", 4).put("cidr", cidr)), Map.of());
+    assertThat(subnet.statusCode()).as(subnet.bodyAsString()).isEqualTo(201);
+    return net;
   }
 
   JsonObject show(Server s) {

@@ -66,10 +66,10 @@ class BuildFailureTest {
   void imageServiceDown() throws Exception {
     var member = identity.newProject("noimg");
     AgentTestCloud.Server s;
-    cloud.stopImageService();
     try {
-      s = cloud.boot(host, "no-image", "1", null, imageId, Map.of("disk_format", "raw"), 1, new JsonObject()
-          .put("networks", new JsonArray().add("none")), member);
+      // The compute API checks the image when it accepts the boot; the image service goes down after that.
+      s = cloud.acceptThenAssign(host, "no-image", imageId, imageId, new JsonObject()
+          .put("networks", new JsonArray().add("none")), member, cloud::stopImageService);
       JsonObject server = awaitError(s);
       assertThat(server.getJsonObject("fault").getString("message")).contains("while spawning");
     } finally {

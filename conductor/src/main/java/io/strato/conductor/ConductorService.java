@@ -20,6 +20,7 @@ public final class ConductorService extends VerticleBase {
   private final Readiness readiness = new Readiness();
   private Pool pool;
   private volatile boolean consuming;
+  private volatile UpdateConsumer updates;
 
   public ConductorService(ConductorConfig config) {
     this.config = config;
@@ -27,7 +28,7 @@ public final class ConductorService extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    readiness.require("instance update consumer", () -> consuming);
+    readiness.require("instance update consumer", () -> consuming && updates != null && updates.alive());
     var router = ServiceRouter.create(vertx, "conductor", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
         .listen(config.port())
@@ -38,8 +39,8 @@ public final class ConductorService extends VerticleBase {
           // The conductor's notifications go through the nova outbox; it relays them itself, without waiting for a
           // compute API process to do it.
           OutboxRelay relay = new OutboxRelay(pool, config.settings(), "conductor");
-          return vertx.deployVerticle(relay).compose(r -> vertx.deployVerticle(new UpdateConsumer(config.settings(),
-              new InstanceStates(pool), relay)));
+          updates = new UpdateConsumer(config.settings(), new InstanceStates(pool), relay);
+          return vertx.deployVerticle(relay).compose(r -> vertx.deployVerticle(updates));
         })
         .compose(id -> vertx.deployVerticle(new HostRecorder(config.settings(), pool)))
         .compose(id -> vertx.deployVerticle(new BuildReconciler(pool, config.buildTimeout(),

@@ -43,6 +43,11 @@ public final class UpdateConsumer extends VerticleBase {
     return consumer.subscribe(Topics.INSTANCE_UPDATES).onSuccess(v -> loop.start());
   }
 
+  /** Polling, within Kafka's max.poll.interval.ms (a consumer silent for longer has left its group). */
+  public boolean alive() {
+    return loop != null && loop.alive(KafkaSettings.maxPollIntervalMs(settings));
+  }
+
   @Override
   public Future<?> stop() {
     return loop == null ? Future.succeededFuture() : loop.stop();

@@ -15,8 +15,12 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,6 +43,28 @@ class SharedInfrastructureTest {
           assertThat(things.getLong(0)).isEqualTo(1);
           assertThat(things.getString(1)).isEqualTo("seed");
           assertThat(results.get(1).iterator().next().getLong(0)).isEqualTo(2);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a service role that owns only its schema, made beforehand, migrates it without CREATE on the "
+      + "database")
+  void schemaOwnerMigratesWithoutDatabaseCreate(Vertx vertx, VertxTestContext ctx) {
+    Settings settings = SharedInfrastructure.settings();
+    String role = "owner_" + UUID.randomUUID().toString().replaceAll("[^a-f]", "");
+    String password = UUID.randomUUID().toString();
+    URI admin = URI.create(settings.get("pg.uri"));
+    Settings asRole = settings.with(Map.of("pg.uri", admin.getScheme() + "://" + role + "@" + admin.getHost() + ":"
+        + admin.getPort() + admin.getPath(), "pg.password", password));
+    Pool superuser = PgBuilder.pool().connectingTo(Database.connectOptions(settings, "public")).using(vertx).build();
+    superuser.query("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'").execute()
+        .compose(v -> superuser.query("CREATE SCHEMA " + role + " AUTHORIZATION " + role).execute())
+        .compose(v -> Database.open(vertx, asRole, role))
+        .compose(pool -> pool.query("SELECT count(*) FROM schema_version").execute().eventually(() -> pool.close()))
+        .eventually(() -> superuser.close())
+        .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
+          assertThat(rows.iterator().next().getLong(0)).isZero();
           ctx.completeNow();
         })));
   }

@@ -25,6 +25,12 @@ public record GatewayConfig(String bindHost, int port, String publicHost, long m
         s);
   }
 
+  /** Where the compute API finds {@code network} or {@code volume}: {@code <service>.url}, else public.host:port. */
+  public String serviceUrl(String service) {
+    String url = settings.get(service + ".url");
+    return url.isBlank() ? "http://" + publicHost + ":" + settings.get(service + ".port") : url;
+  }
+
   public String baseUrl() {
     return "http://" + publicHost + ":" + port;
   }

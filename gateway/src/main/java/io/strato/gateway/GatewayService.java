@@ -16,6 +16,8 @@ import io.strato.gateway.flavors.FlavorsApi;
 import io.strato.gateway.groups.ServerGroups;
 import io.strato.gateway.groups.ServerGroupsApi;
 import io.strato.gateway.images.ImageLookup;
+import io.strato.gateway.references.BootReferences;
+import io.strato.gateway.references.ServiceLookup;
 import io.strato.gateway.keypairs.Keypairs;
 import io.strato.gateway.keypairs.KeypairsApi;
 import io.strato.common.db.OutboxRelay;
@@ -73,8 +75,13 @@ public final class GatewayService extends VerticleBase {
     ServerGroups groups = new ServerGroups(pool);
     Quotas quotas = new Quotas(pool, config.quotas());
     InstanceActions instanceActions = new InstanceActions(pool);
+    long lookupTimeout = config.settings().getLong("compute.lookup.timeout.ms");
+    BootReferences references = new BootReferences(
+        new ServiceLookup(vertx, "network", config.serviceUrl("network"), lookupTimeout),
+        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookupTimeout),
+        new ServiceLookup(vertx, "image", config.imageUrl(), lookupTimeout));
     ServerCreator creator = new ServerCreator(pool, config, flavors, keypairs, groups, quotas,
-        new ImageLookup(vertx, config.imageUrl()), relay);
+        new ImageLookup(vertx, config.imageUrl()), references, relay);
     ServerActions actions = new ServerActions(pool, quotas, relay);
 
     Router router = ServiceRouter.create(vertx, "compute", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);

@@ -3,6 +3,7 @@ package io.strato.gateway;
 import io.strato.common.config.Settings;
 import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
+import io.strato.testkit.TestDisks;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,7 +34,8 @@ final class TestCloud {
     try {
       settings = identity.settings.with(Map.of(
           "image.store.dir", Files.createTempDirectory("strato-images").toString(),
-          "gateway.outbox.poll.ms", "200"));
+          "gateway.outbox.poll.ms", "200", "outbox.max.attempts", "2", "outbox.retry.initial.ms", "200",
+          "outbox.send.timeout.ms", "2000"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -57,7 +59,7 @@ final class TestCloud {
         .put("visibility", "public").put("architecture", "x86_64"), Map.of()).bodyAsJsonObject();
     String id = image.getString("id");
     var upload = identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + id + "/file", admin,
-        Buffer.buffer(new byte[4096]), Map.of("Content-Type", "application/octet-stream"));
+        Buffer.buffer(TestDisks.qcow2(4096, 1)), Map.of("Content-Type", "application/octet-stream"));
     if (upload.statusCode() != 204) throw new AssertionError("image upload failed: " + upload.bodyAsString());
     return id;
   }

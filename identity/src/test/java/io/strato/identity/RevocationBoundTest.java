@@ -45,12 +45,23 @@ class RevocationBoundTest {
     }
   }
 
+  private static int servedEvents() {
+    return identity.call(HttpMethod.GET, "/v3/OS-REVOKE/events", null, null).bodyAsJsonObject()
+        .getJsonArray("events").size();
+  }
+
+  private static int rows() {
+    return Integer.parseInt(identity.column("SELECT count(*) FROM revocations"));
+  }
+
   @Test
   @DisplayName("revoking its own tokens 8 times over the per-user bound leaves at most bound + 1 events anywhere")
   void selfRevocationLoopIsBounded() {
     String admin = identity.adminToken();
     String userId = identity.create(admin, "user", "revoker", new JsonObject().put("password", "pw"));
     String name = identity.name(admin, "user", userId);
+    int servedBefore = servedEvents();
+    int rowsBefore = rows();
     int heldBefore = otherService.revocations().size();
     String last = null;
     for (int i = 0; i < 8 * MAX_PER_USER; i++) {
@@ -62,15 +73,35 @@ class RevocationBoundTest {
     String lastRevoked = last;
     IdentityServer.eventually(() -> elsewhereStatus(lastRevoked) == 401);
 
-    long served = identity.call(HttpMethod.GET, "/v3/OS-REVOKE/events", null, null).bodyAsJsonObject()
-        .getJsonArray("events").stream().filter(e -> userId.equals(((JsonObject) e).getString("user_id"))).count();
-    assertThat(served).as("events served for the user").isLessThanOrEqualTo(MAX_PER_USER + 1);
-    assertThat(Integer.parseInt(identity.column("SELECT count(*) FROM revocations WHERE user_id = $1", userId)))
-        .as("rows kept in PostgreSQL").isLessThanOrEqualTo(MAX_PER_USER + 1);
+    assertThat(servedEvents() - servedBefore).as("events served").isLessThanOrEqualTo(MAX_PER_USER + 1);
+    assertThat(rows() - rowsBefore).as("rows kept in PostgreSQL").isLessThanOrEqualTo(MAX_PER_USER + 1);
     assertThat(otherService.revocations().size() - heldBefore).as("events held by another service")
         .isLessThanOrEqualTo(MAX_PER_USER + 1);
 
     String fresh = identity.token(name, "pw", null);
     assertThat(elsewhereStatus(fresh)).as("the user logs in again").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("revocations are deleted from PostgreSQL once every token they cover has expired")
+  void expiredRevocationsAreDeleted() {
+    String admin = identity.adminToken();
+    String userId = identity.create(admin, "user", "expiring", new JsonObject().put("password", "pw"));
+    String name = identity.name(admin, "user", userId);
+    try (IdentityServer shortLived = new IdentityServer(Map.of("token.ttl.seconds", "1"))) {
+      revokeOwnToken(shortLived, name);
+      String count = "SELECT count(*) FROM revocations WHERE user_id = $1";
+      assertThat(identity.column(count, userId)).isEqualTo("1");
+      IdentityServer.eventually(() -> {
+        revokeOwnToken(shortLived, name);
+        return identity.column(count + " AND issued_before < now() - interval '1 second'", userId).equals("0");
+      });
+    }
+  }
+
+  private static void revokeOwnToken(IdentityServer server, String name) {
+    String token = server.token(name, "pw", null);
+    assertThat(IdentityServer.await(server.send(HttpMethod.DELETE, "/v3/auth/tokens", token, null,
+        Map.of("X-Subject-Token", token))).statusCode()).isEqualTo(204);
   }
 }

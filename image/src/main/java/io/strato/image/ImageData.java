@@ -2,12 +2,16 @@ package io.strato.image;
 
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.Token;
+import io.strato.common.disk.DiskInspector;
+import io.strato.common.disk.DiskRefusedException;
 import io.strato.common.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -16,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code PUT /v2/images/{id}/file} streams an upload to disk ({@code queued -> saving -> active}, {@code killed} when
  * the upload breaks or is too big; 409 unless queued); {@code GET} streams it back with {@code Content-MD5},
- * honouring a single {@code Range}.
+ * honouring a single {@code Range}. Uploaded data is untrusted: before the image becomes active it is inspected
+ * ({@link DiskInspector}) and must really be its {@code disk_format}, naming no backing or data file; otherwise the
+ * image is killed and the uploader gets Glance's 415 with the reason.
  */
 final class ImageData {
   private static final Logger LOG = LoggerFactory.getLogger(ImageData.class);
@@ -25,12 +31,14 @@ final class ImageData {
   private final Images images;
   private final Path storeDir;
   private final long maxBytes;
+  private final DiskInspector inspector;
 
-  ImageData(Vertx vertx, Images images, Path storeDir, long maxBytes) {
+  ImageData(Vertx vertx, Images images, Path storeDir, long maxBytes, DiskInspector inspector) {
     this.vertx = vertx;
     this.images = images;
     this.storeDir = storeDir;
     this.maxBytes = maxBytes;
+    this.inspector = inspector;
   }
 
   Path pathOf(String id) {
@@ -46,15 +54,16 @@ final class ImageData {
     req.pause();
     Token token = AuthHandler.token(ctx);
     String id = ctx.pathParam("id");
-    images.owned(id, token)
+    images.owned(id, token, "upload_image")
+        .map(ImageData::formatsSet)
         .compose(image -> images.transition(image.id(), "queued", "saving").map(moved -> {
           if (!moved) {
             throw ApiException.conflict("Image status transition from " + image.status() + " to saving is not allowed");
           }
           return image;
         }))
-        .compose(image -> UploadSink.open(vertx, storeDir.resolve(image.id() + ".part")))
-        .onSuccess(sink -> receive(ctx, id, sink))
+        .compose(image -> UploadSink.open(vertx, storeDir.resolve(image.id() + ".part"))
+            .onSuccess(sink -> receive(ctx, image, sink)))
         .onFailure(e -> {
           // Refused before streaming: read and drop the body, so the connection stays usable for the next request.
           req.resume();
@@ -62,7 +71,19 @@ final class ImageData {
         });
   }
 
-  private void receive(RoutingContext ctx, String id, UploadSink sink) {
+  /** Glance refuses data for an image that does not say what format it is. */
+  private static Image formatsSet(Image image) {
+    List<String> missing = new ArrayList<>();
+    if (image.diskFormat() == null) missing.add("disk_format");
+    if (image.containerFormat() == null) missing.add("container_format");
+    if (missing.isEmpty()) return image;
+    throw ApiException.badRequest((missing.size() == 1 ? "Property " : "Properties ") + String.join(", ", missing)
+        + " must be set prior to saving data.");
+  }
+
+  private void receive(RoutingContext ctx, Image image, UploadSink sink) {
+    String id = image.id();
+    Path part = storeDir.resolve(id + ".part");
     HttpServerRequest req = ctx.request();
     boolean[] failed = {false};
     req.handler(chunk -> {
@@ -87,9 +108,11 @@ final class ImageData {
     req.endHandler(v -> {
       if (failed[0]) return;
       sink.finish()
-          .compose(result -> vertx.fileSystem().move(storeDir.resolve(id + ".part").toString(), pathOf(id).toString(),
-                  new io.vertx.core.file.CopyOptions().setReplaceExisting(true))
-              .compose(moved -> images.activate(id, result.size(), result.md5(), result.sha512())))
+          .compose(result -> inspector.inspect(part, image.diskFormat())
+              .compose(disk -> vertx.fileSystem().move(part.toString(), pathOf(id).toString(),
+                      new io.vertx.core.file.CopyOptions().setReplaceExisting(true))
+                  .compose(moved -> images.activate(id, result.size(), disk.virtualSize(), result.md5(),
+                      result.sha512()))))
           .onSuccess(activated -> {
             if (!activated) {
               // Deleted (or killed) while uploading: do not leave the bits behind.
@@ -100,6 +123,12 @@ final class ImageData {
             }
           })
           .onFailure(e -> {
+            if (e instanceof DiskRefusedException refused) {
+              // Answer once the image is killed, so the uploader never sees it still saving after the 415.
+              kill(id, sink, "inspection: " + refused.getMessage())
+                  .onComplete(killed -> ctx.fail(new ApiException(415, refused.getMessage())));
+              return;
+            }
             kill(id, null, e.toString());
             ctx.fail(e);
           });
@@ -107,10 +136,11 @@ final class ImageData {
     req.resume();
   }
 
-  private void kill(String id, UploadSink sink, String why) {
+  /** Removes the partial data and moves the image to {@code killed}; completes when both are done. */
+  private Future<Void> kill(String id, UploadSink sink, String why) {
     LOG.warn("upload of image {} failed ({}); the image is killed", id, why);
     Future<Void> cleanup = sink == null ? Future.succeededFuture() : sink.abort();
-    cleanup.eventually(() -> images.transition(id, "saving", "killed"));
+    return cleanup.eventually(() -> images.transition(id, "saving", "killed")).mapEmpty();
   }
 
   void download(RoutingContext ctx) {

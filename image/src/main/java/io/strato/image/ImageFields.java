@@ -34,9 +34,7 @@ final class ImageFields {
         case "visibility" -> {
           String vis = string(key, v, 16, false);
           if (!VISIBILITY.contains(vis)) throw ApiException.badRequest("Invalid visibility value: " + vis);
-          if (vis.equals("public") && !token.isAdmin()) {
-            throw ApiException.forbidden("You are not authorized to complete publicize_image action.");
-          }
+          if (vis.equals("public")) ImagePolicy.requireAdmin(token, "publicize_image");
           out.put(key, vis);
         }
         case "disk_format" -> out.put(key, oneOf(key, v, DISK_FORMATS));

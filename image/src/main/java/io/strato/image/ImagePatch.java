@@ -46,8 +46,8 @@ final class ImagePatch {
       }
     }
     JsonObject v = ImageFields.validate(editable, token);
-    if (v.getString("visibility").equals("public") && !image.visibility().equals("public") && !token.isAdmin()) {
-      throw ApiException.forbidden("You are not authorized to complete publicize_image action.");
+    if (v.getString("visibility").equals("public") && !image.visibility().equals("public")) {
+      ImagePolicy.requireAdmin(token, "publicize_image");
     }
     return new Image(image.id(), v.getString("name"), image.status(), v.getString("visibility"),
         v.getString("container_format"), v.getString("disk_format"), image.size(), image.virtualSize(),

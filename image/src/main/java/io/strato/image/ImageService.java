@@ -3,6 +3,8 @@ package io.strato.image;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
+import io.strato.common.disk.DiskInspector;
+import io.strato.common.disk.InspectionLimits;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.Replies;
 import io.strato.common.http.ServiceRouter;
@@ -43,8 +45,9 @@ public final class ImageService extends VerticleBase {
           router.route("/v2/*").handler(AuthHandler.projectScoped(verifier));
           router.get("/v2/schemas/image").handler(ctx -> Replies.json(ctx, 200, schema("image")));
           router.get("/v2/schemas/images").handler(ctx -> Replies.json(ctx, 200, schema("images")));
-          new ImagesApi(vertx, images, ImageLimits.from(config.settings()), new ImageData(vertx, images, config.storeDir(), config.maxImageBytes()))
-              .mount(router);
+          DiskInspector inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
+          new ImagesApi(vertx, images, ImageLimits.from(config.settings()), new ImageData(vertx, images,
+              config.storeDir(), config.maxImageBytes(), inspector)).mount(router);
           return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
               .listen(config.port());
         });

@@ -55,12 +55,16 @@ public final class Images {
         });
   }
 
-  /** The image if the caller may change it (owner or admin): 404 when invisible, 403 when only readable. */
-  public Future<Image> owned(String id, Token token) {
+  /**
+   * The image if the caller may {@code action} it (a member of its project, or admin): 404 when invisible, 403 when
+   * another project's or when the caller's role only reads.
+   */
+  public Future<Image> owned(String id, Token token, String action) {
     return visible(id, token).map(image -> {
       if (!image.owner().equals(token.projectId()) && !token.isAdmin()) {
         throw ApiException.forbidden("You are not permitted to modify image " + id + ".");
       }
+      ImagePolicy.requireMember(token, action);
       return image;
     });
   }
@@ -98,11 +102,11 @@ public final class Images {
         .execute(Tuple.of(UUID.fromString(id), from, to)).map(r -> r.rowCount() == 1);
   }
 
-  /** {@code saving -> active} with what the upload measured. */
-  public Future<Boolean> activate(String id, long size, String md5, String sha512) {
-    return pool.preparedQuery("UPDATE images SET status = 'active', size = $2, virtual_size = NULL, checksum = $3,"
-            + " os_hash_algo = 'sha512', os_hash_value = $4, updated_at = now() WHERE id = $1 AND status = 'saving'")
-        .execute(Tuple.of(UUID.fromString(id), size, md5, sha512)).map(r -> r.rowCount() == 1);
+  /** {@code saving -> active} with what the upload measured and what inspection found (the disk's virtual size). */
+  public Future<Boolean> activate(String id, long size, long virtualSize, String md5, String sha512) {
+    return pool.preparedQuery("UPDATE images SET status = 'active', size = $2, virtual_size = $3, checksum = $4,"
+            + " os_hash_algo = 'sha512', os_hash_value = $5, updated_at = now() WHERE id = $1 AND status = 'saving'")
+        .execute(Tuple.of(UUID.fromString(id), size, virtualSize, md5, sha512)).map(r -> r.rowCount() == 1);
   }
 
   public Future<Void> delete(String id) {

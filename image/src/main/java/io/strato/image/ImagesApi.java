@@ -41,6 +41,7 @@ final class ImagesApi {
 
   private void create(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
+    ImagePolicy.requireMember(token, "add_image");
     JsonObject fields = ImageFields.validate(Replies.bodyObject(ctx), token);
     limits.check(fields.getJsonObject("properties"), fields.getJsonArray("tags", new JsonArray()));
     String id = fields.getString("id");
@@ -94,7 +95,8 @@ final class ImagesApi {
       throw ApiException.badRequest("The patch body must be a JSON list of operations.");
     }
     if (ops == null) throw ApiException.badRequest("The patch body must be a JSON list of operations.");
-    images.owned(ctx.pathParam("id"), token).map(image -> limits.check(ImagePatch.apply(image, ops, token)))
+    images.owned(ctx.pathParam("id"), token, "modify_image")
+        .map(image -> limits.check(ImagePatch.apply(image, ops, token)))
         .compose(images::update).onSuccess(i -> Replies.json(ctx, 200, i.toJson())).onFailure(ctx::fail);
   }
 
@@ -102,7 +104,7 @@ final class ImagesApi {
     Token token = AuthHandler.token(ctx);
     String tag = ctx.pathParam("tag");
     if (tag.isEmpty() || tag.length() > 255) throw ApiException.badRequest("Invalid tag.");
-    images.owned(ctx.pathParam("id"), token).compose(image -> {
+    images.owned(ctx.pathParam("id"), token, "modify_image").compose(image -> {
       JsonArray tags = image.tags().copy();
       if (add && !tags.contains(tag)) tags.add(tag);
       if (add) limits.check(image.properties(), tags);
@@ -120,7 +122,8 @@ final class ImagesApi {
    */
   private void checkStorage(RoutingContext ctx) {
     ctx.request().pause();
-    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx)).compose(image -> images.checkStorage(image.owner()))
+    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx), "upload_image")
+        .compose(image -> images.checkStorage(image.owner()))
         .onSuccess(v -> ctx.next())
         .onFailure(e -> {
           ctx.request().resume();
@@ -129,7 +132,7 @@ final class ImagesApi {
   }
 
   private void delete(RoutingContext ctx) {
-    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx)).compose(image -> {
+    images.owned(ctx.pathParam("id"), AuthHandler.token(ctx), "delete_image").compose(image -> {
       if (image.isProtected()) throw ApiException.forbidden("Image " + image.id() + " is protected and cannot be deleted.");
       return images.delete(image.id())
           .compose(v -> vertx.fileSystem().deleteRecursive(data.pathOf(image.id()).toString())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
 import io.strato.embedded.SharedInfrastructure;
+import io.strato.testkit.TestDisks;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -19,10 +20,14 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @ExtendWith(SharedInfrastructure.class)
 class ImageApiTest {
@@ -77,13 +82,14 @@ class ImageApiTest {
     var member = identity.newProject("img");
     String id = create(member.token(), new JsonObject().put("name", "disk").put("disk_format", "qcow2")
         .put("container_format", "bare").put("hw_disk_bus", "virtio").put("architecture", "x86_64"));
-    byte[] data = new byte[2_500_000];
-    new Random(42).nextBytes(data);
+    byte[] data = TestDisks.qcow2(2_400_256, 42);
+    assertThat(data.length).isGreaterThan(2_400_256);
     assertThat(upload(member.token(), id, data).statusCode()).isEqualTo(204);
 
     JsonObject image = show(member.token(), id);
     assertThat(image.getString("status")).isEqualTo("active");
     assertThat(image.getLong("size")).isEqualTo(data.length);
+    assertThat(image.getLong("virtual_size")).as("measured by inspection").isEqualTo(2_400_256);
     assertThat(image.getString("checksum")).isEqualTo(hex("MD5", data));
     assertThat(image.getString("os_hash_algo")).isEqualTo("sha512");
     assertThat(image.getString("os_hash_value")).isEqualTo(hex("SHA-512", data));
@@ -149,6 +155,55 @@ class ImageApiTest {
       assertThat(System.currentTimeMillis()).isLessThan(deadline);
       Thread.onSpinWait();
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("untrustedUploads")
+  @DisplayName("an upload whose data is not what it claims is refused with 415 and the image killed, nothing kept")
+  void uploadFailingInspection(String what, String diskFormat, byte[] data, String reason) {
+    var member = identity.newProject("inspect");
+    String id = create(member.token(), new JsonObject().put("name", "bad").put("disk_format", diskFormat)
+        .put("container_format", "bare"));
+    var resp = upload(member.token(), id, data);
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(415);
+    JsonObject fault = resp.bodyAsJsonObject().getJsonObject("badMediaType");
+    assertThat(fault.getInteger("code")).isEqualTo(415);
+    assertThat(fault.getString("message")).contains(reason).doesNotContain(store.toString());
+    JsonObject image = show(member.token(), id);
+    assertThat(image.getString("status")).isEqualTo("killed");
+    assertThat(image.getValue("checksum")).isNull();
+    assertThat(store.resolve(id)).doesNotExist();
+    assertThat(store.resolve(id + ".part")).doesNotExist();
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", member.token(), null).body()).isNull();
+  }
+
+  static Stream<Arguments> untrustedUploads() {
+    byte[] noise = new byte[100_000];
+    new Random(5).nextBytes(noise);
+    byte[] qcow2 = TestDisks.qcow2(65_536, 6);
+    return Stream.of(
+        Arguments.of("random bytes declared qcow2", "qcow2", noise, "Image disk_format qcow2 does not match stream"
+            + " data raw"),
+        Arguments.of("a qcow2 declared raw", "raw", qcow2, "Image disk_format raw does not match stream data qcow2"),
+        Arguments.of("a qcow2 declared as a kernel (aki)", "aki", qcow2, "does not match stream data qcow2"),
+        Arguments.of("a qcow2 whose backing file is /etc/passwd", "qcow2", TestDisks.qcow2BackedBy("/etc/passwd"),
+            "backing file"),
+        Arguments.of("a qcow2 whose backing file is /etc/passwd, declared raw", "raw",
+            TestDisks.qcow2BackedBy("/etc/passwd"), "backing file"),
+        Arguments.of("a qcow2 with an external data file", "qcow2", TestDisks.qcow2WithDataFile(),
+            "external data file"));
+  }
+
+  @Test
+  @DisplayName("data for an image that has no disk_format is refused with 400 and the image stays queued")
+  void uploadWithoutDiskFormat() {
+    var member = identity.newProject("noformat");
+    String id = create(member.token(), new JsonObject().put("name", "unformatted"));
+    var resp = upload(member.token(), id, new byte[512]);
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
+    assertThat(resp.bodyAsJsonObject().getJsonObject("badRequest").getString("message"))
+        .isEqualTo("Properties disk_format, container_format must be set prior to saving data.");
+    assertThat(show(member.token(), id).getString("status")).isEqualTo("queued");
   }
 
   @Test

@@ -827,8 +827,10 @@ class KubernetesManifestsTest {
 
   private static Set<String> secretKeys(Manifests m, Pod pod, String name, String id, List<String> problems) {
     Optional<Secret> s = m.find(Secret.class, pod.namespace(), name);
-    if (s.isEmpty()) problems.add(id + " references Secret " + name + ", which does not exist");
-    return s.map(x -> x.getData().keySet()).orElse(Set.of());
+    if (s.isPresent()) return s.get().getData().keySet();
+    Optional<Set<String>> made = m.operatorSecretKeys(pod.namespace(), name);
+    if (made.isEmpty()) problems.add(id + " references Secret " + name + ", which does not exist");
+    return made.orElse(Set.of());
   }
 
   private static String firstGroup(String text, String regex) {

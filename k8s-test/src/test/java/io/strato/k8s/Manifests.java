@@ -55,7 +55,8 @@ final class Manifests {
       Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class));
   /** Operators' custom resources, checked as generic maps. */
   private static final Set<String> CUSTOM = Set.of("kafka.strimzi.io/v1beta2/Kafka",
-      "kafka.strimzi.io/v1beta2/KafkaNodePool", "kafka.strimzi.io/v1beta2/KafkaTopic", "postgresql.cnpg.io/v1/Cluster");
+      "kafka.strimzi.io/v1beta2/KafkaNodePool", "kafka.strimzi.io/v1beta2/KafkaTopic", "kafka.strimzi.io/v1beta2/KafkaUser",
+      "postgresql.cnpg.io/v1/Cluster");
 
   /** fabric8's own mapper is Jackson 3; unknown fields land in additionalProperties, which the load reports. */
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -152,6 +153,19 @@ final class Manifests {
 
   List<GenericKubernetesResource> custom(String kind) {
     return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind())).toList();
+  }
+
+  /**
+   * The keys of a Secret an operator makes at run time, so it is in no manifest: Strimzi's user operator makes one
+   * per KafkaUser (named after it), its cluster operator {@code <cluster>-cluster-ca-cert} per Kafka.
+   */
+  Optional<Set<String>> operatorSecretKeys(String namespace, String name) {
+    boolean user = custom("KafkaUser").stream().anyMatch(u -> name.equals(u.getMetadata().getName())
+        && java.util.Objects.equals(namespace, u.getMetadata().getNamespace()));
+    if (user) return Optional.of(Set.of("password", "sasl.jaas.config"));
+    boolean ca = custom("Kafka").stream().anyMatch(k -> name.equals(k.getMetadata().getName() + "-cluster-ca-cert")
+        && java.util.Objects.equals(namespace, k.getMetadata().getNamespace()));
+    return ca ? Optional.of(Set.of("ca.crt", "ca.p12", "ca.password")) : Optional.empty();
   }
 
   <T extends HasMetadata> Optional<T> find(Class<T> type, String namespace, String name) {

@@ -3,14 +3,23 @@ package io.strato.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.Topics;
 import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -141,9 +150,14 @@ class OpenStackCliTest {
   @DisplayName("openstack image create uploads a file; list, show and save return it byte for byte; delete removes it")
   void images() throws Exception {
     Path file = dir.resolve("disk.img");
-    byte[] data = new byte[1_048_576 + 123];
-    new java.util.Random(7).nextBytes(data);
-    Files.write(file, data);
+    Path raw = dir.resolve("disk.raw");
+    byte[] bits = new byte[1_048_576];
+    new java.util.Random(7).nextBytes(bits);
+    Files.write(raw, bits);
+    var convert = cli.run(List.of("qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(),
+        file.toString()), Map.of());
+    assertThat(convert.exit()).as(convert.err()).isZero();
+    byte[] data = Files.readAllBytes(file);
     JsonObject created = new JsonObject(cli.openstack("strato", "image", "create", "--file", file.toString(),
         "--disk-format", "qcow2", "--container-format", "bare", "--property", "architecture=x86_64", "cli-image",
         "-f", "json"));
@@ -299,6 +313,43 @@ class OpenStackCliTest {
     JsonObject after = awaitVolume(volumes.getJsonObject(0).getString("ID"), "available");
     assertThat(after.getValue("attachments").toString()).doesNotContain("vm-vol");
     cli.openstack("strato", "volume", "delete", volumes.getJsonObject(0).getString("ID"));
+  }
+
+  @Test
+  @Order(12)
+  @DisplayName("server create --password --user-data: neither reaches strato.boot-requests nor the host's "
+      + "assignments on Kafka")
+  void secretsStayOffKafka() throws Exception {
+    String password = "Cli-admin-pass-" + UUID.randomUUID();
+    String script = "#!/bin/sh\necho " + UUID.randomUUID() + "\n";
+    Path userData = Files.writeString(dir.resolve("user-data.sh"), script);
+    JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros", "--flavor",
+        "m1.tiny", "--network", "private", "--password", password, "--user-data", userData.toString(), "--wait",
+        "vm-quiet", "-f", "json"));
+    assertThat(created.getString("status")).isEqualTo("ACTIVE");
+    String id = created.getString("id");
+    String encoded = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_8));
+    for (String topic : List.of(Topics.BOOT_REQUESTS, Topics.assignmentsFor("cli-test-host"))) {
+      assertThat(recordAbout(topic, id)).as(topic).doesNotContain(password).doesNotContain(encoded)
+          .doesNotContain("admin_pass").doesNotContain("user_data");
+    }
+    cli.openstack("strato", "server", "delete", "--wait", "vm-quiet");
+  }
+
+  /** The first record on {@code topic} that names {@code instanceId}, read from the start (30 s at most). */
+  private static String recordAbout(String topic, String instanceId) {
+    Map<String, Object> props = new HashMap<>(KafkaSettings.consumer(SharedInfrastructure.settings(),
+        "cli-secrets-" + UUID.randomUUID()));
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.value().contains(instanceId)) return r.value();
+        }
+      }
+    }
+    throw new AssertionError("no record about " + instanceId + " on " + topic + " within 30 s");
   }
 
   private static JsonObject awaitVolume(String volume, String status) {

@@ -59,6 +59,15 @@ class SecretsTest {
     assertThat(mode(clouds)).isEqualTo("rw-------");
   }
 
+  @Test
+  @DisplayName("the welcome banner shows a PostgreSQL URI without a password written in it")
+  void bannerHidesUriPassword() {
+    assertThat(AllInOne.withoutPassword("postgresql://strato:s3cret@db:5432/strato"))
+        .isEqualTo("postgresql://strato@db:5432/strato");
+    assertThat(AllInOne.withoutPassword("postgresql://postgres@127.0.0.1:5433/postgres"))
+        .isEqualTo("postgresql://postgres@127.0.0.1:5433/postgres");
+  }
+
   private static String mode(Path p) throws Exception {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }

@@ -68,12 +68,15 @@ final class Networks {
     });
   }
 
-  /** The network if the caller may change it (owner or admin): 404 when invisible, 403 when only visible. */
+  /**
+   * The network if the caller may change it (a member of its project, or admin): 404 when invisible, 403 when only
+   * visible or when the caller's role only reads.
+   */
   Future<Network> owned(String id, Token token, String action) {
     return visible(id, token).map(n -> {
       if (!token.isAdmin() && !n.projectId().equals(token.projectId())) throw Neutron.forbidden(action);
       return n;
-    });
+    }).map(NetworkPolicy.member(token, action));
   }
 
   Future<List<Network>> list(ListQuery query) {

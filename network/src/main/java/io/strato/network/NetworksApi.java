@@ -37,6 +37,7 @@ final class NetworksApi {
   private void create(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
     JsonObject body = Replies.body(ctx, "network");
+    NetworkPolicy.requireMember(token, "create_network");
     Neutron.onlyKnown(body, CREATE);
     JsonObject fields = validate(body, token, "create_network");
     if (fields.getInteger("mtu") == null) fields.put("mtu", maxMtu);
@@ -100,11 +101,11 @@ final class NetworksApi {
     for (String adminOnly : new String[] {"shared", "router:external"}) {
       Boolean b = Fields.optionalBoolean(body, adminOnly);
       if (b == null) continue;
-      if (b && !token.isAdmin()) throw Neutron.forbidden(action + ":" + adminOnly);
+      if (b) NetworkPolicy.requireAdmin(token, action + ":" + adminOnly);
       out.put(adminOnly, b);
     }
     for (String provider : body.fieldNames()) {
-      if (provider.startsWith("provider:") && !token.isAdmin()) throw Neutron.forbidden(action + ":" + provider);
+      if (provider.startsWith("provider:")) NetworkPolicy.requireAdmin(token, action + ":" + provider);
     }
     Integer mtu = Fields.optionalInt(body, "mtu", 68, maxMtu);
     if (mtu != null) out.put("mtu", mtu);

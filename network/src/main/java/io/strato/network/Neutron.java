@@ -26,7 +26,7 @@ final class Neutron {
   }
 
   static ApiException forbidden(String action) {
-    return new ApiException(403, "PolicyNotAuthorized", "(rule:" + action + ") is disallowed by policy.");
+    return NetworkPolicy.forbidden(action);
   }
 
   static ApiException badRequest(String message) {
@@ -51,7 +51,7 @@ final class Neutron {
     }
     String project = asked != null ? asked : tenant;
     if (project == null || project.equals(token.projectId())) return token.projectId();
-    if (!token.isAdmin()) throw forbidden("create_" + resource + ":tenant_id");
+    NetworkPolicy.requireAdmin(token, "create_" + resource + ":tenant_id");
     return project;
   }
 

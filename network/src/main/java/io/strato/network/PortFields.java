@@ -47,7 +47,8 @@ final class PortFields {
     Boolean security = Fields.optionalBoolean(body, "port_security_enabled");
     if (security != null) out.put("port_security_enabled", security);
     if (body.containsKey("binding:host_id")) {
-      if (!token.isAdmin()) throw Neutron.forbidden(action + ":binding:host_id");
+      // Neutron's default: rule:admin_only or rule:service_api (the compute agent binding its instance's port).
+      if (!token.isAdmin() && !token.isService()) throw Neutron.forbidden(action + ":binding:host_id");
       String host = Fields.optionalString(body, "binding:host_id", 255);
       out.put("host_id", host == null ? "" : host);
     }

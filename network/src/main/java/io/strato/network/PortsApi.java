@@ -35,6 +35,7 @@ final class PortsApi {
   private void create(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
     JsonObject body = Replies.body(ctx, "port");
+    NetworkPolicy.requireMember(token, "create_port");
     Neutron.onlyKnown(body, PortFields.CREATE);
     String networkId = Fields.requiredString(body, "network_id", 64);
     JsonObject fields = PortFields.validate(body, token, "create_port");
@@ -113,7 +114,7 @@ final class PortsApi {
     JsonObject fields = PortFields.validate(body, token, "update_port");
     List<String> asked = PortFields.securityGroups(body);
     List<FixedIp> fixedIps = PortFields.fixedIps(body);
-    ports.visible(ctx.pathParam("id"), token).compose(p -> {
+    ports.visible(ctx.pathParam("id"), token).map(NetworkPolicy.member(token, "update_port")).compose(p -> {
       boolean secured = fields.getBoolean("port_security_enabled", p.portSecurityEnabled());
       List<String> finalGroups = asked != null ? asked : p.securityGroups();
       if (!secured && !finalGroups.isEmpty()) throw securityConflict();
@@ -123,7 +124,8 @@ final class PortsApi {
   }
 
   private void delete(RoutingContext ctx) {
-    ports.visible(ctx.pathParam("id"), AuthHandler.token(ctx))
+    Token token = AuthHandler.token(ctx);
+    ports.visible(ctx.pathParam("id"), token).map(NetworkPolicy.member(token, "delete_port"))
         .compose(p -> ports.delete(p.id()))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);

@@ -38,6 +38,7 @@ final class SecurityGroupsApi {
   private void create(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
     JsonObject body = Replies.body(ctx, "security_group");
+    NetworkPolicy.requireMember(token, "create_security_group");
     Neutron.onlyKnown(body, CREATE);
     JsonObject fields = validate(body);
     if ("default".equals(fields.getString("name"))) throw defaultExists();
@@ -72,7 +73,7 @@ final class SecurityGroupsApi {
     Neutron.notUpdatable(body, "id", "project_id", "tenant_id", "security_group_rules");
     Neutron.onlyKnown(body, UPDATE);
     JsonObject fields = validate(body);
-    groups.visible(ctx.pathParam("id"), token).compose(g -> {
+    groups.visible(ctx.pathParam("id"), token).map(NetworkPolicy.member(token, "update_security_group")).compose(g -> {
       String name = fields.getString("name");
       if (name != null && !name.equals(g.name())) {
         if (g.isDefault()) {
@@ -87,7 +88,7 @@ final class SecurityGroupsApi {
 
   private void delete(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
-    groups.visible(ctx.pathParam("id"), token).compose(g -> {
+    groups.visible(ctx.pathParam("id"), token).map(NetworkPolicy.member(token, "delete_security_group")).compose(g -> {
       if (g.isDefault() && !token.isAdmin()) {
         throw Neutron.conflict("SecurityGroupCannotRemoveDefault", "Insufficient rights for removing default"
             + " security group.");
@@ -99,6 +100,7 @@ final class SecurityGroupsApi {
   private void createRule(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
     JsonObject body = Replies.body(ctx, "security_group_rule");
+    NetworkPolicy.requireMember(token, "create_security_group_rule");
     Neutron.onlyKnown(body, RuleFields.CREATE);
     String groupId = Fields.requiredString(body, "security_group_id", 64);
     String remoteGroupId = Fields.optionalString(body, "remote_group_id", 64);
@@ -137,7 +139,8 @@ final class SecurityGroupsApi {
   }
 
   private void deleteRule(RoutingContext ctx) {
-    groups.visibleRule(ctx.pathParam("id"), AuthHandler.token(ctx))
+    Token token = AuthHandler.token(ctx);
+    groups.visibleRule(ctx.pathParam("id"), token).map(NetworkPolicy.member(token, "delete_security_group_rule"))
         .compose(r -> groups.deleteRule(r.id()))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);

@@ -93,9 +93,12 @@ final class Subnets {
     });
   }
 
-  /** The subnet if the caller may change it: its owner, its network's owner, or an admin; 403 when only visible. */
+  /**
+   * The subnet if the caller may change it: a member of its project or of its network's, or an admin; 403 when only
+   * visible or when the caller's role only reads.
+   */
   Future<Subnet> owned(String id, Token token, String action) {
-    return visible(id, token).compose(s -> {
+    return visible(id, token).map(NetworkPolicy.member(token, action)).compose(s -> {
       if (token.isAdmin() || s.projectId().equals(token.projectId())) return Future.succeededFuture(s);
       return pool.preparedQuery("SELECT project_id FROM networks WHERE id = $1")
           .execute(Tuple.of(UUID.fromString(s.networkId()))).map(rows -> {

@@ -1,5 +1,7 @@
 package io.strato.testkit;
 
+import io.strato.common.auth.Token;
+import io.strato.common.auth.TokenCodec;
 import io.strato.common.config.Settings;
 import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.security.KeyPair;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,8 @@ public final class TestIdentity {
   public final Vertx vertx = Vertx.vertx();
   public final WebClient http = WebClient.create(vertx);
   public final int port = Ports.free();
+  /** The key pair identity signs with, configured here so tests can mint tokens identity would refuse to issue. */
+  private final KeyPair signing = TokenCodec.newKeyPair();
   /**
    * The shared infrastructure's settings, pointed at this identity service, with a free port chosen for every
    * service (the catalog lists those): tests deploy services with these settings.
@@ -53,6 +58,8 @@ public final class TestIdentity {
     ports.put("identity.catalog", catalog);
     ports.put("identity.password.iterations", "10000");
     ports.put("token.revocation.poll.ms", "500");
+    ports.put("token.signing.key", TokenCodec.encodePrivate(signing.getPrivate()));
+    ports.put("token.verify.key", TokenCodec.encodePublic(signing.getPublic()));
     settings = SharedInfrastructure.settings().with(ports);
     await(vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings))));
   }
@@ -128,5 +135,43 @@ public final class TestIdentity {
     call(HttpMethod.PUT, port, "/v3/projects/" + projectId + "/users/" + userId + "/roles/" + memberRole, admin, null,
         Map.of());
     return new Member(projectId, userId, token(name, "pw-" + name, name));
+  }
+
+  /** A new user with only the {@code reader} role on {@code projectId}, and its project-scoped token. */
+  public String reader(String projectId) {
+    String admin = adminToken();
+    String name = "reader-" + UUID.randomUUID().toString().substring(0, 8);
+    String userId = call(HttpMethod.POST, port, "/v3/users", admin, new JsonObject().put("user",
+        new JsonObject().put("name", name).put("password", "pw-" + name)), Map.of())
+        .bodyAsJsonObject().getJsonObject("user").getString("id");
+    String readerRole = call(HttpMethod.GET, port, "/v3/roles?name=reader", admin, null, Map.of())
+        .bodyAsJsonObject().getJsonArray("roles").getJsonObject(0).getString("id");
+    call(HttpMethod.PUT, port, "/v3/projects/" + projectId + "/users/" + userId + "/roles/" + readerRole, admin, null,
+        Map.of());
+    String projectName = call(HttpMethod.GET, port, "/v3/projects/" + projectId, admin, null, Map.of())
+        .bodyAsJsonObject().getJsonObject("project").getString("name");
+    return token(name, "pw-" + name, projectName);
+  }
+
+  /** {@code token} as identity signed it, but expired a minute ago: every service must answer 401. */
+  public String expired(String token) {
+    Token t = parse(token);
+    long past = System.currentTimeMillis() - 60_000;
+    return TokenCodec.sign(new Token(t.userId(), t.userName(), t.userDomainId(), t.projectId(), t.projectName(),
+        t.projectDomainId(), t.roles(), t.methods(), past - 3_600_000, past, t.auditId()), signing.getPrivate());
+  }
+
+  /** {@code token}'s claims with the {@code admin} role added, signed with a key identity never had: 401. */
+  public String forged(String token) {
+    Token t = parse(token);
+    var roles = new java.util.ArrayList<>(t.roles());
+    roles.add(new Token.Role("forged-admin", "admin"));
+    return TokenCodec.sign(new Token(t.userId(), t.userName(), t.userDomainId(), t.projectId(), t.projectName(),
+        t.projectDomainId(), roles, t.methods(), t.issuedAtMillis(), t.expiresAtMillis(), t.auditId()),
+        TokenCodec.newKeyPair().getPrivate());
+  }
+
+  private Token parse(String token) {
+    return TokenCodec.verify(token, signing.getPublic()).orElseThrow(() -> new AssertionError("not a token: " + token));
   }
 }

@@ -42,7 +42,8 @@ final class VolumeActions {
 
   private void extend(RoutingContext ctx, JsonObject args) {
     int newSize = Fields.requiredInt(args, "new_size", 1, VolumeRequest.MAX_SIZE_GB);
-    volumes.find(ctx.pathParam("volume_id"), Scope.of(ctx)).compose(v -> {
+    Scope scope = Scope.of(ctx);
+    volumes.find(ctx.pathParam("volume_id"), scope).map(VolumePolicy.member(scope, "volume:extend")).compose(v -> {
       if (newSize <= v.size()) {
         throw ApiException.badRequest("Invalid input received: New size for extend must be greater than current size."
             + " (current: " + v.size() + ", extended: " + newSize + ").");
@@ -62,15 +63,13 @@ final class VolumeActions {
   private void setBootable(RoutingContext ctx, JsonObject args) {
     Boolean bootable = Fields.optionalBoolean(args, "bootable");
     if (bootable == null) throw ApiException.badRequest("'bootable' is a required property.");
-    volumes.find(ctx.pathParam("volume_id"), Scope.of(ctx)).compose(v -> volumes.setBootable(v.id(), bootable))
+    volumes.find(ctx.pathParam("volume_id"), Scope.of(ctx)).map(VolumePolicy.member(Scope.of(ctx), "volume:update"))
+        .compose(v -> volumes.setBootable(v.id(), bootable))
         .onSuccess(v -> ctx.response().setStatusCode(200).end()).onFailure(ctx::fail);
   }
 
   private void resetStatus(RoutingContext ctx, JsonObject args) {
-    if (!Scope.of(ctx).admin()) {
-      throw ApiException.forbidden("Policy doesn't allow volume_extension:volume_admin_actions:reset_status to be"
-          + " performed.");
-    }
+    VolumePolicy.requireAdmin(Scope.of(ctx), "volume_extension:volume_admin_actions:reset_status");
     String wanted = Fields.requiredString(args, "status", 32);
     VolumeStatus status;
     try {

@@ -1,7 +1,9 @@
 package io.strato.volume;
 
+import io.strato.common.disk.DiskInspector;
 import io.strato.common.http.ApiException;
 import io.strato.volume.backend.FileBackend;
+import io.strato.common.auth.Credentials;
 import io.strato.volume.backend.ImageSource;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /volumes}: checks the image (when there is one) and the quota, inserts the volume as {@code creating}
  * and answers; the file is then made in the background ({@code creating -> available}, or {@code error} with the file
- * removed). A from-image volume copies the image's bits, becomes bootable and keeps the image's metadata.
+ * removed). A from-image volume copies the image's bits, becomes bootable and keeps the image's metadata. The image
+ * service is not trusted with what those bits are: the copy is inspected ({@link DiskInspector}) before it is
+ * grown or attached, and one that is not its {@code disk_format} or names a backing or data file ends in
+ * {@code error}.
  */
 final class VolumeCreator {
   private static final Logger LOG = LoggerFactory.getLogger(VolumeCreator.class);
@@ -24,22 +29,25 @@ final class VolumeCreator {
   private final FileBackend backend;
   private final ImageSource images;
   private final String availabilityZone;
+  private final DiskInspector inspector;
 
-  VolumeCreator(Volumes volumes, FileBackend backend, ImageSource images, String availabilityZone) {
+  VolumeCreator(Volumes volumes, FileBackend backend, ImageSource images, String availabilityZone,
+      DiskInspector inspector) {
     this.volumes = volumes;
     this.backend = backend;
     this.images = images;
     this.availabilityZone = availabilityZone;
+    this.inspector = inspector;
   }
 
   /** Accepts the volume (answering with it, {@code creating}) and starts making its file. */
   Future<Volume> create(JsonObject body, Scope scope) {
     VolumeRequest req = VolumeRequest.parse(body, availabilityZone);
     Future<JsonObject> image = req.imageRef() == null ? Future.succeededFuture()
-        : images.activeImage(req.imageRef(), scope.rawToken()).map(i -> fits(i, req));
+        : images.activeImage(req.imageRef(), scope.credentials()).map(i -> fits(i, req));
     return image.compose(i -> volumes.insert(UUID.randomUUID().toString(), req, scope.projectId(),
             scope.token().userId(), req.availabilityZone(), i == null ? backend.blankFormat() : formatOf(i))
-        .onSuccess(v -> populate(v, i, scope.rawToken())));
+        .onSuccess(v -> populate(v, i, scope.credentials())));
   }
 
   /** The image must fit: its bytes and its {@code min_disk} within the volume's size. */
@@ -67,7 +75,7 @@ final class VolumeCreator {
     return "qcow2".equals(image.getString("disk_format")) ? "qcow2" : "raw";
   }
 
-  private void populate(Volume v, JsonObject image, String token) {
+  private void populate(Volume v, JsonObject image, Credentials token) {
     Future<JsonObject> made = image == null
         ? backend.createBlank(v.id(), v.format(), v.size()).map(x -> null)
         : copy(v, image, token).map(x -> ImageSource.metadataOf(image));
@@ -79,14 +87,15 @@ final class VolumeCreator {
     });
   }
 
-  private Future<Void> copy(Volume v, JsonObject image, String token) {
+  private Future<Void> copy(Volume v, JsonObject image, Credentials token) {
     long expected = image.getLong("size", -1L);
     return images.download(image.getString("id"), token, backend.pathOf(v.id())).compose(bytes -> {
       if (expected >= 0 && bytes != expected) {
         return Future.failedFuture(new IOException("image " + image.getString("id") + " is " + expected
             + " bytes but " + bytes + " were copied"));
       }
-      return backend.grow(v.id(), v.format(), v.size());
+      return inspector.inspect(backend.pathOf(v.id()), image.getString("disk_format"))
+          .compose(disk -> backend.grow(v.id(), v.format(), v.size()));
     });
   }
 }

@@ -3,6 +3,8 @@ package io.strato.volume;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
+import io.strato.common.disk.DiskInspector;
+import io.strato.common.disk.InspectionLimits;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.Replies;
 import io.strato.common.http.ServiceRouter;
@@ -49,8 +51,9 @@ public final class VolumeService extends VerticleBase {
   private Future<?> serve(TokenVerifier verifier, FileBackend backend) {
     Quotas quotas = new Quotas(pool, config.quotas());
     Volumes volumes = new Volumes(pool, quotas);
+    DiskInspector inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
     VolumeCreator creator = new VolumeCreator(volumes, backend, new ImageSource(vertx, config.imageUrl()),
-        config.availabilityZone());
+        config.availabilityZone(), inspector);
 
     Future<?> reaper = vertx.deployVerticle(new VolumeReaper(volumes, backend, config.stuckAfter()));
     Router router = ServiceRouter.create(vertx, "volume", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);

@@ -42,6 +42,7 @@ final class VolumesApi {
 
   private void create(RoutingContext ctx) {
     Scope scope = Scope.of(ctx);
+    VolumePolicy.requireMember(scope, "volume:create");
     creator.create(Replies.body(ctx, "volume"), scope)
         .onSuccess(v -> Replies.json(ctx, 202, detail(ctx, v)))
         .onFailure(ctx::fail);
@@ -78,7 +79,8 @@ final class VolumesApi {
     String name = VolumeRequest.text(body, "name", "display_name");
     String description = VolumeRequest.text(body, "description", "display_description");
     JsonObject metadata = body.containsKey("metadata") ? VolumeRequest.metadata(body.getValue("metadata")) : null;
-    found(ctx).compose(v -> volumes.update(v.id(), name, description, metadata))
+    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:update"))
+        .compose(v -> volumes.update(v.id(), name, description, metadata))
         .onSuccess(v -> Replies.json(ctx, 200, detail(ctx, v))).onFailure(ctx::fail);
   }
 
@@ -87,7 +89,8 @@ final class VolumesApi {
    * and the row go, and the quota is given back. A failure leaves the volume {@code error_deleting}.
    */
   private void delete(RoutingContext ctx) {
-    found(ctx).compose(v -> volumes.transition(v.id(), VolumeStatus.DELETING).map(moved -> {
+    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:delete"))
+        .compose(v -> volumes.transition(v.id(), VolumeStatus.DELETING).map(moved -> {
       if (!moved) {
         throw ApiException.badRequest("Invalid volume: Volume status must be available or error or error_restoring"
             + " or error_extending or error_managing and must not be migrating, attached, belong to a group, have"
@@ -118,12 +121,13 @@ final class VolumesApi {
     if (!Replies.bodyObject(ctx).containsKey("metadata")) {
       throw ApiException.badRequest("Malformed request body: it needs a 'metadata' object.");
     }
-    changeMetadata(ctx, m -> merge ? m.copy().mergeIn(given) : given);
+    changeMetadata(ctx, merge ? "volume:create_volume_metadata" : "volume:update_volume_metadata",
+        m -> merge ? m.copy().mergeIn(given) : given);
   }
 
   private void deleteMetadataKey(RoutingContext ctx) {
     String key = ctx.pathParam("key");
-    found(ctx).compose(v -> {
+    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:delete_volume_metadata")).compose(v -> {
       if (!v.metadata().containsKey(key)) throw ApiException.notFound("Metadata item was not found");
       JsonObject m = v.metadata().copy();
       m.remove(key);
@@ -131,8 +135,9 @@ final class VolumesApi {
     }).onSuccess(v -> ctx.response().setStatusCode(200).end()).onFailure(ctx::fail);
   }
 
-  private void changeMetadata(RoutingContext ctx, Function<JsonObject, JsonObject> change) {
-    found(ctx).compose(v -> volumes.update(v.id(), null, null, change.apply(v.metadata())))
+  private void changeMetadata(RoutingContext ctx, String rule, Function<JsonObject, JsonObject> change) {
+    found(ctx).map(VolumePolicy.member(Scope.of(ctx), rule))
+        .compose(v -> volumes.update(v.id(), null, null, change.apply(v.metadata())))
         .onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("metadata", v.metadata())))
         .onFailure(ctx::fail);
   }

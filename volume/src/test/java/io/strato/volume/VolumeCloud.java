@@ -31,15 +31,18 @@ final class VolumeCloud {
   final int volumePort = identity.settings.getInt("volume.port");
   final int imagePort = identity.settings.getInt("image.port");
   final Path volumeDir;
+  /** Where the image service keeps image data (a test may plant data there as an older image service stored it). */
+  final Path imageDir;
   final Settings settings;
 
   private VolumeCloud() {
     try {
       volumeDir = Files.createTempDirectory("strato-volumes");
+      imageDir = Files.createTempDirectory("strato-images");
       settings = identity.settings.with(Map.of(
           "volume.store.dir", volumeDir.toString(),
           "volume.format", "raw",
-          "image.store.dir", Files.createTempDirectory("strato-images").toString()));
+          "image.store.dir", imageDir.toString()));
       TestIdentity.await(identity.vertx.deployVerticle(new ImageService(ImageConfig.from(settings))));
       TestIdentity.await(identity.vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))));
     } catch (IOException e) {

@@ -9,10 +9,12 @@ import java.util.List;
  * when it expires. {@code auditId} identifies this token in revocation events; {@code auditChainId} is the audit id
  * of the first token of its chain (its own for a token got with a password, the parent's chain for one got with the
  * {@code token} method, as Keystone's {@code audit_ids} [own, chain]), so revoking a token revokes what came from it.
+ * {@code onBehalf} is true for the view a service user gets when it acts for a project ({@link #onBehalfOf});
+ * identity never mints such a token.
  */
 public record Token(String userId, String userName, String userDomainId, String projectId, String projectName,
     String projectDomainId, List<Role> roles, List<String> methods, long issuedAtMillis, long expiresAtMillis,
-    String auditId, String auditChainId) {
+    String auditId, String auditChainId, boolean onBehalf) {
 
   public record Role(String id, String name) {}
 
@@ -29,6 +31,14 @@ public record Token(String userId, String userName, String userDomainId, String 
       String auditId) {
     this(userId, userName, userDomainId, projectId, projectName, projectDomainId, roles, methods, issuedAtMillis,
         expiresAtMillis, auditId, auditId);
+  }
+
+  /** A token as identity mints it, in the chain {@code auditChainId}. */
+  public Token(String userId, String userName, String userDomainId, String projectId, String projectName,
+      String projectDomainId, List<Role> roles, List<String> methods, long issuedAtMillis, long expiresAtMillis,
+      String auditId, String auditChainId) {
+    this(userId, userName, userDomainId, projectId, projectName, projectDomainId, roles, methods, issuedAtMillis,
+        expiresAtMillis, auditId, auditChainId, false);
   }
 
   /** True when the token holds the role with this id. */
@@ -50,9 +60,17 @@ public record Token(String userId, String userName, String userDomainId, String 
     return isAdmin() || hasRole("member");
   }
 
-  /** The compute agents' service user (role {@code service}): the few operations only a service performs. */
+  /**
+   * The compute agents' service user (role {@code service}), itself or acting for a project: the few operations
+   * only a service performs (Neutron's {@code service_api} rule, e.g. binding a port to a host).
+   */
   public boolean isService() {
     return hasRole("service");
+  }
+
+  /** The service user acting as itself, not for a project: it may read (never change) every project's servers. */
+  public boolean isServiceItself() {
+    return isService() && !onBehalf;
   }
 
   /**
@@ -63,7 +81,7 @@ public record Token(String userId, String userName, String userDomainId, String 
   public Token onBehalfOf(String project) {
     return new Token(userId, userName, userDomainId, project, null, null,
         List.of(new Role("member", "member"), new Role("service", "service")), methods, issuedAtMillis,
-        expiresAtMillis, auditId, auditChainId);
+        expiresAtMillis, auditId, auditChainId, true);
   }
 
   public boolean scoped() {

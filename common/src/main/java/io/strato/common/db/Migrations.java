@@ -35,11 +35,22 @@ public final class Migrations {
   public Future<Void> run() {
     return vertx.executeBlocking(this::readScripts).compose(scripts -> pool.withTransaction(conn ->
         conn.query("SELECT pg_advisory_xact_lock(hashtext('strato.migrations." + schema + "'))").execute()
-            .compose(r -> conn.query("CREATE SCHEMA IF NOT EXISTS " + schema).execute())
+            .compose(r -> createSchemaIfMissing(conn))
             .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS " + schema + ".schema_version (version int PRIMARY KEY,"
                 + " applied_at timestamptz NOT NULL DEFAULT now())").execute())
             .compose(r -> conn.query("SELECT coalesce(max(version), 0) FROM " + schema + ".schema_version").execute())
             .compose(rows -> apply(conn, scripts, rows.iterator().next().getInteger(0)))));
+  }
+
+  /**
+   * Creates the schema only when it does not exist: PostgreSQL checks CREATE on the database even for
+   * {@code CREATE SCHEMA IF NOT EXISTS}, and in production each service's role owns its schema, made beforehand,
+   * and has no right to create others.
+   */
+  private Future<Void> createSchemaIfMissing(SqlConnection conn) {
+    return conn.preparedQuery("SELECT 1 FROM pg_namespace WHERE nspname = $1").execute(Tuple.of(schema))
+        .compose(rows -> rows.size() > 0 ? Future.succeededFuture()
+            : conn.query("CREATE SCHEMA IF NOT EXISTS " + schema).execute().mapEmpty());
   }
 
   private Future<Void> apply(SqlConnection conn, List<String> scripts, int current) {

@@ -3,6 +3,7 @@ package io.strato.common.db;
 import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
+import io.strato.common.messages.DeadLetter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -16,15 +17,28 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves outbox rows to Kafka: takes a batch with {@code FOR UPDATE SKIP LOCKED} (several processes share the work),
- * sends every row (acks=all, idempotent producer), and deletes the batch only once Kafka acknowledged all of it.
- * A crash between send and delete re-sends those rows, which consumers tolerate (they are idempotent by instance id).
- * Runs when {@link #nudge()}d after a commit, and every {@code gateway.outbox.poll.ms} to pick up anything left.
- * The compute API's and the conductor's rows share the {@code nova} outbox; each process relays what it finds.
+ * Moves outbox rows to Kafka: takes a batch of due rows with {@code FOR UPDATE SKIP LOCKED} (several processes share
+ * the work), sends every row (acks=all, idempotent producer), and in the same transaction deletes the rows Kafka
+ * acknowledged. A crash between send and delete re-sends those rows, which consumers tolerate (they are idempotent by
+ * instance id). Runs when {@link #nudge()}d after a commit, and every {@code gateway.outbox.poll.ms} to pick up
+ * anything left. The compute API's and the conductor's rows share the {@code nova} outbox; each process relays what
+ * it finds.
+ *
+ * <p>One row never holds back the others: a row Kafka did not take is retried with a doubling back-off (from
+ * {@code outbox.retry.initial.ms}), while the rows behind it go on; a row Kafka can never take (larger than the topic
+ * allows, an invalid topic, refused by the broker's ACLs) or one that failed {@code outbox.max.attempts} times is
+ * published to {@code strato.dead-letters} with the reason and deleted. An instance whose boot request was dropped
+ * that way ends in ERROR when the conductor's build timeout passes.
  */
 public final class OutboxRelay extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -32,11 +46,16 @@ public final class OutboxRelay extends VerticleBase {
   private final Pool pool;
   private final Settings settings;
   private final long pollMs;
+  private final int maxAttempts;
+  private final long retryInitialMs;
   private KafkaProducer<String, String> producer;
   private boolean running;
   private boolean again;
 
   private final String clientId;
+
+  /** What became of one row: sent, to retry later, or dead (with the reason). */
+  private record Outcome(long id, Row row, Throwable failure, boolean dead) {}
 
   /** {@code owner} names the process in Kafka's client id ({@code gateway}, {@code conductor}). */
   public OutboxRelay(Pool pool, Settings settings, String owner) {
@@ -44,11 +63,20 @@ public final class OutboxRelay extends VerticleBase {
     this.pool = pool;
     this.settings = settings;
     this.pollMs = settings.getLong("gateway.outbox.poll.ms");
+    this.maxAttempts = settings.getInt("outbox.max.attempts");
+    this.retryInitialMs = settings.getLong("outbox.retry.initial.ms");
   }
 
   @Override
   public Future<?> start() {
-    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, clientId));
+    Map<String, String> config = KafkaSettings.producer(settings, clientId);
+    // NOTE: a record for a topic the broker does not know waits for metadata up to max.block.ms; bounded, so one
+    // such row costs one timeout per attempt, not a minute.
+    long timeout = settings.getLong("outbox.send.timeout.ms");
+    config.put("max.block.ms", String.valueOf(timeout));
+    config.put("request.timeout.ms", String.valueOf(timeout));
+    config.put("delivery.timeout.ms", String.valueOf(timeout + 1000));
+    producer = KafkaProducer.create(vertx, config);
     vertx.setPeriodic(pollMs, id -> nudge());
     nudge();
     return Future.succeededFuture();
@@ -80,24 +108,79 @@ public final class OutboxRelay extends VerticleBase {
   }
 
   private Future<Integer> relayBatch() {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, topic, key, payload, request_id FROM outbox"
-            + " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED").execute(Tuple.of(BATCH))
-        .compose(rows -> send(rows).compose(ids -> delete(tx, ids)).map(v -> rows.size())));
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, topic, key, payload, request_id, attempts"
+            + " FROM outbox WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.of(BATCH))
+        .compose(rows -> send(rows).compose(outcomes -> settle(tx, outcomes)).map(v -> rows.size())));
   }
 
-  private Future<List<Long>> send(RowSet<Row> rows) {
-    List<Future<?>> sends = new ArrayList<>();
-    List<Long> ids = new ArrayList<>();
+  private Future<List<Outcome>> send(RowSet<Row> rows) {
+    List<Future<Outcome>> sends = new ArrayList<>();
     for (Row r : rows) {
-      ids.add(r.getLong("id"));
+      long id = r.getLong("id");
       KafkaProducerRecord<String, String> record =
           KafkaProducerRecord.create(r.getString("topic"), r.getString("key"), r.getString("payload"));
-      if (r.getString("request_id") != null) {
-        record.addHeader(KafkaHeader.header(Topics.REQUEST_ID_HEADER, Buffer.buffer(r.getString("request_id"))));
-      }
-      sends.add(producer.send(record));
+      withRequestId(record, r.getString("request_id"));
+      sends.add(producer.send(record).map(meta -> new Outcome(id, r, null, false))
+          .otherwise(e -> new Outcome(id, r, e, neverDeliverable(e) || r.getInteger("attempts") + 1 >= maxAttempts)));
     }
-    return Future.all(sends).map(v -> ids);
+    return Future.all(sends).map(all -> all.<Outcome>list());
+  }
+
+  /** Failures that no retry can cure. */
+  static boolean neverDeliverable(Throwable e) {
+    return e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException
+        || e instanceof InvalidTopicException || e instanceof SerializationException
+        || e instanceof TopicAuthorizationException;
+  }
+
+  /** Deletes what Kafka took, dead-letters what it never will, and schedules the rest again. */
+  private Future<Void> settle(SqlConnection tx, List<Outcome> outcomes) {
+    List<Long> done = new ArrayList<>();
+    List<Future<Void>> work = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      if (o.failure() == null) {
+        done.add(o.id());
+      } else if (o.dead()) {
+        work.add(deadLetter(o).compose(v -> {
+          done.add(o.id());
+          return Future.<Void>succeededFuture();
+        }).recover(e -> retryLater(tx, o)));
+      } else {
+        work.add(retryLater(tx, o));
+      }
+    }
+    return Future.all(work).compose(v -> delete(tx, done));
+  }
+
+  private Future<Void> deadLetter(Outcome o) {
+    Row r = o.row();
+    String reason = o.failure().getClass().getSimpleName() + ": " + o.failure().getMessage();
+    LOG.error("[{}] outbox row {} for {} can never be delivered ({}), moved to {}", r.getString("request_id"), o.id(),
+        r.getString("topic"), reason, Topics.DEAD_LETTERS);
+    DeadLetter letter = DeadLetter.of("outbox", r.getString("topic"), r.getString("key"), r.getString("request_id"),
+        reason, r.getInteger("attempts") + 1, r.getString("payload"));
+    KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(Topics.DEAD_LETTERS, r.getString("key"),
+        letter.toJson().encode());
+    withRequestId(record, r.getString("request_id"));
+    return producer.send(record).mapEmpty();
+  }
+
+  private Future<Void> retryLater(SqlConnection tx, Outcome o) {
+    int attempts = o.row().getInteger("attempts") + 1;
+    long delay = retryInitialMs << Math.min(attempts - 1, 16);
+    LOG.warn("[{}] outbox row {} for {} not delivered (attempt {} of {}), retrying in {} ms: {}",
+        o.row().getString("request_id"), o.id(), o.row().getString("topic"), attempts, maxAttempts, delay,
+        o.failure().toString());
+    return tx.preparedQuery("UPDATE outbox SET attempts = $2, last_error = $3,"
+            + " next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1")
+        .execute(Tuple.of(o.id(), attempts, String.valueOf(o.failure()), delay)).mapEmpty();
+  }
+
+  private static void withRequestId(KafkaProducerRecord<String, String> record, String requestId) {
+    if (requestId != null) {
+      record.addHeader(KafkaHeader.header(Topics.REQUEST_ID_HEADER, Buffer.buffer(requestId)));
+    }
   }
 
   private Future<Void> delete(SqlConnection tx, List<Long> ids) {

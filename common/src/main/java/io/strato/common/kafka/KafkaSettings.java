@@ -32,6 +32,7 @@ public final class KafkaSettings {
     p.put("bootstrap.servers", settings.get("kafka.bootstrap"));
     p.put("group.id", groupId);
     p.put("enable.auto.commit", "false");
+    p.put("max.poll.interval.ms", String.valueOf(maxPollIntervalMs(settings)));
     p.put("auto.offset.reset", "earliest");
     p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
@@ -43,8 +44,26 @@ public final class KafkaSettings {
    * The largest record Strato's topics accept ({@code kafka.max.message.bytes}): topics are created with it and
    * producers send up to it, so whatever a service checked against it is accepted by Kafka.
    */
+  /** How long a consumer may go without polling before its group evicts it; also its liveness bound. */
+  public static long maxPollIntervalMs(Settings settings) {
+    return settings.getLong("kafka.max.poll.interval.ms");
+  }
+
   public static int maxMessageBytes(Settings settings) {
     return settings.getInt("kafka.max.message.bytes");
+  }
+
+  /**
+   * Room kept below {@link #maxMessageBytes} for what later hops add around a boot request, and for Kafka's framing:
+   * the scheduler's assignment wraps the whole boot request with its host, alternates and ids, and a reschedule adds
+   * the hosts already tried (host names of up to 230 characters, a dozen attempts), plus each record's key and
+   * request-id header.
+   */
+  public static final int BOOT_REQUEST_HEADROOM = 8192;
+
+  /** The largest boot request the compute API may write, so every record made from it fits the topics. */
+  public static int maxBootRequestBytes(Settings settings) {
+    return maxMessageBytes(settings) - BOOT_REQUEST_HEADROOM;
   }
 
   public static Map<String, String> admin(Settings settings) {

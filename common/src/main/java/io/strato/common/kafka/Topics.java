@@ -20,6 +20,9 @@ public final class Topics {
   /** lifecycle notifications out, keyed by instance id. */
   public static final String INSTANCE_EVENTS = "strato.instance-events";
 
+  /** Records that can never be delivered or processed, with the reason (see {@code DeadLetter}). */
+  public static final String DEAD_LETTERS = "strato.dead-letters";
+
   /** Header carrying the OpenStack request id on every record. */
   public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
 
@@ -30,7 +33,8 @@ public final class Topics {
       new TopicSpec(HOST_STATE, true),
       new TopicSpec(INSTANCE_UPDATES, false),
       new TopicSpec(BOOT_BATCHES, false),
-      new TopicSpec(INSTANCE_EVENTS, false));
+      new TopicSpec(INSTANCE_EVENTS, false),
+      new TopicSpec(DEAD_LETTERS, false));
 
   private Topics() {}
 

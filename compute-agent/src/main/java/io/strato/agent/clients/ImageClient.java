@@ -3,11 +3,15 @@ package io.strato.agent.clients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.codec.BodyCodec;
 import java.nio.file.Path;
 
-/** Glance v2, as the agent uses it: image metadata, and the bits streamed to a file. */
+/**
+ * Glance v2, as the agent uses it: image metadata, and the bits streamed to a file, for the project that boots the
+ * image (a private image of another project is "not found", as it is to that project).
+ */
 public final class ImageClient {
   private final Vertx vertx;
   private final ServiceSession session;
@@ -17,23 +21,23 @@ public final class ImageClient {
     this.session = session;
   }
 
-  public Future<JsonObject> image(String id) {
+  public Future<JsonObject> image(String projectId, String id) {
     return session.token().compose(token -> {
       var url = session.endpoint("image");
       if (url.isEmpty()) return ServiceCall.unavailable("image");
-      return session.http().getAbs(url.get() + "/v2/images/" + id).putHeader("X-Auth-Token", token).send()
+      return session.request(HttpMethod.GET, url.get() + "/v2/images/" + id, token, projectId).send()
           .map(resp -> ServiceCall.expect(resp, "image " + id, 200).bodyAsJsonObject());
     });
   }
 
   /** Streams the image's data into {@code target} (created or truncated), without holding it in memory. */
-  public Future<Void> download(String id, Path target) {
+  public Future<Void> download(String projectId, String id, Path target) {
     return session.token().compose(token -> {
       var url = session.endpoint("image");
       if (url.isEmpty()) return ServiceCall.unavailable("image");
       return vertx.fileSystem().open(target.toString(), new OpenOptions().setCreate(true).setTruncateExisting(true)
-          .setWrite(true)).compose(file -> session.http().getAbs(url.get() + "/v2/images/" + id + "/file")
-          .putHeader("X-Auth-Token", token).as(BodyCodec.pipe(file)).send()
+          .setWrite(true)).compose(file -> session.request(HttpMethod.GET, url.get() + "/v2/images/" + id + "/file", token, projectId)
+          .as(BodyCodec.pipe(file)).send()
           .map(resp -> {
             if (resp.statusCode() != 200) throw new IllegalStateException("downloading image " + id + ": HTTP "
                 + resp.statusCode());

@@ -1,12 +1,19 @@
 package io.strato.agent.clients;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Neutron v2.0, as the agent uses it: find networks, create, bind and delete an instance's ports. */
+/**
+ * Neutron v2.0, as the agent uses it: find networks, create, bind and delete an instance's ports. Every call acts
+ * for the instance's project: Neutron shows it that project's networks, ports and groups and the shared ones, and
+ * nothing of another project, so a build can never plug another project's port or private network.
+ */
 public final class NetworkClient {
   private final ServiceSession session;
 
@@ -18,12 +25,12 @@ public final class NetworkClient {
     return session.endpoint("network").isPresent();
   }
 
-  private Future<JsonObject> call(io.vertx.core.http.HttpMethod method, String path, JsonObject body, String what,
+  private Future<JsonObject> call(String projectId, HttpMethod method, String path, JsonObject body, String what,
       int... ok) {
     return session.token().compose(token -> {
       var url = session.endpoint("network");
       if (url.isEmpty()) return ServiceCall.unavailable("network");
-      var req = session.http().requestAbs(method, url.get() + path).putHeader("X-Auth-Token", token);
+      var req = session.request(method, url.get() + path, token, projectId);
       return (body == null ? req.send() : req.sendJsonObject(body)).map(resp -> {
         ServiceCall.expect(resp, what, ok);
         return resp.body() == null || resp.body().length() == 0 ? new JsonObject() : resp.bodyAsJsonObject();
@@ -31,14 +38,14 @@ public final class NetworkClient {
     });
   }
 
-  public Future<JsonObject> network(String id) {
-    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/networks/" + id, null, "network " + id, 200)
+  public Future<JsonObject> network(String projectId, String id) {
+    return call(projectId, HttpMethod.GET, "/v2.0/networks/" + id, null, "network " + id, 200)
         .map(j -> j.getJsonObject("network"));
   }
 
-  /** Networks a project may boot on: its own and the shared ones. */
+  /** Networks a project may boot on without naming one: its own and the shared ones (not the external ones). */
   public Future<List<JsonObject>> networksFor(String projectId) {
-    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/networks", null, "list networks", 200).map(j -> {
+    return call(projectId, HttpMethod.GET, "/v2.0/networks", null, "list networks", 200).map(j -> {
       List<JsonObject> out = new ArrayList<>();
       for (Object o : j.getJsonArray("networks", new JsonArray())) {
         JsonObject n = (JsonObject) o;
@@ -54,12 +61,12 @@ public final class NetworkClient {
    */
   public Future<JsonObject> createPort(String networkId, String fixedIp, String projectId, String instanceId,
       String host, String az, List<String> securityGroups) {
-    JsonObject port = new JsonObject().put("network_id", networkId).put("project_id", projectId)
-        .put("device_id", instanceId).put("device_owner", "compute:" + az).put("binding:host_id", host);
+    JsonObject port = new JsonObject().put("network_id", networkId).put("device_id", instanceId)
+        .put("device_owner", "compute:" + az).put("binding:host_id", host);
     if (fixedIp != null) port.put("fixed_ips", new JsonArray().add(new JsonObject().put("ip_address", fixedIp)));
     return securityGroupIds(projectId, securityGroups).compose(ids -> {
       if (!ids.isEmpty()) port.put("security_groups", new JsonArray(ids));
-      return call(io.vertx.core.http.HttpMethod.POST, "/v2.0/ports", new JsonObject().put("port", port),
+      return call(projectId, HttpMethod.POST, "/v2.0/ports", new JsonObject().put("port", port),
           "create a port on network " + networkId, 201).map(j -> j.getJsonObject("port"));
     });
   }
@@ -68,13 +75,13 @@ public final class NetworkClient {
   private Future<List<String>> securityGroupIds(String projectId, List<String> names) {
     List<String> wanted = names.stream().filter(n -> !n.equals("default")).toList();
     if (wanted.isEmpty()) return Future.succeededFuture(List.of());
-    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/security-groups?project_id=" + projectId, null,
+    return call(projectId, HttpMethod.GET, "/v2.0/security-groups?project_id=" + encode(projectId), null,
         "list security groups", 200).map(j -> {
           List<String> ids = new ArrayList<>();
           for (String name : names) {
             String id = j.getJsonArray("security_groups", new JsonArray()).stream().map(o -> (JsonObject) o)
-                .filter(g -> name.equals(g.getString("name")) || name.equals(g.getString("id"))).map(g -> g.getString("id"))
-                .findFirst().orElse(null);
+                .filter(g -> name.equals(g.getString("name")) || name.equals(g.getString("id")))
+                .map(g -> g.getString("id")).findFirst().orElse(null);
             if (id == null && !name.equals("default")) {
               throw new IllegalStateException("Security group " + name + " not found for project " + projectId);
             }
@@ -84,30 +91,44 @@ public final class NetworkClient {
         });
   }
 
-  /** Binds a port the user made beforehand to the instance on this host. */
-  public Future<JsonObject> bindPort(String portId, String instanceId, String host, String az) {
-    JsonObject port = new JsonObject().put("device_id", instanceId).put("device_owner", "compute:" + az)
-        .put("binding:host_id", host);
-    return call(io.vertx.core.http.HttpMethod.PUT, "/v2.0/ports/" + portId, new JsonObject().put("port", port),
-        "bind port " + portId, 200).map(j -> j.getJsonObject("port"));
+  /**
+   * Binds a port the user made beforehand to the instance on this host. A port of another project is not found, and
+   * a port already bound to another device is refused, so a build never takes a port away from anyone.
+   */
+  public Future<JsonObject> bindPort(String projectId, String portId, String instanceId, String host, String az) {
+    return call(projectId, HttpMethod.GET, "/v2.0/ports/" + portId, null, "port " + portId, 200)
+        .compose(j -> {
+          String device = j.getJsonObject("port").getString("device_id", "");
+          if (!device.isEmpty() && !device.equals(instanceId)) {
+            return Future.failedFuture(new IllegalStateException("Port " + portId + " is still in use."));
+          }
+          JsonObject port = new JsonObject().put("device_id", instanceId).put("device_owner", "compute:" + az)
+              .put("binding:host_id", host);
+          return call(projectId, HttpMethod.PUT, "/v2.0/ports/" + portId, new JsonObject().put("port", port),
+              "bind port " + portId, 200).map(b -> b.getJsonObject("port"));
+        });
   }
 
-  public Future<List<JsonObject>> portsOf(String instanceId) {
-    return call(io.vertx.core.http.HttpMethod.GET, "/v2.0/ports?device_id=" + instanceId, null,
+  public Future<List<JsonObject>> portsOf(String projectId, String instanceId) {
+    return call(projectId, HttpMethod.GET, "/v2.0/ports?device_id=" + encode(instanceId), null,
         "list ports of " + instanceId, 200).map(j -> j.getJsonArray("ports", new JsonArray()).stream()
         .map(o -> (JsonObject) o).toList());
   }
 
   /** Deletes a port; a port already gone is fine. */
-  public Future<Void> deletePort(String portId) {
-    return call(io.vertx.core.http.HttpMethod.DELETE, "/v2.0/ports/" + portId, null, "delete port " + portId, 204, 404)
+  public Future<Void> deletePort(String projectId, String portId) {
+    return call(projectId, HttpMethod.DELETE, "/v2.0/ports/" + portId, null, "delete port " + portId, 204, 404)
         .mapEmpty();
   }
 
   /** Gives a pre-existing port back to its owner: unbound, no device. */
-  public Future<Void> unbindPort(String portId) {
+  public Future<Void> unbindPort(String projectId, String portId) {
     JsonObject port = new JsonObject().put("device_id", "").put("device_owner", "").put("binding:host_id", "");
-    return call(io.vertx.core.http.HttpMethod.PUT, "/v2.0/ports/" + portId, new JsonObject().put("port", port),
+    return call(projectId, HttpMethod.PUT, "/v2.0/ports/" + portId, new JsonObject().put("port", port),
         "unbind port " + portId, 200, 404).mapEmpty();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -1,17 +1,22 @@
 package io.strato.agent.clients;
 
+import io.strato.common.auth.AuthHandler;
 import io.strato.common.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The agent's own identity: it logs in as the service user ({@code service.*} keys, like Nova's service user),
- * keeps the project-scoped token and its catalog, and logs in again shortly before the token expires.
+ * The agent's own identity: it logs in as the service user ({@code service.*} keys, like Nova's service user; role
+ * {@code service}, not admin), keeps the project-scoped token and its catalog, and logs in again shortly before the
+ * token expires. Calls about an instance's resources act for the instance's project ({@link #request}).
  */
 public final class ServiceSession {
   private final WebClient http;
@@ -28,6 +33,16 @@ public final class ServiceSession {
 
   public WebClient http() {
     return http;
+  }
+
+  /**
+   * A request as the service user acting for {@code projectId} (its member rights, nothing more: the service checks
+   * ownership and visibility as if the project had asked), or as the service user itself when it is null.
+   */
+  public HttpRequest<Buffer> request(HttpMethod method, String url, String token, String projectId) {
+    HttpRequest<Buffer> req = http.requestAbs(method, url).putHeader("X-Auth-Token", token);
+    if (projectId != null) req.putHeader(AuthHandler.ON_BEHALF_OF, projectId);
+    return req;
   }
 
   /** A valid token, logging in when there is none or it expires within five minutes. */

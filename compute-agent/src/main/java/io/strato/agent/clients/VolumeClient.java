@@ -35,8 +35,7 @@ public final class VolumeClient {
   private Future<JsonObject> call(HttpMethod method, String projectId, String path, JsonObject body, String what,
       int... ok) {
     return session.token().compose(token -> base(projectId).compose(base -> {
-      var req = session.http().requestAbs(method, base + path).putHeader("X-Auth-Token", token)
-          .putHeader("OpenStack-API-Version", VERSION);
+      var req = session.request(method, base + path, token, projectId).putHeader("OpenStack-API-Version", VERSION);
       return (body == null ? req.send() : req.sendJsonObject(body)).map(resp -> {
         ServiceCall.expect(resp, what, ok);
         return resp.body() == null || resp.body().length() == 0 ? new JsonObject() : resp.bodyAsJsonObject();

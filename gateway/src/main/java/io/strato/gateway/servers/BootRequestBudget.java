@@ -10,14 +10,11 @@ import java.nio.charset.StandardCharsets;
  * forever and hold back every other project's boots behind it.
  */
 final class BootRequestBudget {
-  /** Room for the record's key, its request-id header and Kafka's record and batch framing. */
-  static final int FRAMING_BYTES = 1024;
-
   private final int maxPayloadBytes;
 
-  /** {@code maxMessageBytes}: the topics' {@code max.message.bytes} (kafka.max.message.bytes). */
-  BootRequestBudget(int maxMessageBytes) {
-    this.maxPayloadBytes = maxMessageBytes - FRAMING_BYTES;
+  /** {@code maxPayloadBytes}: {@link io.strato.common.kafka.KafkaSettings#maxBootRequestBytes}. */
+  BootRequestBudget(int maxPayloadBytes) {
+    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   /** The payload unchanged, or a 413 telling the caller what to shrink (the create's transaction then rolls back). */

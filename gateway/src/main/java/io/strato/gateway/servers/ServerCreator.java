@@ -12,6 +12,7 @@ import io.strato.gateway.flavors.Flavor;
 import io.strato.gateway.flavors.Flavors;
 import io.strato.gateway.groups.ServerGroups;
 import io.strato.gateway.images.ImageLookup;
+import io.strato.gateway.references.BootReferences;
 import io.strato.gateway.keypairs.Keypairs;
 import io.strato.gateway.outbox.Outbox;
 import io.strato.common.db.OutboxRelay;
@@ -31,7 +32,8 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
- * Steps 4 and 5 of the boot flow: check what the request names (flavor, image, key, group, zone), then in one
+ * Steps 4 and 5 of the boot flow: check what the request names (flavor, image, key, group, zone, and with the
+ * caller's token in their own services its networks, ports, volumes, kernel, ramdisk and security groups), then in one
  * transaction reserve quota, insert the instances in {@code BUILD}/{@code scheduling}, record the {@code create}
  * action and put the boot request and an {@code instance.create.start} notification per instance in the outbox. The
  * reply does not wait for Kafka or the scheduler; the outbox guarantees both reach Kafka once the transaction
@@ -48,6 +50,7 @@ public final class ServerCreator {
   private final ServerGroups groups;
   private final Quotas quotas;
   private final ImageLookup images;
+  private final BootReferences references;
   private final OutboxRelay relay;
   private final BootRequestBudget budget;
 
@@ -96,7 +99,7 @@ public final class ServerCreator {
   }
 
   public ServerCreator(Pool pool, GatewayConfig config, Flavors flavors, Keypairs keypairs, ServerGroups groups,
-      Quotas quotas, ImageLookup images, OutboxRelay relay) {
+      Quotas quotas, ImageLookup images, BootReferences references, OutboxRelay relay) {
     this.pool = pool;
     this.config = config;
     this.flavors = flavors;
@@ -104,8 +107,9 @@ public final class ServerCreator {
     this.groups = groups;
     this.quotas = quotas;
     this.images = images;
+    this.references = references;
     this.relay = relay;
-    this.budget = new BootRequestBudget(KafkaSettings.maxMessageBytes(config.settings()));
+    this.budget = new BootRequestBudget(KafkaSettings.maxBootRequestBytes(config.settings()));
   }
 
   public Future<Created> create(ServerCreateRequest request, Token token, String wireToken, String requestId) {
@@ -126,6 +130,8 @@ public final class ServerCreator {
     checkAvailabilityZone(plan);
     return resolveFlavor(plan)
         .compose(v -> resolveImage(plan, wireToken))
+        .compose(v -> references.check(new BootReferences.Named(request.networks(), request.blockDevices(),
+            request.securityGroups(), plan.image, request.imageId(), request.maxCount()), token, wireToken))
         .compose(v -> resolveKey(plan))
         .compose(v -> checkGroup(plan))
         .compose(v -> recordWithRetries(plan, 100))

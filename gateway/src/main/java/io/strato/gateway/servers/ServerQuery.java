@@ -1,6 +1,7 @@
 package io.strato.gateway.servers;
 
 import io.strato.common.auth.Token;
+import io.strato.gateway.ComputePolicy;
 import io.strato.common.http.ApiException;
 import io.strato.gateway.Paging;
 import io.vertx.ext.web.RoutingContext;
@@ -27,10 +28,11 @@ public final class ServerQuery {
   public static ServerQuery from(RoutingContext ctx, Token token) {
     var q = ctx.queryParams();
     ServerQuery query = new ServerQuery(Paging.of(ctx));
-    boolean allTenants = token.isAdmin() && q.contains("all_tenants")
+    boolean everyProject = ComputePolicy.readsAllProjects(token);
+    boolean allTenants = everyProject && q.contains("all_tenants")
         && !"false".equalsIgnoreCase(q.get("all_tenants")) && !"0".equals(q.get("all_tenants"));
     String project = q.get("project_id") != null ? q.get("project_id") : q.get("tenant_id");
-    if (!token.isAdmin() || (!allTenants && project == null)) {
+    if (!everyProject || (!allTenants && project == null)) {
       query.add("project_id = ", token.projectId());
     } else if (project != null) {
       query.add("project_id = ", project);
@@ -51,7 +53,7 @@ public final class ServerQuery {
     if (q.get("reservation_id") != null) query.add("reservation_id = ", q.get("reservation_id"));
     if (q.get("flavor") != null) query.add("flavor->>'id' = ", q.get("flavor"));
     if (q.get("image") != null) query.add("image_id = ", q.get("image"));
-    if (q.get("host") != null && token.isAdmin()) query.add("host = ", q.get("host"));
+    if (q.get("host") != null && everyProject) query.add("host = ", q.get("host"));
     if (q.get("changes-since") != null) {
       try {
         OffsetDateTime since = OffsetDateTime.parse(q.get("changes-since"));

@@ -92,13 +92,13 @@ public final class ServersApi {
     String marker = query.paging().marker();
     if (marker == null) return Future.succeededFuture();
     Token token = AuthHandler.token(ctx);
-    return instances.visible(marker, token.projectId(), token.isAdmin()).<Void>mapEmpty()
+    return instances.visible(marker, token.projectId(), ComputePolicy.readsAllProjects(token)).<Void>mapEmpty()
         .recover(e -> Future.failedFuture(ApiException.badRequest("marker [" + marker + "] not found")));
   }
 
   private Future<Instance> visible(RoutingContext ctx) {
     Token token = AuthHandler.token(ctx);
-    return instances.visible(ctx.pathParam("id"), token.projectId(), token.isAdmin());
+    return instances.visible(ctx.pathParam("id"), token.projectId(), ComputePolicy.readsAllProjects(token));
   }
 
   private String id(RoutingContext ctx) {
@@ -109,7 +109,8 @@ public final class ServersApi {
 
   private void show(RoutingContext ctx) {
     visible(ctx).onSuccess(i -> Replies.json(ctx, 200, new JsonObject().put("server",
-        view.detail(i, Microversion.of(ctx), AuthHandler.token(ctx).isAdmin())))).onFailure(ctx::fail);
+        view.detail(i, Microversion.of(ctx), ComputePolicy.readsAllProjects(AuthHandler.token(ctx))))))
+        .onFailure(ctx::fail);
   }
 
   private void update(RoutingContext ctx) {

@@ -39,13 +39,17 @@ final class AssignmentPublisher {
     private final KafkaAdminClient admin;
     private final int partitions;
     private final short replication;
+    private final int maxMessageBytes;
     private final Map<String, Future<String>> topics = new ConcurrentHashMap<>();
 
-    AssignmentPublisher(KafkaProducer<String, String> producer, KafkaAdminClient admin, int partitions, short replication) {
+    /** {@code maxMessageBytes}: the per-host topics accept records as large as Strato's other topics. */
+    AssignmentPublisher(KafkaProducer<String, String> producer, KafkaAdminClient admin, int partitions, short replication,
+            int maxMessageBytes) {
         this.producer = producer;
         this.admin = admin;
         this.partitions = partitions;
         this.replication = replication;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** Remembers the per-host topics that already exist, so a restart does not ask for each again. */
@@ -84,9 +88,9 @@ final class AssignmentPublisher {
 
     private Future<String> create(String topic) {
         NewTopic spec = new NewTopic(topic, partitions, replication);
-        if (replication > 1) {
-            spec.setConfig(Map.of("min.insync.replicas", "2"));
-        }
+        spec.setConfig(replication > 1
+                ? Map.of("min.insync.replicas", "2", "max.message.bytes", String.valueOf(maxMessageBytes))
+                : Map.of("max.message.bytes", String.valueOf(maxMessageBytes)));
         return admin.createTopics(List.of(spec))
                 .recover(e -> e instanceof TopicExistsException || e.getCause() instanceof TopicExistsException
                         ? Future.succeededFuture() : Future.failedFuture(e))

@@ -76,7 +76,8 @@ final class BootRequestConsumer extends VerticleBase {
         producer = KafkaProducer.create(vertx, producerProps);
         admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config.settings()));
         publisher = new AssignmentPublisher(producer, admin, config.assignmentPartitions(),
-                (short) config.settings().getInt("kafka.replication.factor"));
+                (short) config.settings().getInt("kafka.replication.factor"),
+                KafkaSettings.maxMessageBytes(config.settings()));
         running = true;
         Future<Void> subscribed = publisher.loadExistingTopics().compose(v -> consumer.subscribe(Topics.BOOT_REQUESTS));
         Future.all(subscribed, hostStateReady).onSuccess(v -> context.runOnContext(x -> poll()));

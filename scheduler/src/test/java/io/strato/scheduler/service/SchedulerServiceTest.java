@@ -6,6 +6,7 @@ import static io.strato.scheduler.service.Fleet.ids;
 import static io.strato.scheduler.service.Fleet.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
@@ -15,6 +16,7 @@ import io.strato.scheduler.host.HostState;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -219,6 +221,36 @@ class SchedulerServiceTest {
     }
 
     /** Publishes {@code count} empty hosts in {@code zone} and waits until the scheduler knows them. */
+    @Test
+    @DisplayName("the largest boot request the compute API writes is assigned on hosts with long names, and so is its "
+            + "reschedule: every assignment made from it fits the topics")
+    void largestBootRequestFitsEveryHop() {
+        String zone = unique("az");
+        // Long host names (per-host topic names stop at 249 characters): alternates and excluded hosts are largest.
+        List<String> hosts = IntStream.range(0, 3).mapToObj(i -> unique(zone + "-host") + "-" + "h".repeat(170))
+                .toList();
+        hosts.forEach(name -> Fleet.report(kafka, host(name, zone, 16, 32_768, 500)));
+        hosts.forEach(scheduler::awaitHost);
+        String id = ids(1).get(0);
+        BootRequest small = boot(List.of(id), zone, 2, 2_048, 20, null);
+        int limit = KafkaSettings.maxBootRequestBytes(SharedInfrastructure.settings());
+        int padding = limit - small.toJson().encode().getBytes(StandardCharsets.UTF_8).length - "\"pad\":\"\",".length();
+        BootRequest request = new BootRequest(small.version(), small.messageId(), small.reservationId(),
+                small.instanceIds(), small.projectId(), small.userId(), small.flavor(), small.image(),
+                small.availabilityZone(), null, List.of(), List.of(),
+                small.build().copy().put("pad", "p".repeat(padding)), small.requestId());
+        assertThat(request.toJson().encode().getBytes(StandardCharsets.UTF_8)).hasSize(limit);
+
+        Fleet.request(kafka, request);
+        Assignment first = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
+        assertThat(first.alternates()).hasSize(2);
+        Fleet.request(kafka, request.reschedule(id, List.of(first.host())));
+        Assignment second = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id).and(
+            s -> new JsonObject(s.value()).getInteger("attempt", 1) == 2)).get(0).value()));
+        assertThat(second.host()).isNotEqualTo(first.host());
+        assertThat(second.request().build().getString("pad")).hasSize(padding);
+    }
+
     private static List<String> report(String zone, int count, int vcpus, long ramMb, long diskGb) {
         List<String> names = IntStream.range(0, count).mapToObj(i -> unique(zone + "-host")).toList();
         names.forEach(name -> Fleet.report(kafka, host(name, zone, vcpus, ramMb, diskGb)));

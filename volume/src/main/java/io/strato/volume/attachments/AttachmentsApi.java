@@ -6,6 +6,7 @@ import io.strato.common.http.Replies;
 import io.strato.volume.Microversion;
 import io.strato.volume.Routes;
 import io.strato.volume.Scope;
+import io.strato.volume.VolumePolicy;
 import io.strato.volume.VolumeQuery;
 import io.strato.volume.Volumes;
 import io.strato.volume.backend.FileBackend;
@@ -56,7 +57,7 @@ public final class AttachmentsApi {
     if (mode != null && !MODES.contains(mode)) {
       throw ApiException.badRequest("Invalid input for field/attribute mode: '" + mode + "' is not one of " + MODES);
     }
-    volumes.find(volumeId, Scope.of(ctx))
+    volumes.find(volumeId, Scope.of(ctx)).map(VolumePolicy.member(Scope.of(ctx), "volume:attachment_create"))
         .compose(v -> attachments.create(v.id(), v.projectId(), instanceUuid, connector, mode == null ? "rw" : mode))
         .onSuccess(a -> Replies.json(ctx, 200, detail(a))).onFailure(ctx::fail);
   }
@@ -65,7 +66,8 @@ public final class AttachmentsApi {
     Microversion.require(ctx, NEW_ATTACH);
     JsonObject connector = Fields.optionalObject(Replies.body(ctx, "attachment"), "connector");
     if (connector == null) throw ApiException.badRequest("'connector' is a required property.");
-    found(ctx).compose(a -> attachments.connect(a, connector))
+    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:attachment_update"))
+        .compose(a -> attachments.connect(a, connector))
         .onSuccess(a -> Replies.json(ctx, 200, detail(a))).onFailure(ctx::fail);
   }
 
@@ -76,12 +78,13 @@ public final class AttachmentsApi {
       throw ApiException.badRequest("There is no such action: " + String.join(",", body.fieldNames()));
     }
     Microversion.require(ctx, ATTACHMENT_COMPLETE);
-    found(ctx).compose(attachments::complete).onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
+    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:attachment_complete")).compose(attachments::complete)
+        .onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
     Microversion.require(ctx, NEW_ATTACH);
-    found(ctx).compose(attachments::delete)
+    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:attachment_delete")).compose(attachments::delete)
         .onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("attachments", new JsonArray())))
         .onFailure(ctx::fail);
   }

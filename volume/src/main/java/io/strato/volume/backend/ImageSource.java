@@ -1,5 +1,6 @@
 package io.strato.volume.backend;
 
+import io.strato.common.auth.Credentials;
 import io.strato.common.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,8 +41,8 @@ public final class ImageSource {
   }
 
   /** The image, if the caller may see it and it is {@code active}; 400 otherwise, 503 when Glance cannot answer. */
-  public Future<JsonObject> activeImage(String imageId, String token) {
-    return client.getAbs(baseUrl + "/v2/images/" + imageId).putHeader("X-Auth-Token", token).timeout(10_000).send()
+  public Future<JsonObject> activeImage(String imageId, Credentials caller) {
+    return client.getAbs(baseUrl + "/v2/images/" + imageId).putHeaders(caller.headers()).timeout(10_000).send()
         .recover(e -> Future.failedFuture(new ApiException(503, "The image service is unavailable: " + e.getMessage())))
         .map(resp -> {
           if (resp.statusCode() == 404 || resp.statusCode() == 403) {
@@ -59,10 +60,10 @@ public final class ImageSource {
   }
 
   /** Streams the image's bits into {@code target} (created or truncated); answers how many bytes were written. */
-  public Future<Long> download(String imageId, String token, Path target) {
+  public Future<Long> download(String imageId, Credentials caller, Path target) {
     OpenOptions options = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-        .setAbsoluteURI(baseUrl + "/v2/images/" + imageId + "/file").putHeader("X-Auth-Token", token);
+        .setAbsoluteURI(baseUrl + "/v2/images/" + imageId + "/file").setHeaders(caller.headers());
     return vertx.fileSystem().open(target.toString(), options)
         .compose(file -> http.request(request).compose(HttpClientRequest::send).compose(resp -> {
           if (resp.statusCode() != 200) {

@@ -5,6 +5,7 @@ import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
 import io.strato.volume.Routes;
 import io.strato.volume.Scope;
+import io.strato.volume.VolumePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -92,13 +93,13 @@ public final class QuotasApi {
   private static String target(RoutingContext ctx) {
     String project = ctx.pathParam("target");
     if (!Scope.of(ctx).mayTouch(project)) {
-      throw ApiException.forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.");
+      throw VolumePolicy.forbidden("volume_extension:quotas:show");
     }
     return project;
   }
 
   private static void requireAdmin(RoutingContext ctx) {
-    if (!Scope.of(ctx).admin()) throw ApiException.forbidden("Policy doesn't allow volume_extension:quotas:update to be performed.");
+    VolumePolicy.requireAdmin(Scope.of(ctx), "volume_extension:quotas:update");
   }
 
   private static JsonObject set(String project, Quotas.Limits l) {

@@ -1,0 +1,36 @@
+package io.strato.agent;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Whether an assignment may start a build, decided from the instance as the compute API records it (the durable
+ * state), before any side effect. An assignment can arrive again after the agent restarted (its offset was not
+ * committed), or late, after the instance was deleted or placed elsewhere: building it again would rewrite a running
+ * instance's disk, plug a second port or take a volume from a finished build.
+ */
+record BuildGuard(Verdict verdict, String reason) {
+
+  enum Verdict {
+    /** The instance waits for this build: go. */
+    BUILD,
+    /** Nothing to do: the instance is gone, finished, being deleted or on another host. */
+    SKIP,
+    /** A build of this instance began here before the agent restarted and cannot be resumed: end it in ERROR. */
+    INTERRUPTED
+  }
+
+  /** {@code server} is the compute API's view of the instance (null when it does not know it any more). */
+  static BuildGuard of(JsonObject server, String thisHost) {
+    if (server == null) return new BuildGuard(Verdict.SKIP, "the instance no longer exists");
+    String vmState = server.getString("OS-EXT-STS:vm_state");
+    String task = server.getString("OS-EXT-STS:task_state");
+    String host = server.getString("OS-EXT-SRV-ATTR:host");
+    if (!"building".equals(vmState)) return new BuildGuard(Verdict.SKIP, "the instance is already " + vmState);
+    if ("deleting".equals(task)) return new BuildGuard(Verdict.SKIP, "the instance is being deleted");
+    if (host != null && !host.isEmpty() && !host.equals(thisHost)) {
+      return new BuildGuard(Verdict.SKIP, "the instance is being built on " + host);
+    }
+    if (task == null || "scheduling".equals(task)) return new BuildGuard(Verdict.BUILD, null);
+    return new BuildGuard(Verdict.INTERRUPTED, "its build was interrupted while " + task + " (the agent restarted)");
+  }
+}
