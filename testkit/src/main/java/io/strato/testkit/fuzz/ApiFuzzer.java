@@ -32,6 +32,7 @@ public final class ApiFuzzer {
   private final Map<String, String> baseHeaders;
   private final List<Operation> operations;
   private final HttpClient client;
+  private int unanswered;
 
   /**
    * @param token the token valid calls carry (asked again per call, so it may change)
@@ -77,7 +78,8 @@ public final class ApiFuzzer {
       }
       previous = c;
     }
-    System.out.printf("fuzz seed=%d calls=%d failures=%d in %d ms%n", seed, calls, failed,
+    System.out.printf("fuzz seed=%d calls=%d failures=%d unanswered-once=%d in %d ms%n", seed, calls, failed,
+        unanswered,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     if (!failures.isEmpty()) {
       throw new AssertionError(failed + " of " + calls + " fuzzed calls failed (replay with -Dstrato.fuzz.seed="
@@ -90,8 +92,17 @@ public final class ApiFuzzer {
     Reply reply;
     try {
       reply = send(c.method(), c.uri(), c.headers(), c.body());
-    } catch (Exception e) {
-      return "no answer within " + ANSWER_WITHIN_MS + " ms or connection dropped: " + e;
+    } catch (Exception first) {
+      // NOTE: about one call in 2000, whatever its content, gets no answer (the service never logs it; seen with
+      // and without keep-alive, never twice in a row for the same request): an open finding, counted and printed.
+      // A request that hangs because of what it carries hangs again and fails the run.
+      unanswered++;
+      System.out.println("fuzz: no answer, sent again: " + c);
+      try {
+        reply = send(c.method(), c.uri(), c.headers(), c.body());
+      } catch (Exception e) {
+        return "no answer within " + ANSWER_WITHIN_MS + " ms or connection dropped, twice: " + e;
+      }
     }
     if (reply.status() >= 500) return "answered " + reply.status() + ": " + reply.text();
     if (reply.status() >= 200 && reply.status() < 300) {
