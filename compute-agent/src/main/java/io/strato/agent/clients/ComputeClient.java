@@ -31,7 +31,7 @@ public final class ComputeClient {
   }
 
   private Future<JsonObject> get(String path) {
-    return session.token().compose(token -> {
+    return session.authorized(token -> {
       var url = session.endpoint("compute");
       if (url.isEmpty()) return ServiceCall.unavailable("compute");
       return session.http().getAbs(url.get() + path).putHeader("X-Auth-Token", token).send().map(resp -> {

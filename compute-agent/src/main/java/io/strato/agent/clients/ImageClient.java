@@ -22,7 +22,7 @@ public final class ImageClient {
   }
 
   public Future<JsonObject> image(String projectId, String id) {
-    return session.token().compose(token -> {
+    return session.authorized(token -> {
       var url = session.endpoint("image");
       if (url.isEmpty()) return ServiceCall.unavailable("image");
       return session.request(HttpMethod.GET, url.get() + "/v2/images/" + id, token, projectId).send()
@@ -32,15 +32,17 @@ public final class ImageClient {
 
   /** Streams the image's data into {@code target} (created or truncated), without holding it in memory. */
   public Future<Void> download(String projectId, String id, Path target) {
-    return session.token().compose(token -> {
+    return session.authorized(token -> {
       var url = session.endpoint("image");
       if (url.isEmpty()) return ServiceCall.unavailable("image");
       return vertx.fileSystem().open(target.toString(), new OpenOptions().setCreate(true).setTruncateExisting(true)
           .setWrite(true)).compose(file -> session.request(HttpMethod.GET, url.get() + "/v2/images/" + id + "/file", token, projectId)
           .as(BodyCodec.pipe(file)).send()
           .map(resp -> {
-            if (resp.statusCode() != 200) throw new IllegalStateException("downloading image " + id + ": HTTP "
-                + resp.statusCode());
+            if (resp.statusCode() != 200) {
+              throw new ServiceCall.ServiceException("downloading image " + id + ": HTTP " + resp.statusCode(),
+                  resp.statusCode());
+            }
             return null;
           }));
     });

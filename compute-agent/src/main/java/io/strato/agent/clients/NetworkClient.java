@@ -27,7 +27,7 @@ public final class NetworkClient {
 
   private Future<JsonObject> call(String projectId, HttpMethod method, String path, JsonObject body, String what,
       int... ok) {
-    return session.token().compose(token -> {
+    return session.authorized(token -> {
       var url = session.endpoint("network");
       if (url.isEmpty()) return ServiceCall.unavailable("network");
       var req = session.request(method, url.get() + path, token, projectId);

@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The agent's own identity: it logs in as the service user ({@code service.*} keys, like Nova's service user; role
@@ -43,6 +44,23 @@ public final class ServiceSession {
     HttpRequest<Buffer> req = http.requestAbs(method, url).putHeader("X-Auth-Token", token);
     if (projectId != null) req.putHeader(AuthHandler.ON_BEHALF_OF, projectId);
     return req;
+  }
+
+  /**
+   * Runs {@code call} with a valid token; when a service answers 401 (the token was revoked: a role of the service
+   * user removed, its tokens revoked), forgets that token, logs in again and runs {@code call} once more.
+   */
+  public <T> Future<T> authorized(Function<String, Future<T>> call) {
+    return token().compose(t -> call.apply(t).recover(e -> {
+      if (!(e instanceof ServiceCall.ServiceException se) || se.status != 401) return Future.failedFuture(e);
+      forget(t);
+      return token().compose(call);
+    }));
+  }
+
+  /** Drops {@code rejected} if it is still the token in use, so the next {@link #token()} logs in. */
+  private synchronized void forget(String rejected) {
+    if (rejected.equals(token)) token = null;
   }
 
   /** A valid token, logging in when there is none or it expires within five minutes. */

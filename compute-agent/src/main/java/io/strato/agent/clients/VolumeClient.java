@@ -34,7 +34,7 @@ public final class VolumeClient {
 
   private Future<JsonObject> call(HttpMethod method, String projectId, String path, JsonObject body, String what,
       int... ok) {
-    return session.token().compose(token -> base(projectId).compose(base -> {
+    return session.authorized(token -> base(projectId).compose(base -> {
       var req = session.request(method, base + path, token, projectId).putHeader("OpenStack-API-Version", VERSION);
       return (body == null ? req.send() : req.sendJsonObject(body)).map(resp -> {
         ServiceCall.expect(resp, what, ok);
