@@ -116,7 +116,7 @@ public final class ProcessCloud implements AutoCloseable {
     env.keySet().removeIf(k -> k.startsWith("STRATO_") && !k.equals("STRATO_LOG_LEVEL")
         && !k.equals("STRATO_ACCESS_LOG_LEVEL"));
     // The class path goes by the environment: as a -cp argument it would show in every ps listing.
-    env.put("CLASSPATH", System.getProperty("java.class.path"));
+    env.put("CLASSPATH", classPath());
     settingsOf(name).asMap().forEach((k, v) -> env.put(Settings.envName(k), v));
     Path log = logDir.resolve(name + ".log");
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -126,6 +126,14 @@ public final class ProcessCloud implements AutoCloseable {
       throw new UncheckedIOException("starting " + name, e);
     }
     LOG.info("started {} (pid {}), log {}", name, pid(name), log);
+  }
+
+  /**
+   * This JVM's class path, which holds every service; a test JVM started through a manifest-only jar names its real
+   * one in {@code strato.processes.classpath}.
+   */
+  private static String classPath() {
+    return System.getProperty("strato.processes.classpath", System.getProperty("java.class.path"));
   }
 
   /** Waits until the service answers 200 on /healthz; fails with the end of its log if it exits or times out. */
