@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -17,13 +19,17 @@ public final class FaultyDependency implements AutoCloseable {
   private final HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+  private final Map<String, String> answers = new ConcurrentHashMap<>();
   private volatile Mode mode;
 
   private FaultyDependency(Vertx vertx, Mode mode, int port) {
     this.mode = mode;
     this.server = vertx.createHttpServer().requestHandler(req -> {
       requests.add(req.method() + " " + req.path());
-      if (this.mode == Mode.HANG) {
+      String answer = answers.get(req.method() + " " + req.path());
+      if (answer != null) {
+        req.response().putHeader("Content-Type", "application/json").end(answer);
+      } else if (this.mode == Mode.HANG) {
         held.add(req); // accepted, read, never answered
       } else {
         req.response().setStatusCode(500).putHeader("Content-Type", "application/json")
@@ -44,6 +50,12 @@ public final class FaultyDependency implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /** Answers {@code GET path} (exactly) with 200 and {@code json}, whatever the mode: the part that still works. */
+  public FaultyDependency answer(String method, String path, String json) {
+    answers.put(method + " " + path, json);
+    return this;
   }
 
   public void mode(Mode mode) {
