@@ -165,8 +165,12 @@ final class ChaosCloud implements AutoCloseable {
     return "http://127.0.0.1:" + settings.get(portKey);
   }
 
+  private boolean closed;
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     if (processes != null) processes.close();
     proxies.values().forEach(FaultProxy::close);
     try {

@@ -62,7 +62,12 @@ final class ChaosSuite {
     int overcommitted = 0;
     List<String> failed = new ArrayList<>();
     Random random = new Random(config.seed());
-    try (ChaosCloud cloud = new ChaosCloud(config, dir).start()) {
+    ChaosCloud started = new ChaosCloud(config, dir);
+    // Ctrl-C or SIGTERM must not leave the service processes, the broker or PostgreSQL behind.
+    Thread hook = new Thread(started::close, "chaos-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (ChaosCloud cloud = started) {
+      cloud.start();
       CloudApi api = new CloudApi(cloud).setup();
       try (Checker checker = new Checker(cloud, api)) {
         checker.openLibvirt();
@@ -81,6 +86,11 @@ final class ChaosSuite {
           }
         }
       }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running already
     }
     Summary summary = new Summary(chosen.size(), passed, lost, duplicated, leaked, stuck, overcommitted, failed);
     out.println(summary.line());
