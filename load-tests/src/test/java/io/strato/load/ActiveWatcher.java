@@ -37,9 +37,13 @@ final class ActiveWatcher implements AutoCloseable {
   private static final java.time.format.DateTimeFormatter NOVA_MICROS =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
 
-  /** One server of the run: when its 202 came (nanoTime), and what the watcher saw. */
+  /**
+   * One server of the run's project: when its 202 came (nanoTime; set by {@link #expect}, which may come after the
+   * watcher saw it ACTIVE), and what the watcher saw.
+   */
   private static final class Watched {
-    final long acceptedNanos;
+    volatile long acceptedNanos;
+    volatile boolean expected;
     volatile String status;
     volatile String launchedAt;
     volatile String fault;
@@ -47,9 +51,6 @@ final class ActiveWatcher implements AutoCloseable {
     /** ACTIVE with its create time read (or the read failed), or ERROR. */
     volatile boolean done;
 
-    Watched(long acceptedNanos) {
-      this.acceptedNanos = acceptedNanos;
-    }
   }
 
   /** Server-side times of one run: time to ACTIVE of each server (ms), and the span from first create to last ACTIVE. */
@@ -65,7 +66,7 @@ final class ActiveWatcher implements AutoCloseable {
         return t;
       })).build();
   private final Map<String, Watched> servers = new ConcurrentHashMap<>();
-  private final AtomicInteger settled = new AtomicInteger();
+  private final AtomicInteger expectedCount = new AtomicInteger();
   private final Consumer<String> onActive;
   private final Thread thread;
   private volatile boolean running = true;
@@ -84,15 +85,21 @@ final class ActiveWatcher implements AutoCloseable {
 
   /** A create of this run was answered 202 (at {@code acceptedNanos}, System.nanoTime). */
   void expect(String id, long acceptedNanos) {
-    servers.putIfAbsent(id, new Watched(acceptedNanos));
+    Watched w = servers.computeIfAbsent(id, k -> new Watched());
+    w.acceptedNanos = acceptedNanos;
+    if (!w.expected) {
+      w.expected = true;
+      expectedCount.incrementAndGet();
+    }
   }
 
   int expected() {
-    return servers.size();
+    return expectedCount.get();
   }
 
+  /** Servers of this run that are ACTIVE (with their create time read) or ERROR. */
   int settledCount() {
-    return settled.get();
+    return (int) servers.values().stream().filter(w -> w.expected && w.done).count();
   }
 
   /** ACTIVE (with its create time read, so it may be deleted now) or ERROR. */
@@ -109,12 +116,12 @@ final class ActiveWatcher implements AutoCloseable {
   /** Servers still not ACTIVE or ERROR whose 202 came more than {@code ms} ago. */
   long pendingOlderThan(long ms) {
     long limit = System.nanoTime() - ms * 1_000_000L;
-    return servers.values().stream().filter(w -> w.status == null && w.acceptedNanos < limit).count();
+    return servers.values().stream().filter(w -> w.expected && w.status == null && w.acceptedNanos < limit).count();
   }
 
   /** Servers seen in ERROR. */
   long errors() {
-    return servers.values().stream().filter(w -> "ERROR".equals(w.status)).count();
+    return servers.values().stream().filter(w -> w.expected && "ERROR".equals(w.status)).count();
   }
 
   String lastError() {
@@ -154,14 +161,15 @@ final class ActiveWatcher implements AutoCloseable {
       JsonArray list = get(url).getJsonArray("servers");
       for (Object o : list) {
         JsonObject s = (JsonObject) o;
-        Watched w = servers.get(s.getString("id"));
-        if (w == null || w.status != null) continue;
+        // NOTE: every server of the run's project is recorded, even before its create's 202 reached the user that
+        // sent it (expect), so none is missed however late that reply is handled.
+        Watched w = servers.computeIfAbsent(s.getString("id"), k -> new Watched());
+        if (w.status != null) continue;
         w.launchedAt = s.getString("OS-SRV-USG:launched_at");
         if ("ERROR".equals(status)) w.fault = String.valueOf(s.getValue("fault"));
         w.status = status;
         if ("ERROR".equals(status)) {
           w.done = true;
-          settled.incrementAndGet();
         } else {
           fetchCreateTime(s.getString("id"), w);
           onActive.accept(s.getString("id"));
@@ -191,7 +199,6 @@ final class ActiveWatcher implements AutoCloseable {
         })
         .whenComplete((v, e) -> {
           w.done = true;
-          settled.incrementAndGet();
           fetching.release();
         }));
   }
@@ -207,7 +214,7 @@ final class ActiveWatcher implements AutoCloseable {
     LocalDateTime first = null;
     LocalDateTime last = null;
     for (Watched w : servers.values()) {
-      if (w.createdAt == null || w.launchedAt == null) continue;
+      if (!w.expected || w.createdAt == null || w.launchedAt == null) continue;
       LocalDateTime launched = LocalDateTime.parse(w.launchedAt, NOVA_MICROS);
       activeMs.add(Math.max(0, Duration.between(w.createdAt, launched).toMillis()));
       if (first == null || w.createdAt.isBefore(first)) first = w.createdAt;
@@ -218,7 +225,7 @@ final class ActiveWatcher implements AutoCloseable {
 
   /** Server ids of the run (for the clean-up). */
   List<String> ids() {
-    return new ArrayList<>(servers.keySet());
+    return servers.entrySet().stream().filter(e -> e.getValue().expected).map(Map.Entry::getKey).toList();
   }
 
   String fault(String id) {

@@ -89,12 +89,15 @@ final class Usage {
         String name = p.getFileName().toString();
         if (!name.chars().allMatch(Character::isDigit)) continue;
         try {
-          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+          String raw = Files.readString(p.resolve("stat"));
+          boolean postgres = raw.contains("(postgres)");
           long pid = Long.parseLong(name);
           String[] f = stat(p.resolve("stat"));
-          if (f == null) continue;
+          if (f == null || !postgres) continue;
           parents.put(pid, Long.parseLong(f[1]));
-          if (postmaster == null && cmd.contains("postgres") && cmd.contains(dataDir.toString())) postmaster = pid;
+          // The postmaster is the postgres process started on the bench's data folder (its backends have no -D).
+          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+          if (postmaster == null && cmd.contains(dataDir.toString())) postmaster = pid;
         } catch (IOException | RuntimeException e) {
           // a process that ended meanwhile
         }
