@@ -23,6 +23,18 @@ final class Usage {
 
   record Snapshot(long cloudMs, Map<String, Long> cloudThreadsMs, long postgresMs, long gatlingMs, long wallNanos) {}
 
+  /** CPU per wall second of the idle cloud and PostgreSQL, measured once before the runs. */
+  private double idleCloudPerS;
+  private double idlePostgresPerS;
+
+  void idle(Snapshot a, Snapshot b) {
+    double s = (b.wallNanos() - a.wallNanos()) / 1e9;
+    idleCloudPerS = (b.cloudMs() - a.cloudMs()) / s;
+    idlePostgresPerS = (b.postgresMs() - a.postgresMs()) / s;
+    System.err.printf("bench: idle cloud: JVM %.0f %% of a core, PostgreSQL %.0f %%%n", idleCloudPerS / 10,
+        idlePostgresPerS / 10);
+  }
+
   Usage(long cloudPid, Path dataDir) {
     this.cloudPid = cloudPid;
     this.dataDir = dataDir.toAbsolutePath();
@@ -34,13 +46,20 @@ final class Usage {
     return new Snapshot(cpu(cloudPid, false), threads(cloudPid), postgres(), gatling, System.nanoTime());
   }
 
-  /** One line: CPU-ms per boot of each process, the cloud's thread groups, and each process's share of the cores. */
-  static String describe(Snapshot a, Snapshot b, long boots) {
+  /**
+   * One line: CPU-ms per boot of each process (and, for the cloud and PostgreSQL, net of what they spend idle over
+   * the same time), the cloud's thread groups, and each process's share of a core.
+   */
+  String describe(Snapshot a, Snapshot b, long boots) {
     double wallMs = (b.wallNanos() - a.wallNanos()) / 1e6;
+    double idleCloud = idleCloudPerS * wallMs / 1000;
+    double idlePostgres = idlePostgresPerS * wallMs / 1000;
     StringBuilder s = new StringBuilder(String.format(
-        "CPU-ms per boot (%d boots over %.0f s): cloud JVM %.1f, PostgreSQL %.1f, Gatling JVM %.1f (Gatling used %.0f %%"
-            + " of one core, the cloud %.0f %%, PostgreSQL %.0f %%); cloud threads:", boots, wallMs / 1000,
-        (b.cloudMs() - a.cloudMs()) / (double) boots, (b.postgresMs() - a.postgresMs()) / (double) boots,
+        "CPU-ms per boot (%d boots over %.0f s): cloud JVM %.1f (%.1f net of idle), PostgreSQL %.1f (%.1f net),"
+            + " Gatling JVM %.1f (Gatling used %.0f %% of one core, the cloud %.0f %%, PostgreSQL %.0f %%);"
+            + " cloud threads:", boots, wallMs / 1000,
+        (b.cloudMs() - a.cloudMs()) / (double) boots, (b.cloudMs() - a.cloudMs() - idleCloud) / boots,
+        (b.postgresMs() - a.postgresMs()) / (double) boots, (b.postgresMs() - a.postgresMs() - idlePostgres) / boots,
         (b.gatlingMs() - a.gatlingMs()) / (double) boots, 100 * (b.gatlingMs() - a.gatlingMs()) / wallMs,
         100 * (b.cloudMs() - a.cloudMs()) / wallMs, 100 * (b.postgresMs() - a.postgresMs()) / wallMs));
     Map<String, Long> diff = new HashMap<>();
