@@ -4,6 +4,7 @@ import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
 import io.strato.common.db.OutboxRelay;
+import io.strato.common.http.ClientPolicy;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.service.Readiness;
@@ -48,14 +49,19 @@ final class ComputeApi extends VerticleBase {
     this.shared = shared;
   }
 
+  /** How the compute API calls image, network and volume: retries within {@code compute.lookup.timeout.ms}. */
+  static ClientPolicy lookupPolicy(GatewayConfig config) {
+    return ClientPolicy.from(config.settings()).withDeadline(config.settings().getLong("compute.lookup.timeout.ms"));
+  }
+
   /** A server creator on {@code pool}, for this verticle's routes or for the batch consumer. */
   static ServerCreator creator(Vertx vertx, Pool pool, Shared shared) {
     GatewayConfig config = shared.config();
-    long lookupTimeout = config.settings().getLong("compute.lookup.timeout.ms");
+    ClientPolicy lookups = lookupPolicy(config);
     BootReferences references = new BootReferences(
-        new ServiceLookup(vertx, "network", config.serviceUrl("network"), lookupTimeout),
-        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookupTimeout),
-        new ServiceLookup(vertx, "image", config.imageUrl(), lookupTimeout));
+        new ServiceLookup(vertx, "network", config.serviceUrl("network"), lookups),
+        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookups),
+        new ServiceLookup(vertx, "image", config.imageUrl(), lookups));
     return new ServerCreator(pool, config, shared.flavors(), new Keypairs(pool), new ServerGroups(pool),
         new Quotas(pool, config.quotas()), shared.images(), references, shared.relay());
   }

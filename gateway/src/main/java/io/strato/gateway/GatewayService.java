@@ -3,6 +3,7 @@ package io.strato.gateway;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
 import io.strato.common.db.OutboxRelay;
+import io.strato.common.http.ClientPolicy;
 import io.strato.common.kafka.TopicCreator;
 import io.strato.common.service.Readiness;
 import io.strato.gateway.batches.BatchConfig;
@@ -10,6 +11,7 @@ import io.strato.gateway.batches.BatchConsumer;
 import io.strato.gateway.batches.BatchLedger;
 import io.strato.gateway.flavors.Flavors;
 import io.strato.gateway.images.ImageLookup;
+import io.strato.gateway.references.ServiceLookup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,8 +55,9 @@ public final class GatewayService extends VerticleBase {
 
   private Future<?> serve(TokenVerifier verifier, OutboxRelay relay) {
     long ttl = config.settings().getLong("compute.cache.ttl.ms");
-    ComputeApi.Shared shared = new ComputeApi.Shared(config, verifier, relay, readiness, new Flavors(pool, ttl),
-        new ImageLookup(vertx, config.imageUrl(), ttl));
+    ClientPolicy lookups = ComputeApi.lookupPolicy(config);
+    ImageLookup images = new ImageLookup(new ServiceLookup(vertx, "image", config.imageUrl(), lookups), ttl);
+    ComputeApi.Shared shared = new ComputeApi.Shared(config, verifier, relay, readiness, new Flavors(pool, ttl), images);
     int instances = config.settings().getInt("compute.verticle.instances");
     if (instances <= 0) instances = Runtime.getRuntime().availableProcessors();
     return vertx.deployVerticle(() -> new ComputeApi(shared), new DeploymentOptions().setInstances(instances))
