@@ -107,7 +107,8 @@ final class AgentHost {
    * deleted when {@code delete_on_termination} says so, and after a failed build also when the build created them.
    */
   Future<Void> cleanup(InstanceRecord rec, boolean failedBuild) {
-    Future<Void> domain = driver.destroy(rec.id).recover(e -> logged("destroy domain " + rec.id, e));
+    Future<Void> domain = !rec.domainDefined ? Future.succeededFuture()
+        : driver.destroy(rec.id).recover(e -> logged("destroy domain " + rec.id, e));
     Future<Void> disk = vertx.fileSystem().deleteRecursive(instanceDir(rec.id).toString())
         .recover(e -> Future.succeededFuture());
     Future<Void> ports = Future.succeededFuture();

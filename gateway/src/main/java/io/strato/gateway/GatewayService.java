@@ -3,6 +3,7 @@ package io.strato.gateway;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
+import io.strato.common.http.ClientPolicy;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.kafka.TopicCreator;
@@ -75,13 +76,14 @@ public final class GatewayService extends VerticleBase {
     ServerGroups groups = new ServerGroups(pool);
     Quotas quotas = new Quotas(pool, config.quotas());
     InstanceActions instanceActions = new InstanceActions(pool);
-    long lookupTimeout = config.settings().getLong("compute.lookup.timeout.ms");
+    ClientPolicy lookups = ClientPolicy.from(config.settings())
+        .withDeadline(config.settings().getLong("compute.lookup.timeout.ms"));
+    ServiceLookup imageLookup = new ServiceLookup(vertx, "image", config.imageUrl(), lookups);
     BootReferences references = new BootReferences(
-        new ServiceLookup(vertx, "network", config.serviceUrl("network"), lookupTimeout),
-        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookupTimeout),
-        new ServiceLookup(vertx, "image", config.imageUrl(), lookupTimeout));
+        new ServiceLookup(vertx, "network", config.serviceUrl("network"), lookups),
+        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookups), imageLookup);
     ServerCreator creator = new ServerCreator(pool, config, flavors, keypairs, groups, quotas,
-        new ImageLookup(vertx, config.imageUrl()), references, relay);
+        new ImageLookup(imageLookup), references, relay);
     ServerActions actions = new ServerActions(pool, quotas, relay);
 
     Router router = ServiceRouter.create(vertx, "compute", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every bad input answers a 4xx with Nova's fault body, never a 500 or a hang. */
 @ExtendWith(SharedInfrastructure.class)
@@ -107,6 +108,39 @@ class BadInputTest {
     String forged = TokenCodec.sign(claims, forger.getPrivate());
     assertThat(cloud.call(HttpMethod.GET, "/v2.1/servers", forged, null).statusCode())
         .as("a token signed by another key").isEqualTo(401);
+  }
+
+  @ParameterizedTest(name = "GET {0} answers 400 badRequest within 5 s")
+  @ValueSource(strings = {"/v2.1/flavors?marker=nope", "/v2.1/flavors/detail?marker=nope",
+      "/v2.1/flavors/detail?limit=1&marker=00000000-0000-0000-0000-000000000000", "/v2.1/servers?marker=nope",
+      "/v2.1/servers/detail?marker=00000000-0000-0000-0000-000000000000"})
+  void unknownMarkers(String path) {
+    var resp = io.strato.testkit.TestIdentity.await(cloud.http.request(HttpMethod.GET, cloud.computePort,
+        "127.0.0.1", path).putHeader("X-Auth-Token", member.token()).timeout(5_000).send());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
+    String marker = path.substring(path.indexOf("marker=") + "marker=".length());
+    assertThat(resp.bodyAsJsonObject().getJsonObject("badRequest").getString("message"))
+        .isEqualTo("marker [" + marker + "] not found");
+  }
+
+  @ParameterizedTest(name = "a query that is not percent-encoding ({0}) answers 400 in the API's fault format")
+  @ValueSource(strings = {"compute /v2.1/servers?name=%zz", "compute /v2.1/flavors?marker=%",
+      "compute /v2.1/os-keypairs?user_id=%zz", "image /v2/images?name=%zz", "identity /v3/projects?name=%zz",
+      "identity /v3/auth/projects?x=%"})
+  void malformedQueries(String target) {
+    String service = target.substring(0, target.indexOf(' '));
+    String path = target.substring(service.length() + 1);
+    int port = switch (service) {
+      case "compute" -> cloud.computePort;
+      case "image" -> cloud.imagePort;
+      default -> cloud.identity.port;
+    };
+    var resp = io.strato.testkit.TestIdentity.await(cloud.http.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .putHeader("X-Auth-Token", cloud.adminToken()).timeout(5_000).send());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
+    JsonObject fault = resp.bodyAsJsonObject();
+    assertThat(fault.getJsonObject(service.equals("identity") ? "error" : "badRequest").getInteger("code"))
+        .isEqualTo(400);
   }
 
   @Test

@@ -136,6 +136,11 @@ final class ImageData {
     req.resume();
   }
 
+  /** A byte position of a Range header; one past what a long holds is past every file (not an error). */
+  private static long position(String digits) {
+    return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+  }
+
   /** Removes the partial data and moves the image to {@code killed}; completes when both are done. */
   private Future<Void> kill(String id, UploadSink sink, String why) {
     LOG.warn("upload of image {} failed ({}); the image is killed", id, why);
@@ -163,10 +168,10 @@ final class ImageData {
         boolean ok = m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty());
         if (ok) {
           if (m.group(1).isEmpty()) {
-            start = Math.max(0, size - Long.parseLong(m.group(2)));
+            start = Math.max(0, size - position(m.group(2)));
           } else {
-            start = Long.parseLong(m.group(1));
-            if (!m.group(2).isEmpty()) end = Math.min(end, Long.parseLong(m.group(2)));
+            start = position(m.group(1));
+            if (!m.group(2).isEmpty()) end = Math.min(end, position(m.group(2)));
           }
           ok = start <= end && start < size;
         }

@@ -115,6 +115,26 @@ class ImageApiTest {
   }
 
   @Test
+  @DisplayName("a Range past what a long holds answers at once: the whole file up to a huge end, 416 from a huge start")
+  void hugeRanges() {
+    var member = identity.newProject("range");
+    String id = create(member.token(), new JsonObject().put("name", "r").put("disk_format", "raw")
+        .put("container_format", "bare"));
+    byte[] data = new byte[1000];
+    assertThat(upload(member.token(), id, data).statusCode()).isEqualTo(204);
+    String huge = "99999999999999999999";
+    Map<String, Integer> expected = Map.of("bytes=0-" + huge, 206, "bytes=" + huge + "-", 416,
+        "bytes=-" + huge, 206, "bytes=" + huge + "-" + huge, 416);
+    expected.forEach((range, status) -> {
+      var resp = TestIdentity.await(identity.http.request(HttpMethod.GET, port, "127.0.0.1",
+          "/v2/images/" + id + "/file").putHeader("X-Auth-Token", member.token()).putHeader("Range", range)
+          .timeout(5_000).send());
+      assertThat(resp.statusCode()).as(range).isEqualTo(status);
+      if (status == 206) assertThat(resp.body().length()).as(range).isEqualTo(data.length);
+    });
+  }
+
+  @Test
   @DisplayName("an upload cut off mid-stream leaves the image killed and no file behind")
   void interruptedUploadKillsTheImage() {
     var member = identity.newProject("cut");

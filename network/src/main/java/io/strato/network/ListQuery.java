@@ -27,11 +27,7 @@ final class ListQuery {
   private ListQuery(MultiMap params, String alias) {
     this.params = params;
     this.alias = alias;
-    List<String> f = new ArrayList<>();
-    for (String v : params.getAll("fields")) {
-      Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(f::add);
-    }
-    this.fields = List.copyOf(f);
+    this.fields = fields(params);
     String l = params.get("limit");
     try {
       this.limit = l == null ? 0 : Integer.parseInt(l);
@@ -149,7 +145,16 @@ final class ListQuery {
     return out;
   }
 
+  /** The {@code fields} a show asks for; like Neutron, a show ignores the list parameters (limit, marker). */
   static List<String> fields(RoutingContext ctx) {
-    return new ListQuery(ctx.queryParams(), null).fields;
+    return fields(ctx.queryParams());
+  }
+
+  private static List<String> fields(MultiMap params) {
+    List<String> f = new ArrayList<>();
+    for (String v : params.getAll("fields")) {
+      Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(f::add);
+    }
+    return List.copyOf(f);
   }
 }

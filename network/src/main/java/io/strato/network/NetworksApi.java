@@ -7,6 +7,7 @@ import io.strato.common.http.Replies;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -64,9 +65,10 @@ final class NetworksApi {
   }
 
   private void show(RoutingContext ctx) {
+    List<String> fields = ListQuery.fields(ctx);
     networks.visible(ctx.pathParam("id"), AuthHandler.token(ctx))
         .onSuccess(n -> Replies.json(ctx, 200, new JsonObject().put("network",
-            ListQuery.trim(n.toJson(), ListQuery.fields(ctx)))))
+            ListQuery.trim(n.toJson(), fields))))
         .onFailure(ctx::fail);
   }
 

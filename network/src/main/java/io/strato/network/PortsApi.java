@@ -100,9 +100,10 @@ final class PortsApi {
   }
 
   private void show(RoutingContext ctx) {
+    List<String> fields = ListQuery.fields(ctx);
     ports.visible(ctx.pathParam("id"), AuthHandler.token(ctx))
         .onSuccess(p -> Replies.json(ctx, 200, new JsonObject().put("port",
-            ListQuery.trim(p.toJson(), ListQuery.fields(ctx)))))
+            ListQuery.trim(p.toJson(), fields))))
         .onFailure(ctx::fail);
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -61,9 +62,10 @@ final class SecurityGroupsApi {
   }
 
   private void show(RoutingContext ctx) {
+    List<String> fields = ListQuery.fields(ctx);
     groups.visible(ctx.pathParam("id"), AuthHandler.token(ctx))
         .onSuccess(g -> Replies.json(ctx, 200, new JsonObject().put("security_group",
-            ListQuery.trim(g.toJson(), ListQuery.fields(ctx)))))
+            ListQuery.trim(g.toJson(), fields))))
         .onFailure(ctx::fail);
   }
 
@@ -132,9 +134,10 @@ final class SecurityGroupsApi {
   }
 
   private void showRule(RoutingContext ctx) {
+    List<String> fields = ListQuery.fields(ctx);
     groups.visibleRule(ctx.pathParam("id"), AuthHandler.token(ctx))
         .onSuccess(r -> Replies.json(ctx, 200, new JsonObject().put("security_group_rule",
-            ListQuery.trim(r.toJson(), ListQuery.fields(ctx)))))
+            ListQuery.trim(r.toJson(), fields))))
         .onFailure(ctx::fail);
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 
 /** {@code /v2.0/subnets}: create, list, show, update, delete. */
@@ -59,9 +60,10 @@ final class SubnetsApi {
   }
 
   private void show(RoutingContext ctx) {
+    List<String> fields = ListQuery.fields(ctx);
     subnets.visible(ctx.pathParam("id"), AuthHandler.token(ctx))
         .onSuccess(s -> Replies.json(ctx, 200, new JsonObject().put("subnet",
-            ListQuery.trim(s.toJson(), ListQuery.fields(ctx)))))
+            ListQuery.trim(s.toJson(), fields))))
         .onFailure(ctx::fail);
   }
 

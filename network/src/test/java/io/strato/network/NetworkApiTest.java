@@ -124,6 +124,28 @@ class NetworkApiTest {
   }
 
   @Test
+  @DisplayName("a show with list parameters (limit=x, a junk marker) answers at once, as Neutron, using only fields=")
+  void showIgnoresPagingParameters() {
+    var member = identity.newProject("show");
+    JsonObject privateNet = ok(call(HttpMethod.GET, "/v2.0/networks?name=private", member.token(), null), 200)
+        .getJsonArray("networks").getJsonObject(0);
+    String portId = newPort(member.token(), privateNet.getString("id"), new JsonObject()).getString("id");
+    JsonObject group = ok(call(HttpMethod.GET, "/v2.0/security-groups", member.token(), null), 200)
+        .getJsonArray("security_groups").getJsonObject(0);
+    String rule = group.getJsonArray("security_group_rules").getJsonObject(0).getString("id");
+    for (String path : List.of("/v2.0/networks/" + privateNet.getString("id"),
+        "/v2.0/subnets/" + privateNet.getJsonArray("subnets").getString(0), "/v2.0/ports/" + portId,
+        "/v2.0/security-groups/" + group.getString("id"), "/v2.0/security-group-rules/" + rule)) {
+      var resp = TestIdentity.await(identity.http.request(HttpMethod.GET, port, "127.0.0.1",
+          path + "?limit=x&marker=junk&fields=id").putHeader("X-Auth-Token", member.token()).timeout(5_000).send());
+      assertThat(resp.statusCode()).as(path + ": " + resp.bodyAsString()).isEqualTo(200);
+      assertThat(resp.bodyAsJsonObject().fieldNames()).hasSize(1);
+      JsonObject item = resp.bodyAsJsonObject().getJsonObject(resp.bodyAsJsonObject().fieldNames().iterator().next());
+      assertThat(item.fieldNames()).as(path).containsExactly("id");
+    }
+  }
+
+  @Test
   @DisplayName("a network is created with Neutron's fields, found by name and id filters, trimmed by fields=")
   void networkCrud() {
     var member = identity.newProject("net");

@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -35,6 +36,12 @@ public final class ServiceRouter {
       Readiness readiness, Pattern streamingPaths) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> RequestIds.handle(ctx, service));
+    // The query is decoded once, here: a malformed one ("%zz") answers 400 now, not from inside a handler's
+    // callback (where it would throw with nobody left to reply).
+    router.route().handler(ctx -> {
+      ctx.queryParams();
+      ctx.next();
+    });
     router.get("/healthz").handler(ctx -> Replies.json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(ctx -> ready(ctx, readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -68,6 +75,10 @@ public final class ServiceRouter {
     } else if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       // SQL "data exception" (bad regular expression, value out of range): the caller's input was wrong.
       fault(ctx, format, 400, null, "Invalid input: " + pg.getErrorMessage());
+    } else if (failure instanceof HttpException h && h.getStatusCode() >= 400 && h.getStatusCode() < 500) {
+      // Vert.x Web's own refusals (a query that is not percent-encoding, a body over the limit).
+      fault(ctx, format, h.getStatusCode(), null, h.getStatusCode() == 413 ? "Request is too large."
+          : h.getPayload() != null ? h.getPayload() : FaultFormat.title(h.getStatusCode()));
     } else if (failure == null && ctx.statusCode() == 413) {
       fault(ctx, format, 413, null, "Request is too large.");
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

@@ -49,8 +49,8 @@ public final class FlavorsApi {
     String p = ctx.queryParams().get("is_public");
     if (token.isAdmin() && p != null) isPublic = p.equalsIgnoreCase("none") ? null : Boolean.parseBoolean(p);
     Boolean visibility = isPublic;
-    flavors.list(minRam, minDisk, visibility).onSuccess(all -> {
-      List<Flavor> page = page(all, paging);
+    // page() refuses an unknown marker: in map(), so that its 400 reaches the failure handler.
+    flavors.list(minRam, minDisk, visibility).map(all -> page(all, paging)).onSuccess(page -> {
       JsonArray out = new JsonArray();
       page.forEach(f -> out.add(view.apply(f)));
       Replies.json(ctx, 200, new JsonObject().put("flavors", out));

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Gives back what an instance held once it no longer needs it: on an update to {@code error} (its build failed) or
  * {@code deleted}, the instance's claim is released and its placement forgotten. Without it a failed build would
  * keep its host's capacity until the claim's TTL, and the placement ledger would only grow. An ACTIVE instance
- * keeps its placement until deleted, so a boot request redelivered late still finds where it went.
+ * keeps its placement until deleted, so a boot request redelivered late still finds where it went. An update from a
+ * host releases only a placement on that host (see {@link Scheduler#release(String, String)}).
  *
  * <p>Every scheduler process keeps its own host-state map, so each reads all updates in a group of its own.
  */
@@ -53,7 +54,14 @@ final class ClaimReleaser extends VerticleBase {
   private Future<Void> releaseEnded(KafkaConsumerRecord<String, String> r) {
     try {
       InstanceUpdate u = InstanceUpdate.fromJson(new JsonObject(r.value()));
-      if ("error".equals(u.vmState()) || "deleted".equals(u.vmState())) scheduler.release(u.instanceId());
+      if (!"error".equals(u.vmState()) && !"deleted".equals(u.vmState())) return Future.succeededFuture();
+      // An update from a host gives back that host's claim only: a host that lost the race for an instance (or
+      // found it deleted) says so with a (refused) update to error, and the winner's placement must stay.
+      if (u.host() == null) {
+        scheduler.release(u.instanceId());
+      } else {
+        scheduler.release(u.instanceId(), u.host());
+      }
     } catch (RuntimeException e) {
       LOG.warn("skipping an instance update the releaser cannot read at offset {}: {}", r.offset(), e.getMessage());
     }

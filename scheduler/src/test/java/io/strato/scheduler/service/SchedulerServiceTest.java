@@ -152,6 +152,34 @@ class SchedulerServiceTest {
     }
 
     @Test
+    @DisplayName("a host that declines an instance placed on another host (it lost the race for it) does not free"
+            + " that other host's claim")
+    void declineFromAnotherHostKeepsTheClaim() {
+        String zone = unique("az");
+        report(zone, 1, 16, 32_768, 500);
+        List<String> ids = ids(2);
+        Fleet.request(kafka, boot(List.of(ids.get(0)), zone, 4, 4_096, 40, null));
+        Fleet.request(kafka, boot(List.of(ids.get(1)), zone, 4, 4_096, 40, null));
+        Assignment kept = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(ids.get(0))).get(0).value()));
+        Assignment ended = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(ids.get(1))).get(0).value()));
+        scheduler.awaitHost(kept.host(), h -> h.inFlightClaims().size() == 2);
+
+        InstanceUpdate declined = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(0), "scheduling",
+                "another-host", "schedule", 500, "Build of instance on another-host cancelled: placed elsewhere", "",
+                "req-test");
+        kafka.publish(Topics.INSTANCE_UPDATES, ids.get(0), declined.toJson().encode());
+        InstanceUpdate failed = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(1), "spawning",
+                ended.host(), "spawning", 500, "Build aborted while spawning: test", "", "req-test");
+        // Same key as the decline: one partition, so the releaser reads the decline first.
+        kafka.publish(Topics.INSTANCE_UPDATES, ids.get(0), failed.toJson().encode());
+        HostState after = scheduler.awaitHost(kept.host(), h -> h.inFlightClaims().stream()
+                .noneMatch(c -> c.instanceId().equals(ids.get(1))));
+        assertThat(after.inFlightClaims()).as("the winner's claim stays").hasSize(1);
+        assertThat(after.inFlightClaims().get(0).instanceId()).isEqualTo(ids.get(0));
+        assertThat(after.vcpus().used()).isEqualTo(4);
+    }
+
+    @Test
     @DisplayName("an instance a host refused comes back as a reschedule and is assigned to another host, the "
             + "refusing host's claim given back")
     void rescheduleAvoidsTheHostsTried() {
