@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class PollLoop {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final long CLOSE_TIMEOUT_S = 10;
 
   /** Processes one record; a failed Future is retried or dead-lettered as described above. */
   @FunctionalInterface
@@ -155,12 +157,15 @@ public final class PollLoop {
     if (lagTimer >= 0) vertx.cancelTimer(lagTimer);
     metrics.unregister();
     Map<TopicPartition, OffsetAndMetadata> done = committableOffsets();
-    Future<Void> last = done.isEmpty() ? Future.succeededFuture() : consumer.commit(done).<Void>mapEmpty().recover(e -> {
+    Future<Void> last = done.isEmpty() ? Future.succeededFuture() : consumer.commit(done).<Void>mapEmpty()
+        .timeout(CLOSE_TIMEOUT_S, TimeUnit.SECONDS).recover(e -> {
       LOG.warn("{}: last commit failed, its records will come again: {}", group, e.toString());
       return Future.succeededFuture();
     });
-    return last.eventually(consumer::close).eventually(() -> deadLetters == null ? Future.succeededFuture()
-        : deadLetters.close());
+    // NOTE: bounded, so a client that does not close (a broker gone) never holds up a service's shutdown.
+    return last.eventually(() -> consumer.close().timeout(CLOSE_TIMEOUT_S, TimeUnit.SECONDS))
+        .eventually(() -> deadLetters == null ? Future.succeededFuture()
+            : deadLetters.close().timeout(CLOSE_TIMEOUT_S, TimeUnit.SECONDS));
   }
 
   /**
