@@ -61,8 +61,12 @@ public final class GatewayService extends VerticleBase {
     int instances = config.settings().getInt("compute.verticle.instances");
     if (instances <= 0) instances = Runtime.getRuntime().availableProcessors();
     return vertx.deployVerticle(() -> new ComputeApi(shared), new DeploymentOptions().setInstances(instances))
-        .compose(id -> vertx.deployVerticle(new BatchConsumer(config.settings(), BatchConfig.from(config.settings()),
-            verifier, new BatchLedger(pool), ComputeApi.creator(vertx, pool, shared), relay)));
+        .compose(id -> {
+          BatchConsumer consumer = new BatchConsumer(config.settings(), BatchConfig.from(config.settings()), verifier,
+              new BatchLedger(pool), ComputeApi.creator(vertx, pool, shared), relay);
+          readiness.require("boot batch consumer", consumer::alive);
+          return vertx.deployVerticle(consumer);
+        });
   }
 
   @Override
