@@ -53,6 +53,7 @@ class PollLoopTest {
   private String group;
   private KafkaProducer<String, String> producer;
   private PollLoop loop;
+  private int concurrency;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -79,6 +80,7 @@ class PollLoopTest {
     config.putAll(extra);
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, config);
     loop = new PollLoop(vertx, consumer, group, settings, h::apply);
+    if (concurrency > 0) loop.concurrency(concurrency, concurrency);
     TestIdentity.await(consumer.subscribe(topic));
     loop.start();
   }
@@ -209,6 +211,31 @@ class PollLoopTest {
       }
     }, 30_000);
     assertThat(deadLetterOrNull(key, Duration.ofSeconds(2))).as("a transient failure was dead-lettered").isNull();
+  }
+
+  @Test
+  @DisplayName("records whose handler answers at once do not recurse on the event loop's stack: a poll of 20,000 "
+      + "such records, half of them one key's chain, is handled and committed")
+  void handlersThatAnswerAtOnceDoNotOverflowTheStack() throws Exception {
+    AtomicInteger handled = new AtomicInteger();
+    concurrency = 20_000;
+    consume(Map.of("max.poll.records", "20000"), r -> {
+      handled.incrementAndGet();
+      return Future.succeededFuture();
+    });
+    List<Future<?>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      sent.add(producer.send(KafkaProducerRecord.create(topic, i % 2 == 0 ? "chain" : "k" + i, "r" + i)));
+    }
+    TestIdentity.await(Future.all(sent));
+    await("not every record was committed (handled " + handled.get() + ")", () -> {
+      try {
+        return committed() == 20_000;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, 60_000);
+    assertThat(loop.alive(10_000)).isTrue();
   }
 
   @Test
