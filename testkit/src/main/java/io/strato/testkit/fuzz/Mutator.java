@@ -28,7 +28,8 @@ final class Mutator {
   private static final List<Object> OTHER_SCALARS = List.of("1", "x", 1, 7.25, true, false, "true");
   private static final List<String> QUERY_VALUES = List.of("", "-1", "0", "1.5", "99999999999999999999", "abc",
       "%00", "%FF", "%C3%28", "a%00b", "null", "x".repeat(300), UUID.randomUUID().toString(), "not-a-uuid",
-      "%27%20OR%201%3D1", "(((", "true", "asc", "desc", "sideways", "name", "id", "created_at", "*", "%2F..%2F");
+      "%27%20OR%201%3D1", "(((", "true", "asc", "desc", "sideways", "name", "id", "created_at", "*", "%2F..%2F",
+      "%zz", "%");
   private static final List<String> COMMON_QUERY_KEYS = List.of("limit", "marker", "sort_key", "sort_dir", "sort",
       "name", "id", "fields", "page_reverse");
   private static final List<String> CONTENT_TYPES = List.of("text/plain", "application/xml", "",
