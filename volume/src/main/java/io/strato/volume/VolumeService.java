@@ -1,5 +1,6 @@
 package io.strato.volume;
 
+import io.strato.common.http.ClientPolicy;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
@@ -52,7 +53,8 @@ public final class VolumeService extends VerticleBase {
     Quotas quotas = new Quotas(pool, config.quotas());
     Volumes volumes = new Volumes(pool, quotas);
     DiskInspector inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
-    VolumeCreator creator = new VolumeCreator(volumes, backend, new ImageSource(vertx, config.imageUrl()),
+    VolumeCreator creator = new VolumeCreator(volumes, backend, new ImageSource(vertx, config.imageUrl(),
+        ClientPolicy.from(config.settings())),
         config.availabilityZone(), inspector);
 
     Future<?> reaper = vertx.deployVerticle(new VolumeReaper(volumes, backend, config.stuckAfter()));

@@ -2,10 +2,12 @@ package io.strato.common.auth;
 
 import io.strato.common.config.Settings;
 import io.strato.common.http.ApiException;
+import io.strato.common.http.ClientPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * Checks tokens locally: signature (identity's public key), expiry and revocation. No call to identity per
  * request; revocation events are fetched from identity every {@code token.revocation.poll.ms}, so a revoked token
  * is refused everywhere within a few seconds. Good signatures are cached, since Ed25519 verification costs ~100 µs.
+ * Each fetch has the {@code http.client.*} timeouts and one runs at a time: an identity service that hangs cannot pile
+ * up requests that hold every connection, so revocations flow again as soon as it answers.
  */
 public final class TokenVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
@@ -29,6 +33,8 @@ public final class TokenVerifier {
   private volatile boolean revocationsLoaded;
   private long sinceMillis;
   private WebClient client;
+  private ClientPolicy policy;
+  private boolean refreshing;
 
   public TokenVerifier(Vertx vertx, Settings settings) {
     this.vertx = vertx;
@@ -46,7 +52,8 @@ public final class TokenVerifier {
 
   /** Starts fetching the key (when not configured) and the revocation events; never fails, retries instead. */
   public TokenVerifier start() {
-    client = WebClient.create(vertx);
+    policy = ClientPolicy.from(settings).once();
+    client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) policy.connectTimeoutMs()));
     long poll = settings.getLong("token.revocation.poll.ms");
     vertx.setPeriodic(0, poll, id -> refresh());
     return this;
@@ -83,14 +90,24 @@ public final class TokenVerifier {
     return token;
   }
 
+  /** One fetch at a time (periodic, on one event loop); the next period is the retry. */
   private void refresh() {
+    if (refreshing) return;
+    refreshing = true;
     Future<Void> keyStep = key != null ? Future.succeededFuture() : fetchKey();
-    keyStep.compose(v -> fetchRevocations()).onFailure(e -> LOG.warn("cannot reach identity at {}: {}",
-        settings.get("identity.url"), e.getMessage()));
+    keyStep.compose(v -> fetchRevocations()).onComplete(ar -> {
+      refreshing = false;
+      if (ar.failed()) {
+        LOG.warn("cannot reach identity at {}: {}", settings.get("identity.url"),
+            ClientPolicy.transportFailure(ar.cause()) ? policy.describe("identity", "revocation events", ar.cause())
+                : ar.cause().getMessage());
+      }
+    });
   }
 
   private Future<Void> fetchKey() {
-    return client.getAbs(settings.get("identity.url") + "/v3/OS-STRATO/signing-key").send().map(resp -> {
+    return policy.bound(client.getAbs(settings.get("identity.url") + "/v3/OS-STRATO/signing-key"),
+        policy.timeoutMs()).send().map(resp -> {
       if (resp.statusCode() != 200) throw new IllegalStateException("signing key: HTTP " + resp.statusCode());
       key = TokenCodec.decodePublic(resp.bodyAsJsonObject().getString("public_key"));
       LOG.info("fetched identity's token verification key");
@@ -101,7 +118,7 @@ public final class TokenVerifier {
   private Future<Void> fetchRevocations() {
     long now = System.currentTimeMillis();
     long since = sinceMillis;
-    return client.getAbs(settings.get("identity.url") + "/v3/OS-REVOKE/events")
+    return policy.bound(client.getAbs(settings.get("identity.url") + "/v3/OS-REVOKE/events"), policy.timeoutMs())
         .addQueryParam("since_ms", Long.toString(since)).send().map(resp -> {
           if (resp.statusCode() != 200) throw new IllegalStateException("revocations: HTTP " + resp.statusCode());
           resp.bodyAsJsonObject().getJsonArray("events").forEach(e -> revocations.apply((JsonObject) e));

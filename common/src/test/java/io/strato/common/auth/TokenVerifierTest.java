@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.strato.common.config.Settings;
 import io.strato.common.http.ApiException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -77,5 +83,35 @@ class TokenVerifierTest {
     assertThat(status(() -> verifier.verify(other))).isEqualTo(401);
     String later = TokenCodec.sign(token(now + 5, now + 60_000, "a7"), keys.getPrivate());
     assertThat(status(() -> verifier.verify(later))).as("issued after the user's revocation").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("identity hangs for a while, then answers: revocations are applied again within seconds, not never")
+  void identityThatHangsThenRecovers() throws Exception {
+    long hangUntil = System.currentTimeMillis() + 2_000;
+    long now = System.currentTimeMillis();
+    List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+    HttpServer identity = vertx.createHttpServer().requestHandler(req -> {
+      if (System.currentTimeMillis() < hangUntil) {
+        held.add(req); // accepted, never answered
+        return;
+      }
+      JsonObject revoked = new JsonObject().put("audit_id", "a9").put("issued_before_ms", now + 1);
+      req.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("events", new JsonArray().add(revoked)).encode());
+    });
+    int port = identity.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+    TokenVerifier polling = new TokenVerifier(vertx, Settings.load().with(Map.of("identity.url",
+        "http://127.0.0.1:" + port, "token.revocation.poll.ms", "100", "http.client.timeout.ms", "500")),
+        keys.getPublic()).start();
+    String wire = TokenCodec.sign(token(now, now + 60_000, "a9"), keys.getPrivate());
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (status(() -> polling.verify(wire)) != 401) {
+      assertThat(System.currentTimeMillis()).as("revocation never applied after identity recovered (%d requests held)",
+          held.size()).isLessThan(deadline);
+      Thread.sleep(50); // back-off between checks
+    }
+    assertThat(polling.ready()).isTrue();
   }
 }

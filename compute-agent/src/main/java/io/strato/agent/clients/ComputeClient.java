@@ -1,6 +1,7 @@
 package io.strato.agent.clients;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -31,10 +32,10 @@ public final class ComputeClient {
   }
 
   private Future<JsonObject> get(String path) {
-    return session.authorized(token -> {
+    return session.call("compute", "GET " + path, true, token -> {
       var url = session.endpoint("compute");
       if (url.isEmpty()) return ServiceCall.unavailable("compute");
-      return session.http().getAbs(url.get() + path).putHeader("X-Auth-Token", token).send().map(resp -> {
+      return session.request(HttpMethod.GET, url.get() + path, token, null).send().map(resp -> {
         if (resp.statusCode() == 404) return null;
         return ServiceCall.expect(resp, "GET " + path, 200).bodyAsJsonObject();
       });

@@ -22,7 +22,7 @@ public final class ImageClient {
   }
 
   public Future<JsonObject> image(String projectId, String id) {
-    return session.authorized(token -> {
+    return session.call("image", "GET image " + id, true, token -> {
       var url = session.endpoint("image");
       if (url.isEmpty()) return ServiceCall.unavailable("image");
       return session.request(HttpMethod.GET, url.get() + "/v2/images/" + id, token, projectId).send()
@@ -30,9 +30,12 @@ public final class ImageClient {
     });
   }
 
-  /** Streams the image's data into {@code target} (created or truncated), without holding it in memory. */
+  /**
+   * Streams the image's data into {@code target} (created or truncated), without holding it in memory; a download
+   * that stalls or breaks is started again from the beginning.
+   */
   public Future<Void> download(String projectId, String id, Path target) {
-    return session.authorized(token -> {
+    return session.call("image", "download image " + id, true, token -> {
       var url = session.endpoint("image");
       if (url.isEmpty()) return ServiceCall.unavailable("image");
       return vertx.fileSystem().open(target.toString(), new OpenOptions().setCreate(true).setTruncateExisting(true)

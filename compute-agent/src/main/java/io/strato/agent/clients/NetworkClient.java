@@ -27,7 +27,8 @@ public final class NetworkClient {
 
   private Future<JsonObject> call(String projectId, HttpMethod method, String path, JsonObject body, String what,
       int... ok) {
-    return session.authorized(token -> {
+    // POST creates a port: made once (a retry after a lost answer would make a second one); the rest is idempotent.
+    return session.call("network", what, method != HttpMethod.POST, token -> {
       var url = session.endpoint("network");
       if (url.isEmpty()) return ServiceCall.unavailable("network");
       var req = session.request(method, url.get() + path, token, projectId);

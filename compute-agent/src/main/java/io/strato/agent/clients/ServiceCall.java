@@ -1,5 +1,6 @@
 package io.strato.agent.clients;
 
+import io.strato.common.http.ClientPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -23,6 +24,22 @@ final class ServiceCall {
       super(message, null, false, false);
       this.status = status;
     }
+  }
+
+  /**
+   * The failure of a call to {@code service} that will not be attempted again, saying which service did not answer
+   * (or answered what): a build that ends on it names the service in its fault.
+   */
+  static Throwable named(ClientPolicy policy, String service, String what, Throwable e) {
+    if (e instanceof ServiceException se) {
+      if (se.status < 500 || se.getMessage().startsWith("the ")) return se;
+      return new ServiceException("the " + service + " service failed: " + se.getMessage()
+          + (policy.attempts() > 1 ? " (after " + policy.attempts() + " attempts)" : ""), se.status);
+    }
+    if (ClientPolicy.transportFailure(e)) {
+      return new ServiceException(policy.describe(service, what, e), 504);
+    }
+    return e;
   }
 
   static <T> Future<T> unavailable(String service) {

@@ -2,6 +2,7 @@ package io.strato.agent.clients;
 
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.config.Settings;
+import io.strato.common.http.ClientPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,23 +19,39 @@ import java.util.function.Function;
 /**
  * The agent's own identity: it logs in as the service user ({@code service.*} keys, like Nova's service user; role
  * {@code service}, not admin), keeps the project-scoped token and its catalog, and logs in again shortly before the
- * token expires. Calls about an instance's resources act for the instance's project ({@link #request}).
+ * token expires. Calls about an instance's resources act for the instance's project ({@link #request}). Every call has
+ * the timeouts of {@code http.client.*}; idempotent ones are retried with a back-off ({@link #call}).
  */
 public final class ServiceSession {
+  private final Vertx vertx;
   private final WebClient http;
   private final Settings settings;
+  private final ClientPolicy policy;
   private String token;
   private JsonArray catalog = new JsonArray();
   private long expiresAtMillis;
   private Future<String> pending;
 
   public ServiceSession(Vertx vertx, Settings settings) {
-    this.http = WebClient.create(vertx);
+    this.vertx = vertx;
+    this.policy = ClientPolicy.from(settings);
+    this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) policy.connectTimeoutMs()));
     this.settings = settings;
   }
 
-  public WebClient http() {
-    return http;
+  /**
+   * One call to {@code service} with a valid token ({@link #authorized}): attempted again after a back-off while it
+   * times out, cannot connect or gets a 5xx, when it is {@code idempotent}, up to {@code http.client.attempts}. A call
+   * that fails for good fails with a {@link ServiceCall.ServiceException} naming the service and what was asked.
+   */
+  public <T> Future<T> call(String service, String what, boolean idempotent, Function<String, Future<T>> attempt) {
+    ClientPolicy p = idempotent ? policy : policy.once();
+    return p.run(vertx, timeout -> authorized(attempt), ServiceSession::retryable)
+        .recover(e -> Future.failedFuture(ServiceCall.named(p, service, what, e)));
+  }
+
+  private static boolean retryable(Throwable e) {
+    return e instanceof ServiceCall.ServiceException se ? se.status >= 500 : ClientPolicy.transportFailure(e);
   }
 
   /**
@@ -41,7 +59,8 @@ public final class ServiceSession {
    * ownership and visibility as if the project had asked), or as the service user itself when it is null.
    */
   public HttpRequest<Buffer> request(HttpMethod method, String url, String token, String projectId) {
-    HttpRequest<Buffer> req = http.requestAbs(method, url).putHeader("X-Auth-Token", token);
+    HttpRequest<Buffer> req = policy.bound(http.requestAbs(method, url), policy.timeoutMs())
+        .putHeader("X-Auth-Token", token);
     if (projectId != null) req.putHeader(AuthHandler.ON_BEHALF_OF, projectId);
     return req;
   }
@@ -84,7 +103,9 @@ public final class ServiceSession {
                 .put("domain", new JsonObject().put("id", "default")).put("password", settings.get("service.password")))))
         .put("scope", new JsonObject().put("project", new JsonObject().put("name", settings.get("service.project"))
             .put("domain", new JsonObject().put("id", "default")))));
-    return http.postAbs(settings.get("identity.url") + "/v3/auth/tokens").sendJsonObject(body).map(resp -> {
+    String url = settings.get("identity.url") + "/v3/auth/tokens";
+    return policy.bound(http.postAbs(url), policy.timeoutMs()).sendJsonObject(body).recover(e -> Future.failedFuture(
+        ServiceCall.named(policy.once(), "identity", "POST " + url, e))).map(resp -> {
       if (resp.statusCode() != 201) {
         throw new IllegalStateException("the agent cannot log in as " + settings.get("service.user") + ": HTTP "
             + resp.statusCode() + " " + resp.bodyAsString());

@@ -34,7 +34,8 @@ public final class VolumeClient {
 
   private Future<JsonObject> call(HttpMethod method, String projectId, String path, JsonObject body, String what,
       int... ok) {
-    return session.authorized(token -> base(projectId).compose(base -> {
+    // POST creates (a volume, an attachment) or acts: made once; GET and DELETE are retried.
+    return session.call("volume", what, method != HttpMethod.POST, token -> base(projectId).compose(base -> {
       var req = session.request(method, base + path, token, projectId).putHeader("OpenStack-API-Version", VERSION);
       return (body == null ? req.send() : req.sendJsonObject(body)).map(resp -> {
         ServiceCall.expect(resp, what, ok);

@@ -2,6 +2,7 @@ package io.strato.volume.backend;
 
 import io.strato.common.auth.Credentials;
 import io.strato.common.http.ApiException;
+import io.strato.common.http.ClientPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
@@ -17,11 +18,14 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The image service (Glance v2 API), called with the caller's token as cinder-volume does: looks an image up before a
  * from-image volume is accepted, and streams its bits into a volume file (never held in memory: the HTTP response is
- * piped into an async file, with back-pressure).
+ * piped into an async file, with back-pressure). Both have the {@code http.client.*} timeouts and retry a 5xx, a refused
+ * connection or a stall with a back-off; the lookup a caller waits on is bounded by {@code http.client.timeout.ms} in
+ * all, then answers 503, and a download that keeps failing puts the volume in {@code error}.
  */
 public final class ImageSource {
   /** Glance fields that say nothing about the image's contents; the rest is copied to {@code volume_image_metadata}. */
@@ -32,18 +36,35 @@ public final class ImageSource {
   private final WebClient client;
   private final HttpClient http;
   private final String baseUrl;
+  private final ClientPolicy policy;
 
-  public ImageSource(Vertx vertx, String baseUrl) {
+  public ImageSource(Vertx vertx, String baseUrl, ClientPolicy policy) {
     this.vertx = vertx;
     this.baseUrl = baseUrl;
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(2000).setIdleTimeout(10));
-    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setIdleTimeout(120));
+    this.policy = policy;
+    int connect = (int) policy.connectTimeoutMs();
+    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(connect).setIdleTimeout(10));
+    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connect));
+  }
+
+  private static boolean retryable(Throwable e) {
+    return e instanceof ApiException a ? a.status() == 503 : ClientPolicy.transportFailure(e);
   }
 
   /** The image, if the caller may see it and it is {@code active}; 400 otherwise, 503 when Glance cannot answer. */
   public Future<JsonObject> activeImage(String imageId, Credentials caller) {
-    return client.getAbs(baseUrl + "/v2/images/" + imageId).putHeaders(caller.headers()).timeout(10_000).send()
-        .recover(e -> Future.failedFuture(new ApiException(503, "The image service is unavailable: " + e.getMessage())))
+    ClientPolicy lookup = policy.withDeadline(policy.timeoutMs());
+    String what = "GET image " + imageId;
+    return lookup.run(vertx, timeout -> lookup.bound(client.getAbs(baseUrl + "/v2/images/" + imageId), timeout)
+            .putHeaders(caller.headers()).send().map(resp -> {
+              if (resp.statusCode() >= 500) {
+                throw new ApiException(503, "The image service answered " + resp.statusCode() + " for image "
+                    + imageId + (lookup.attempts() > 1 ? " (up to " + lookup.attempts() + " attempts)" : ""));
+              }
+              return resp;
+            }), ImageSource::retryable)
+        .recover(e -> Future.failedFuture(e instanceof ApiException ? e
+            : new ApiException(503, "The " + lookup.describe("image", what, e).substring(4))))
         .map(resp -> {
           if (resp.statusCode() == 404 || resp.statusCode() == 403) {
             throw ApiException.badRequest("Invalid image identifier or unable to access requested image.");
@@ -59,22 +80,35 @@ public final class ImageSource {
         });
   }
 
-  /** Streams the image's bits into {@code target} (created or truncated); answers how many bytes were written. */
+  /**
+   * Streams the image's bits into {@code target} (created or truncated); answers how many bytes were written. A
+   * download that stalls for {@code http.client.timeout.ms}, breaks or gets a 5xx starts again from the beginning.
+   */
   public Future<Long> download(String imageId, Credentials caller, Path target) {
+    String what = "download image " + imageId;
+    return policy.run(vertx, timeout -> downloadOnce(imageId, caller, target, timeout), ClientPolicy::transportFailure)
+        .recover(e -> Future.failedFuture(e instanceof TimeoutException
+            ? new IOException(policy.describe("image", what, e), e) : e))
+        .compose(v -> vertx.fileSystem().props(target.toString()))
+        .map(FileProps::size);
+  }
+
+  private Future<Void> downloadOnce(String imageId, Credentials caller, Path target, long timeout) {
     OpenOptions options = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-        .setAbsoluteURI(baseUrl + "/v2/images/" + imageId + "/file").setHeaders(caller.headers());
+        .setAbsoluteURI(baseUrl + "/v2/images/" + imageId + "/file").setHeaders(caller.headers())
+        .setConnectTimeout(policy.connectTimeoutMs()).setIdleTimeout(timeout);
     return vertx.fileSystem().open(target.toString(), options)
         .compose(file -> http.request(request).compose(HttpClientRequest::send).compose(resp -> {
           if (resp.statusCode() != 200) {
             file.close();
-            return resp.body().transform(ar -> Future.failedFuture(new IOException("the image service answered "
-                + resp.statusCode() + " to the download of image " + imageId)));
+            String answer = "the image service answered " + resp.statusCode() + " to the download of image " + imageId;
+            // A 5xx is worth another attempt (an IOException is a transport failure); a 4xx is not.
+            return resp.body().transform(ar -> Future.failedFuture(resp.statusCode() >= 500 ? new IOException(answer)
+                : new IllegalStateException(answer)));
           }
           return resp.pipeTo(file);
-        }).recover(e -> file.close().transform(closed -> Future.<Void>failedFuture(e))))
-        .compose(v -> vertx.fileSystem().props(target.toString()))
-        .map(FileProps::size);
+        }).recover(e -> file.close().transform(closed -> Future.<Void>failedFuture(e))));
   }
 
   /** What a from-image volume keeps of its image: Cinder's {@code volume_image_metadata}, every value a string. */

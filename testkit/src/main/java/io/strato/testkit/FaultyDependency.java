@@ -1,0 +1,79 @@
+package io.strato.testkit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real HTTP server standing in for a service another one depends on, misbehaving on purpose: it accepts every
+ * request and either never answers ({@link Mode#HANG}) or answers 500 ({@link Mode#FAIL}). It records the requests
+ * it got ("GET /v2/images/..."), so a test can see how often a client tried.
+ */
+public final class FaultyDependency implements AutoCloseable {
+  public enum Mode { HANG, FAIL }
+
+  private final HttpServer server;
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+  private final Map<String, String> answers = new ConcurrentHashMap<>();
+  private volatile Mode mode;
+
+  private FaultyDependency(Vertx vertx, Mode mode, int port) {
+    this.mode = mode;
+    this.server = vertx.createHttpServer().requestHandler(req -> {
+      requests.add(req.method() + " " + req.path());
+      String answer = answers.get(req.method() + " " + req.path());
+      if (answer != null) {
+        req.response().putHeader("Content-Type", "application/json").end(answer);
+      } else if (this.mode == Mode.HANG) {
+        held.add(req); // accepted, read, never answered
+      } else {
+        req.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+            .end("{\"error\": \"injected failure\"}");
+      }
+    });
+    TestIdentity.await(server.listen(port, "127.0.0.1"));
+  }
+
+  /** Listens on {@code port} (0: any free port). */
+  public static FaultyDependency start(Vertx vertx, Mode mode, int port) {
+    return new FaultyDependency(vertx, mode, port);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** Answers {@code GET path} (exactly) with 200 and {@code json}, whatever the mode: the part that still works. */
+  public FaultyDependency answer(String method, String path, String json) {
+    answers.put(method + " " + path, json);
+    return this;
+  }
+
+  public void mode(Mode mode) {
+    this.mode = mode;
+  }
+
+  /** The requests received so far, as "METHOD /path". */
+  public List<String> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** How many requests had a path starting with {@code prefix}. */
+  public long count(String method, String prefix) {
+    return requests.stream().filter(r -> r.startsWith(method + " " + prefix)).count();
+  }
+
+  @Override
+  public void close() {
+    TestIdentity.await(server.close());
+  }
+}
