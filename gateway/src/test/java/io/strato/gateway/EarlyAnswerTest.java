@@ -44,8 +44,9 @@ class EarlyAnswerTest {
         Arguments.of("compute", "GET", "/v2.1/servers", null, "application/json", 50_000, 401),
         Arguments.of("image", "PUT", "/v2/images/00000000-0000-0000-0000-000000000000/file", null,
             "application/octet-stream", BODY, 401),
+        // The image is looked up (404) before its media type is checked (415).
         Arguments.of("image", "PUT", "/v2/images/00000000-0000-0000-0000-000000000000/file", "member",
-            "text/plain", BODY, 415),
+            "text/plain", BODY, 404),
         Arguments.of("image", "PUT", "/v2/images/00000000-0000-0000-0000-000000000000/file", "member",
             "application/octet-stream", BODY, 404),
         Arguments.of("image", "POST", "/v2/images", null, "application/json", BODY, 413),
