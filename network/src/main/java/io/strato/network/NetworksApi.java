@@ -114,8 +114,8 @@ final class NetworksApi {
     if (mtu != null) out.put("mtu", mtu);
     Fields.optionalBoolean(body, "port_security_enabled");
     JsonArray hints = Fields.optionalArray(body, "availability_zone_hints");
-    if (hints != null && hints.stream().anyMatch(h -> !(h instanceof String name) || name.isEmpty()
-        || name.length() > 255)) {
+    if (hints != null && hints.stream().anyMatch(h -> !(h instanceof String zone) || zone.isEmpty()
+        || zone.length() > 255)) {
       throw Neutron.badRequest("Invalid input for availability_zone_hints: it must be a list of zone names.");
     }
     return out;
