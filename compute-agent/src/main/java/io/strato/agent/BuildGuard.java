@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * committed), or late, after the instance was deleted or placed elsewhere: building it again would rewrite a running
  * instance's disk, plug a second port or take a volume from a finished build.
  */
-record BuildGuard(Verdict verdict, String reason) {
+record BuildGuard(Verdict verdict, String reason, boolean declines) {
 
   enum Verdict {
     /** The instance waits for this build: go. */
@@ -19,17 +19,34 @@ record BuildGuard(Verdict verdict, String reason) {
     INTERRUPTED
   }
 
+  BuildGuard(Verdict verdict, String reason) {
+    this(verdict, reason, false);
+  }
+
+  /**
+   * A skip that concerns an instance this host never took (gone, placed elsewhere, ended before any host took it):
+   * the scheduler's claim on this host is to be given back.
+   */
+  private static BuildGuard decline(String reason) {
+    return new BuildGuard(Verdict.SKIP, reason, true);
+  }
+
   /** {@code server} is the compute API's view of the instance (null when it does not know it any more). */
   static BuildGuard of(JsonObject server, String thisHost) {
-    if (server == null) return new BuildGuard(Verdict.SKIP, "the instance no longer exists");
+    if (server == null) return decline("the instance no longer exists");
     String vmState = server.getString("OS-EXT-STS:vm_state");
     String task = server.getString("OS-EXT-STS:task_state");
     String host = server.getString("OS-EXT-SRV-ATTR:host");
-    if (!"building".equals(vmState)) return new BuildGuard(Verdict.SKIP, "the instance is already " + vmState);
-    if ("deleting".equals(task)) return new BuildGuard(Verdict.SKIP, "the instance is being deleted");
-    if (host != null && !host.isEmpty() && !host.equals(thisHost)) {
-      return new BuildGuard(Verdict.SKIP, "the instance is being built on " + host);
+    boolean ours = thisHost.equals(host);
+    if (!"building".equals(vmState)) {
+      String reason = "the instance is already " + vmState;
+      return ours ? new BuildGuard(Verdict.SKIP, reason) : decline(reason);
     }
+    if ("deleting".equals(task)) {
+      return ours ? new BuildGuard(Verdict.SKIP, "the instance is being deleted")
+          : decline("the instance is being deleted");
+    }
+    if (host != null && !host.isEmpty() && !ours) return decline("the instance is being built on " + host);
     if (task == null || "scheduling".equals(task)) return new BuildGuard(Verdict.BUILD, null);
     return new BuildGuard(Verdict.INTERRUPTED, "its build was interrupted while " + task + " (the agent restarted)");
   }

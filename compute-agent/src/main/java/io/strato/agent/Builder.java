@@ -24,13 +24,19 @@ import org.slf4j.LoggerFactory;
  * Builds one instance, in Nova's order and with its task states: re-check the claim against this host's own
  * account (refuse and reschedule what does not fit), {@code block_device_mapping} (volumes), {@code networking}
  * (ports), {@code spawning} (image from the cache, root overlay, domain), then {@code ACTIVE}. Each step is reported
- * to the conductor as a compare-and-set transition with its instance-action event. A failure at any step undoes
- * what was made (domain, overlay, ports, volumes) and ends in ERROR with a fault naming the step.
+ * to the conductor as a compare-and-set transition with its instance-action event, fenced by this host and the
+ * assignment's attempt. A failure at any step undoes what was made (domain, overlay, ports, volumes) and ends in
+ * ERROR with a fault naming the step.
+ *
+ * <p>The instance's record is read before any side effect and again before the domain is defined: a build whose
+ * instance was deleted meanwhile, or that lost the race to another host (the conductor recorded that host's first
+ * step, not this one's), is cancelled: it undoes what it made and its claim is given back.
  */
 final class Builder {
   private static final Logger LOG = LoggerFactory.getLogger(Builder.class);
   private static final int LOOKUP_ATTEMPTS = 5;
   private static final long LOOKUP_BACKOFF_MS = 500;
+  private static final long CONFIRM_BACKOFF_MS = 20;
   private final AgentHost host;
 
   Builder(AgentHost host) {
@@ -51,13 +57,24 @@ final class Builder {
         case BUILD -> start(a);
         case SKIP -> {
           LOG.info("[{}] not building instance {} on {}: {}", a.request().requestId(), id, host.name, guard.reason());
-          yield Future.succeededFuture();
+          yield guard.declines() ? decline(a, "scheduling", guard.reason()) : Future.succeededFuture();
         }
         case INTERRUPTED -> interrupted(a, server, guard.reason());
       };
-    }, e -> host.publisher.update(id, a.request().requestId(), "building", "scheduling", "error", null, null,
+    }, e -> host.publisher.update(id, a.request().requestId(), "building", "scheduling", "error", null, null, 0,
         "schedule", "Error", null, fault(id, "Build of instance " + id + " aborted: its state could not be checked ("
             + e.getMessage() + ")")));
+  }
+
+  /**
+   * Tells the scheduler this host builds nothing for the instance (its claim here is released): an update to ERROR
+   * from this host, which the conductor never applies, since the instance is gone, finished or another host's.
+   */
+  private Future<Void> decline(Assignment a, String expectedTask, String reason) {
+    String id = a.instanceId();
+    return host.publisher.update(id, a.request().requestId(), "building", expectedTask, "error", null, host.name,
+        a.attempt(), null, null, null, fault(id, "Build of instance " + id + " on " + host.name + " cancelled: "
+            + reason));
   }
 
   /** The compute API's record of the instance, asked again with a back-off when the API does not answer. */
@@ -79,6 +96,7 @@ final class Builder {
     BootRequest req = a.request();
     InstanceRecord rec = new InstanceRecord(a.instanceId(), req.projectId(), req.requestId());
     rec.taskState = server.getString("OS-EXT-STS:task_state");
+    rec.domainDefined = true; // not known: look
     Object networks = req.build().getValue("networks");
     List<String> usersPorts = networks instanceof JsonArray list ? list.stream()
         .filter(o -> o instanceof JsonObject).map(o -> ((JsonObject) o).getString("port"))
@@ -92,7 +110,7 @@ final class Builder {
           reason);
       return host.cleanup(rec, true);
     }).compose(v -> host.publisher.update(rec.id, rec.requestId, "building", rec.taskState, "error", null, host.name,
-        eventOf(rec.taskState), "Error", null, fault(rec.id, "Build of instance " + rec.id + " aborted: " + reason)));
+        a.attempt(), eventOf(rec.taskState), "Error", null, fault(rec.id, "Build of instance " + rec.id + " aborted: " + reason)));
   }
 
   private static String eventOf(String step) {
@@ -107,6 +125,7 @@ final class Builder {
     var usage = new ResourceTracker.Usage(req.flavor().vcpus(), req.flavor().ramMb(), req.flavor().diskGb());
     if (!host.tracker.tryClaim(id, usage)) return refuse(a);
     InstanceRecord rec = new InstanceRecord(id, req.projectId(), req.requestId());
+    rec.attempt = a.attempt();
     req.build().getJsonArray("security_groups", new JsonArray())
         .forEach(g -> rec.securityGroups.add(((JsonObject) g).getString("name")));
     host.records.put(id, rec);
@@ -131,7 +150,7 @@ final class Builder {
     if (req.attempt() < maxAttempts) {
       return host.publisher.reschedule(req.reschedule(a.instanceId(), List.of(host.name)));
     }
-    return host.publisher.update(a.instanceId(), req.requestId(), "building", "scheduling", "error", null, null,
+    return host.publisher.update(a.instanceId(), req.requestId(), "building", "scheduling", "error", null, null, 0,
         "schedule", "Error", null, fault(a.instanceId(), "Exceeded maximum number of retries. Exhausted all hosts"
             + " available for retrying build failures for instance " + a.instanceId() + "."));
   }
@@ -140,8 +159,8 @@ final class Builder {
   private Future<Void> step(InstanceRecord rec, String nextTask, String event, JsonObject changes) {
     String from = rec.taskState;
     rec.taskState = nextTask;
-    return host.publisher.update(rec.id, rec.requestId, "building", from, "building", nextTask, host.name, event,
-        "Success", changes, null);
+    return host.publisher.update(rec.id, rec.requestId, "building", from, "building", nextTask, host.name,
+        rec.attempt, event, "Success", changes, null);
   }
 
   /** Volumes from {@code block_device_mapping_v2}: created (blank or from an image) or existing, then attached. */
@@ -263,12 +282,56 @@ final class Builder {
           req.flavor().vcpus(), req.flavor().ramMb(), all.resultAt(0), all.resultAt(1), all.resultAt(2),
           all.resultAt(1) == null ? null : props.getOrDefault("os_command_line", "console=ttyS0 root=/dev/vda"),
           nics, dir.resolve("console.log"));
-      rec.domainDefined = true;
-      return host.vertx().fileSystem().mkdirs(dir.toString()).compose(v -> host.driver.spawn(guest));
-    }).compose(v -> host.driver.powerState(rec.id)).map(state -> {
+      return confirmPlacement(rec, System.currentTimeMillis() + confirmTimeoutMs()).compose(v -> {
+        rec.domainDefined = true;
+        return host.vertx().fileSystem().mkdirs(dir.toString()).compose(x -> host.driver.spawn(guest));
+      });
+    }).compose(v -> {
+      // Deleted while the domain was being defined: the delete found no domain yet, so undo it here.
+      if (rec.cancelled) return Future.failedFuture(new Cancelled("the instance was deleted"));
+      return host.driver.powerState(rec.id);
+    }).map(state -> {
       if (state != PowerState.RUNNING) throw new IllegalStateException("the domain did not start (power state "
           + state + ")");
       return null;
+    });
+  }
+
+  /** The build was cancelled: the instance is gone or being deleted, or another host builds it. */
+  static final class Cancelled extends RuntimeException {
+    Cancelled(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private long confirmTimeoutMs() {
+    return host.settings().getLong("agent.placement.confirm.timeout.ms");
+  }
+
+  /**
+   * Before the domain is defined: the record must still be building, not being deleted, and on this host (the
+   * conductor recorded this build's first step). While the record shows no host yet (the conductor has not applied
+   * that step), ask again with a short back-off until {@code deadline}.
+   */
+  private Future<Void> confirmPlacement(InstanceRecord rec, long deadline) {
+    if (rec.cancelled) return Future.failedFuture(new Cancelled("the instance was deleted"));
+    return host.compute.server(rec.id).compose(server -> {
+      if (server == null) return Future.failedFuture(new Cancelled("the instance was deleted"));
+      String vmState = server.getString("OS-EXT-STS:vm_state");
+      String task = server.getString("OS-EXT-STS:task_state");
+      String recorded = server.getString("OS-EXT-SRV-ATTR:host");
+      if (!"building".equals(vmState)) return Future.failedFuture(new Cancelled("the instance is " + vmState));
+      if ("deleting".equals(task)) return Future.failedFuture(new Cancelled("the instance is being deleted"));
+      if (recorded != null && !recorded.isEmpty()) {
+        return recorded.equals(host.name) ? Future.succeededFuture()
+            : Future.failedFuture(new Cancelled("the instance is being built on " + recorded));
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture(new IllegalStateException("the conductor never recorded this host's build"));
+      }
+      Promise<Void> later = Promise.promise();
+      host.vertx().setTimer(CONFIRM_BACKOFF_MS, t -> confirmPlacement(rec, deadline).onComplete(later));
+      return later.future();
     });
   }
 
@@ -279,22 +342,31 @@ final class Builder {
     host.changed();
     JsonObject changes = new JsonObject().put("power_state", PowerState.RUNNING).put("addresses", rec.addresses)
         .put("volumes_attached", rec.volumesAttached());
-    return host.publisher.update(rec.id, rec.requestId, "building", "spawning", "active", null, host.name, "spawning",
-        "Success", changes, null);
+    return host.publisher.update(rec.id, rec.requestId, "building", "spawning", "active", null, host.name, rec.attempt,
+        "spawning", "Success", changes, null);
   }
 
   private Future<Void> fail(InstanceRecord rec, Throwable e) {
     String step = rec.taskState;
-    LOG.warn("[{}] build of instance {} on {} failed while {}: {}", rec.requestId, rec.id, host.name, step,
-        e.toString());
-    host.tracker.buildEnded(false);
+    if (e instanceof Cancelled) {
+      LOG.info("[{}] build of instance {} on {} cancelled while {}: {}; undoing it", rec.requestId, rec.id, host.name,
+          step, e.getMessage());
+    } else {
+      LOG.warn("[{}] build of instance {} on {} failed while {}: {}", rec.requestId, rec.id, host.name, step,
+          e.toString());
+    }
+    host.tracker.buildEnded(!(e instanceof Cancelled));
     return host.cleanup(rec, true).compose(v -> {
       host.tracker.release(rec.id);
       host.records.remove(rec.id);
       host.changed();
-      return host.publisher.update(rec.id, rec.requestId, "building", step, "error", null, host.name, eventOf(step),
-          "Error",
-          null, fault(rec.id, "Build of instance " + rec.id + " aborted while " + step + ": " + e.getMessage()));
+      // A cancelled build's update is refused by the conductor (the instance is gone, deleting or another host's);
+      // it tells the scheduler to give back this host's claim.
+      String message = e instanceof Cancelled
+          ? "Build of instance " + rec.id + " on " + host.name + " cancelled while " + step + ": " + e.getMessage()
+          : "Build of instance " + rec.id + " aborted while " + step + ": " + e.getMessage();
+      return host.publisher.update(rec.id, rec.requestId, "building", step, "error", null, host.name, rec.attempt,
+          eventOf(step), "Error", null, fault(rec.id, message));
     });
   }
 

@@ -19,7 +19,12 @@ final class InstanceRecord {
   /** Volumes: id, attachment id, whether to delete it on termination. */
   final List<JsonObject> volumes = new ArrayList<>();
   Path overlay;
+  /** Whether a domain may exist (cleanup destroys it only then: a build that never reached spawn made none). */
   boolean domainDefined;
+  /** The scheduling attempt this host builds (0: not known, e.g. after a restart); sent with every update. */
+  int attempt;
+  /** Set when the instance is deleted while its build is still running here: the build undoes what it made. */
+  volatile boolean cancelled;
   JsonObject addresses = new JsonObject();
   /** Security group names the ports go into. */
   final List<String> securityGroups = new ArrayList<>();

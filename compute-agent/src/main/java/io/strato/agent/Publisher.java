@@ -20,11 +20,14 @@ public final class Publisher {
     this.producer = producer;
   }
 
-  /** {@code from -> to} for the conductor, optionally starting or finishing an instance-action event. */
+  /**
+   * {@code from -> to} for the conductor, optionally starting or finishing an instance-action event; from {@code host}
+   * and its build of scheduling attempt {@code attempt} (0: not known), which fence the update.
+   */
   public Future<Void> update(String instanceId, String requestId, String fromVm, String fromTask, String toVm,
-      String toTask, String host, String event, String result, JsonObject changes, JsonObject fault) {
+      String toTask, String host, int attempt, String event, String result, JsonObject changes, JsonObject fault) {
     InstanceUpdate u = new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), instanceId, fromVm,
-        fromTask, toVm, toTask, host, event, result, changes, fault, requestId, System.currentTimeMillis());
+        fromTask, toVm, toTask, host, attempt, event, result, changes, fault, requestId, System.currentTimeMillis());
     return send(Topics.INSTANCE_UPDATES, instanceId, u.toJson(), requestId);
   }
 

@@ -40,12 +40,15 @@ final class ServerActions {
   private Future<Void> delete(ServerAction order) {
     String id = order.instanceId();
     InstanceRecord rec = host.records.get(id);
+    if (rec != null) rec.cancelled = true; // a build still running here stops and undoes what it made
+    int attempt = rec == null ? 0 : rec.attempt;
     Future<Void> cleaned = rec != null ? host.cleanup(rec, false) : forgotten(order);
     return cleaned.compose(v -> {
       host.records.remove(id);
       host.tracker.release(id);
       host.changed();
-      return host.publisher.update(id, order.requestId(), null, "deleting", "deleted", null, null, null, null,
+      return host.publisher.update(id, order.requestId(), null, "deleting", "deleted", null, host.name, attempt, null,
+          null,
           new JsonObject().put("power_state", PowerState.NOSTATE), null);
     });
   }
@@ -86,6 +89,7 @@ final class ServerActions {
   private Future<Void> forgotten(ServerAction order) {
     String id = order.instanceId();
     InstanceRecord rec = new InstanceRecord(id, order.projectId(), null);
+    rec.domainDefined = true; // not known: look
     if (!host.network.available()) return host.cleanup(rec, false);
     return host.network.portsOf(rec.projectId, id).compose(ports -> {
       ports.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", true)));
@@ -95,12 +99,12 @@ final class ServerActions {
 
   private Future<Void> power(ServerAction order, String task, Future<Void> work, String vmState, int power) {
     return work.compose(v -> host.publisher.update(order.instanceId(), order.requestId(), null, task, vmState, null,
-            null, null, null, new JsonObject().put("power_state", power), null))
+            host.name, 0, null, null, new JsonObject().put("power_state", power), null))
         .recover(e -> {
           LOG.warn("[{}] {} of instance {} failed: {}", order.requestId(), order.action(), order.instanceId(),
               e.toString());
-          return host.publisher.update(order.instanceId(), order.requestId(), null, task, "error", null, null, null,
-              null, null, Builder.fault(order.instanceId(), "Failed to " + order.action() + " instance: "
+          return host.publisher.update(order.instanceId(), order.requestId(), null, task, "error", null, host.name, 0,
+              null, null, null, Builder.fault(order.instanceId(), "Failed to " + order.action() + " instance: "
                   + e.getMessage()));
         });
   }

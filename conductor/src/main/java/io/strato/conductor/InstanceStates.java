@@ -16,6 +16,9 @@ import java.util.UUID;
  * Applies instance updates to the {@code nova} schema. Each update is a compare-and-set on the state the sender
  * expected ({@code vm_state} and {@code task_state}), in one transaction with its instance-action event, so a
  * redelivered, late or out-of-order update changes nothing, and a deleted instance is never brought back.
+ * Updates are also fenced by the host and attempt they come from: the first update from a host records both on the
+ * instance, and an update from another host, or from another attempt of that host, is refused (see
+ * {@link InstanceUpdate}).
  * An update to {@code deleted} also gives the instance's quota back. A transition that ends a build or a delete is
  * announced on {@code strato.instance-events} in the same transaction ({@link Lifecycle}).
  */
@@ -42,6 +45,7 @@ public final class InstanceStates {
     // The locked read gives the vm_state before the change (RETURNING sees only the new row).
     String sql = "WITH old AS (SELECT id AS old_id, vm_state AS old_vm_state FROM instances WHERE id = $1 FOR UPDATE)"
         + " UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($4, host),"
+        + " attempt = CASE WHEN host IS NULL AND $4::text IS NOT NULL THEN $11 ELSE attempt END,"
         + " node = coalesce($4, node), fault = coalesce($5, fault), power_state = coalesce($6, power_state),"
         + " addresses = coalesce($7, addresses), volumes_attached = coalesce($8, volumes_attached),"
         + " launched_at = CASE WHEN $2 = 'active' AND launched_at IS NULL THEN now() ELSE launched_at END,"
@@ -49,12 +53,17 @@ public final class InstanceStates {
         + " progress = CASE WHEN $2 = 'active' THEN 100 ELSE progress END, updated_at = now()"
         + " FROM old WHERE id = old_id AND id = $1 AND NOT deleted AND ($9::text IS NULL OR vm_state = $9)"
         + " AND task_state IS NOT DISTINCT FROM $10"
+        // The fence: an update from a host applies only to an instance no host has taken yet, or taken by that host
+        // in that attempt (an update that names no attempt is fenced by host only).
+        + " AND ($4::text IS NULL OR host IS NULL OR (host = $4 AND ($11::int IS NULL OR attempt IS NULL"
+        + " OR attempt = $11)))"
         + " RETURNING old_vm_state, " + Lifecycle.RETURNING;
     JsonObject fault = u.fault() == null ? null : u.fault().copy().put("created", created(u.timestampMillis()));
     return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.vmState())
             .addString(u.taskState()).addString(u.host()).addValue(fault).addInteger(c.getInteger("power_state"))
             .addValue(c.getJsonObject("addresses")).addValue(c.getJsonArray("volumes_attached"))
-            .addString(u.expectedVmState()).addString(u.expectedTaskState()))
+            .addString(u.expectedVmState()).addString(u.expectedTaskState())
+            .addInteger(u.attempt() > 0 ? u.attempt() : null))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 

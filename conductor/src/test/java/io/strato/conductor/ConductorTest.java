@@ -67,6 +67,13 @@ class ConductorTest {
         toTask, host, event, result, changes, null, s.requestId(), System.currentTimeMillis());
   }
 
+  /** An update from {@code host}'s build of scheduling attempt {@code attempt}. */
+  private static InstanceUpdate from(String host, int attempt, Server s, String fromTask, String toVm, String toTask,
+      JsonObject fault) {
+    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), s.id(), "building", fromTask, toVm,
+        toTask, host, attempt, null, null, null, fault, s.requestId(), System.currentTimeMillis());
+  }
+
   private static JsonObject show(Server s, String token) {
     var resp = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id(), token, null, Map.of());
     return resp.statusCode() == 404 ? null : resp.bodyAsJsonObject().getJsonObject("server");
@@ -122,6 +129,45 @@ class ConductorTest {
     JsonObject server = awaitServer(s, admin, j -> j.getInteger("OS-EXT-STS:power_state") == 4);
     assertThat(server.getString("status")).isEqualTo("ACTIVE");
     assertThat(server.getString("OS-EXT-STS:task_state")).isNull();
+  }
+
+  @Test
+  @DisplayName("a late update from an earlier scheduling attempt on the same host changes nothing")
+  void staleAttemptIsFenced() {
+    Server s = boot("fenced");
+    String admin = identity.adminToken();
+    send(from("host-a", 2, s, "scheduling", "building", "block_device_mapping", null));
+    awaitServer(s, admin, j -> "block_device_mapping".equals(j.getString("OS-EXT-STS:task_state")));
+    send(from("host-a", 1, s, "block_device_mapping", "error", null, new JsonObject().put("code", 500)
+        .put("message", "Build of attempt 1 failed").put("details", "")));
+    send(from("host-a", 1, s, "block_device_mapping", "building", "networking", null));
+    // The current attempt's next step, sent after them: once it shows, the stale ones were processed (in order).
+    send(from("host-a", 2, s, "block_device_mapping", "building", "spawning", null));
+    JsonObject server =
+        awaitServer(s, admin, j -> !"block_device_mapping".equals(j.getString("OS-EXT-STS:task_state")));
+    assertThat(server.getString("status")).as("the stale attempt's error was refused").isEqualTo("BUILD");
+    assertThat(server.getString("OS-EXT-STS:task_state")).isEqualTo("spawning");
+    assertThat(server.getString("OS-EXT-SRV-ATTR:host")).isEqualTo("host-a");
+    assertThat(server.getJsonObject("fault")).isNull();
+  }
+
+  @Test
+  @DisplayName("one instance placed on two hosts: the first host's build is recorded, the second host's updates"
+      + " change nothing")
+  void secondHostIsFenced() {
+    Server s = boot("twice");
+    String admin = identity.adminToken();
+    send(from("host-a", 1, s, "scheduling", "building", "block_device_mapping", null));
+    send(from("host-b", 1, s, "scheduling", "building", "block_device_mapping", null));
+    send(from("host-b", 1, s, "block_device_mapping", "building", "networking", null));
+    send(from("host-b", 1, s, "networking", "building", "spawning", null));
+    send(from("host-b", 1, s, "spawning", "active", null, null));
+    send(from("host-a", 1, s, "block_device_mapping", "building", "networking", null));
+    JsonObject server = awaitServer(s, admin, j -> "networking".equals(j.getString("OS-EXT-STS:task_state"))
+        || !"BUILD".equals(j.getString("status")));
+    assertThat(server.getString("OS-EXT-SRV-ATTR:host")).isEqualTo("host-a");
+    assertThat(server.getString("status")).isEqualTo("BUILD");
+    assertThat(server.getString("OS-EXT-STS:task_state")).isEqualTo("networking");
   }
 
   @Test

@@ -103,8 +103,12 @@ public final class GatewayService extends VerticleBase {
     router.route("/v2.1/*").subRouter(api);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
         .listen(config.port())
-        .compose(http -> vertx.deployVerticle(new BatchConsumer(config.settings(), BatchConfig.from(config.settings()),
-            verifier, new BatchLedger(pool), creator, relay)));
+        .compose(http -> {
+          BatchConsumer consumer = new BatchConsumer(config.settings(), BatchConfig.from(config.settings()), verifier,
+              new BatchLedger(pool), creator, relay);
+          readiness.require("boot batch consumer", consumer::alive);
+          return vertx.deployVerticle(consumer);
+        });
   }
 
   @Override

@@ -105,6 +105,14 @@ public final class Scheduler {
         });
     }
 
+    /**
+     * Gives back the claim of {@code instanceId} and forgets its placement, only if it was placed on {@code host}
+     * (that host builds nothing for it; a placement on another host, made by this process, stays). Idempotent.
+     */
+    public void release(String instanceId, String host) {
+        ledger.find(instanceId).filter(p -> p.host().equals(host)).ifPresent(p -> release(instanceId));
+    }
+
     /** Applies an agent's resource report; returns the host's state as stored. */
     public HostState applyReport(HostReport report) {
         return index.update(store.upsertFromReport(report));

@@ -10,6 +10,7 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.DeadLetter;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.scheduler.host.HostState;
@@ -151,6 +152,34 @@ class SchedulerServiceTest {
     }
 
     @Test
+    @DisplayName("a host that declines an instance placed on another host (it lost the race for it) does not free"
+            + " that other host's claim")
+    void declineFromAnotherHostKeepsTheClaim() {
+        String zone = unique("az");
+        report(zone, 1, 16, 32_768, 500);
+        List<String> ids = ids(2);
+        Fleet.request(kafka, boot(List.of(ids.get(0)), zone, 4, 4_096, 40, null));
+        Fleet.request(kafka, boot(List.of(ids.get(1)), zone, 4, 4_096, 40, null));
+        Assignment kept = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(ids.get(0))).get(0).value()));
+        Assignment ended = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(ids.get(1))).get(0).value()));
+        scheduler.awaitHost(kept.host(), h -> h.inFlightClaims().size() == 2);
+
+        InstanceUpdate declined = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(0), "scheduling",
+                "another-host", "schedule", 500, "Build of instance on another-host cancelled: placed elsewhere", "",
+                "req-test");
+        kafka.publish(Topics.INSTANCE_UPDATES, ids.get(0), declined.toJson().encode());
+        InstanceUpdate failed = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(1), "spawning",
+                ended.host(), "spawning", 500, "Build aborted while spawning: test", "", "req-test");
+        // Same key as the decline: one partition, so the releaser reads the decline first.
+        kafka.publish(Topics.INSTANCE_UPDATES, ids.get(0), failed.toJson().encode());
+        HostState after = scheduler.awaitHost(kept.host(), h -> h.inFlightClaims().stream()
+                .noneMatch(c -> c.instanceId().equals(ids.get(1))));
+        assertThat(after.inFlightClaims()).as("the winner's claim stays").hasSize(1);
+        assertThat(after.inFlightClaims().get(0).instanceId()).isEqualTo(ids.get(0));
+        assertThat(after.vcpus().used()).isEqualTo(4);
+    }
+
+    @Test
     @DisplayName("an instance a host refused comes back as a reschedule and is assigned to another host, the "
             + "refusing host's claim given back")
     void rescheduleAvoidsTheHostsTried() {
@@ -208,6 +237,32 @@ class SchedulerServiceTest {
 
         Assignment assignment = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
         assertThat(assignment.host()).isEqualTo(hosts.get(0));
+    }
+
+    @Test
+    @DisplayName("a boot request of an unknown version goes to strato.dead-letters naming its instances (which the "
+            + "conductor then ends in ERROR), and the next request is still scheduled")
+    void unknownVersionIsDeadLettered() {
+        String zone = unique("az");
+        List<String> hosts = report(zone, 1, 16, 32_768, 500);
+        List<String> ids = ids(2);
+        BootRequest good = boot(List.of(ids.get(1)), zone, 1, 512, 1, null);
+        BootRequest future = boot(List.of(ids.get(0)), zone, 1, 512, 1, null);
+        kafka.publish(Topics.BOOT_REQUESTS, good.reservationId(), future.toJson().put("version", 99).encode(),
+                "req-" + ids.get(0));
+
+        Fleet.request(kafka, good);
+
+        Assignment assignment = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(ids.get(1))).get(0)
+                .value()));
+        assertThat(assignment.host()).isEqualTo(hosts.get(0));
+        DeadLetter letter = DeadLetter.fromJson(new JsonObject(kafka.await(1, s -> s.topic().equals(Topics.DEAD_LETTERS)
+                && s.value().contains(ids.get(0))).get(0).value()));
+        assertThat(letter.topic()).isEqualTo(Topics.BOOT_REQUESTS);
+        assertThat(letter.instanceIds()).containsExactly(ids.get(0));
+        assertThat(letter.reason()).contains("unsupported boot request version 99");
+        assertThat(letter.requestId()).isEqualTo("req-" + ids.get(0));
+        assertThat(letter.offset()).isNotNull();
     }
 
     @Test
