@@ -237,7 +237,9 @@ public final class PollLoop {
     Future<Void> before = tails.getOrDefault(key, Future.succeededFuture());
     Promise<Void> done = Promise.promise();
     tails.put(key, done.future());
-    before.onComplete(x -> attempt(p, r, 1, retryInitialMs, done));
+    // NOTE: each attempt starts on a fresh stack: records that complete at once would otherwise start the next one
+    // from inside the last one's completion, and a long backlog would overflow the event loop's stack.
+    before.onComplete(x -> vertx.runOnContext(v -> attempt(p, r, 1, retryInitialMs, done)));
     done.future().onComplete(ar -> {
       if (tails.get(key) == done.future()) tails.remove(key);
       p.running--;
