@@ -4,6 +4,7 @@ import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.scheduler.Scheduler;
 import io.vertx.core.Future;
@@ -55,7 +56,7 @@ final class ClaimReleaser extends VerticleBase {
     for (KafkaConsumerRecord<String, String> r : batch) {
       try {
         InstanceUpdate u = InstanceUpdate.fromJson(new JsonObject(r.value()));
-        if (!"error".equals(u.vmState()) && !"deleted".equals(u.vmState())) continue;
+        if (u.vmState() != VmState.ERROR && u.vmState() != VmState.DELETED) continue;
         // An update from a host gives back that host's claim only: a host that lost the race for an instance (or
         // found it deleted) says so with a (refused) update to error, and the winner's placement must stay.
         if (u.host() == null) {
