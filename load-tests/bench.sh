@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./strato bench boot-storm [servers] / ./strato bench batch [servers]: builds what the load tests need, then runs
+# ./strato bench boot-storm [servers] / batch [servers] / boot-open [rate]: builds what the load tests need, then runs
 # BenchMain, which starts the all-in-one (1,000 simulated hosts) in its own JVM, runs the Gatling simulation against
 # it and prints one line. Extra JVM system properties for BenchMain (load.*, bench.*) go in BENCH_OPTS.
 set -euo pipefail

@@ -7,6 +7,7 @@ import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HostFacts;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.common.config.Settings;
+import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServerAction;
@@ -88,22 +89,17 @@ final class AgentHost {
         .map(ImageCache.Cached::path);
   }
 
-  /** One message from this host's assignment topic: an assignment or a server action. */
+  /**
+   * One message from this host's assignment topic: an assignment or a server action. One that is neither, or does
+   * not validate, fails with a permanent failure ({@link PoisonRecord}, {@link IllegalArgumentException}).
+   */
   Future<Void> handle(JsonObject message) {
     String type = message.getString("type", "");
-    try {
-      return switch (type) {
-        case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
-        case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
-        default -> {
-          LOG.error("{}: skipping a message of unknown type '{}'", name, type);
-          yield Future.succeededFuture();
-        }
-      };
-    } catch (IllegalArgumentException e) {
-      LOG.error("{}: skipping a malformed {} message: {}", name, type, e.getMessage());
-      return Future.succeededFuture();
-    }
+    return switch (type) {
+      case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
+      case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
+      default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import io.strato.common.disk.InspectionLimits;
 import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.TopicCreator;
 import io.strato.common.kafka.Topics;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The compute agent process: one or (fleet mode) many hosts. Each host reads only its own topic
  * {@code strato.assignments.<host>} (one partition, so its orders keep their order); all of them share one consumer,
  * one producer and one service session. Messages of one instance run in order; different instances run side by
- * side. Offsets are committed once a batch's builds and actions are done (at-least-once; both are idempotent).
+ * side, within bounds per host and per process. Each order's offset is committed once it is done (at-least-once;
+ * builds and actions are idempotent).
  */
 public final class AgentService extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
@@ -48,7 +50,7 @@ public final class AgentService extends VerticleBase {
   private final Readiness readiness = new Readiness();
   private final Map<String, AgentHost> byTopic = new LinkedHashMap<>();
   private final List<HypervisorDriver> drivers = new ArrayList<>();
-  private PollLoop<String, String> loop;
+  private PollLoop loop;
   private volatile boolean consuming;
 
   public AgentService(AgentConfig config) {
@@ -134,34 +136,42 @@ public final class AgentService extends VerticleBase {
   }
 
   private Future<Void> consume() {
+    String group = "strato-agent-" + config.host();
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx,
-        KafkaSettings.consumer(config.settings(), "strato-agent-" + config.host()));
-    loop = new PollLoop<>(vertx, consumer, "agent " + config.host(), this::dispatch);
+        KafkaSettings.consumer(config.settings(), group));
+    loop = new PollLoop(vertx, consumer, group, config.settings(), this::dispatch)
+        .orderedBy(r -> r.topic() + "/" + instanceOf(r))
+        .concurrency(config.settings().getInt("agent.concurrency.per.host"),
+            config.settings().getInt("agent.concurrency"));
     Set<String> topics = new HashSet<>(byTopic.keySet());
     return consumer.subscribe(topics).onSuccess(v -> loop.start());
   }
 
-  /** Orders of one instance run one after the other; different instances run side by side. */
-  private Future<Void> dispatch(List<KafkaConsumerRecord<String, String>> batch) {
-    Map<String, Future<Void>> chains = new LinkedHashMap<>();
-    for (KafkaConsumerRecord<String, String> r : batch) {
-      AgentHost host = byTopic.get(r.topic());
-      if (host == null) continue;
-      JsonObject message;
-      try {
-        message = new JsonObject(r.value());
-      } catch (RuntimeException e) {
-        LOG.error("{}: skipping a message that is not JSON at offset {}", r.topic(), r.offset());
-        continue;
-      }
-      String key = r.topic() + "/" + message.getString("instance_id", "");
-      chains.put(key, chains.getOrDefault(key, Future.succeededFuture()).compose(v -> host.handle(message)
-          .recover(e -> {
-            LOG.error("{}: handling {} failed: {}", host.name, message.getString("type"), e.toString());
-            return Future.succeededFuture();
-          })));
+  /**
+   * One order for the host whose topic it came on. Orders of one instance run one after the other; other instances'
+   * orders, and other hosts', run beside them (up to {@code agent.concurrency.per.host} per host and
+   * {@code agent.concurrency} in all), so a slow build holds up nothing but its own instance's later orders.
+   * An order that does not parse goes to strato.dead-letters (its instance then ends in ERROR); a build or action
+   * that fails has already reported its outcome, and is not run again.
+   */
+  private Future<Void> dispatch(KafkaConsumerRecord<String, String> r) {
+    AgentHost host = byTopic.get(r.topic());
+    if (host == null) return Future.succeededFuture();
+    JsonObject message = PoisonRecord.json(r.value());
+    return host.handle(message).recover(e -> {
+      if (PoisonRecord.isPermanent(e)) return Future.failedFuture(e);
+      LOG.error("{}: handling {} failed: {}", host.name, message.getString("type"), e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The instance an order is about (orders are keyed by host or by instance, so the body says). */
+  private static String instanceOf(KafkaConsumerRecord<String, String> r) {
+    try {
+      return String.valueOf(new JsonObject(r.value()).getValue("instance_id"));
+    } catch (RuntimeException e) {
+      return "";
     }
-    return Future.join(new ArrayList<>(chains.values())).mapEmpty();
   }
 
   @Override

@@ -40,7 +40,8 @@ public final class ConductorService extends VerticleBase {
           // compute API process to do it.
           OutboxRelay relay = new OutboxRelay(pool, config.settings(), "conductor");
           updates = new UpdateConsumer(config.settings(), new InstanceStates(pool), relay);
-          return vertx.deployVerticle(relay).compose(r -> vertx.deployVerticle(updates));
+          return vertx.deployVerticle(relay).compose(r -> vertx.deployVerticle(updates))
+              .compose(r -> vertx.deployVerticle(new DeadLetterConsumer(config.settings(), pool, relay)));
         })
         .compose(id -> vertx.deployVerticle(new HostRecorder(config.settings(), pool)))
         .compose(id -> vertx.deployVerticle(new BuildReconciler(pool, config.buildTimeout(),

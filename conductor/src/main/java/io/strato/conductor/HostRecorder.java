@@ -2,12 +2,12 @@ package io.strato.conductor;
 
 import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.HostStateReport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.sqlclient.Pool;
@@ -15,22 +15,19 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Records the agents' host reports ({@code strato.host-state}) in {@code nova.compute_nodes}, so the compute API can
- * show hypervisors and zones without asking the scheduler. Only the newest report of a host wins (a batch keeps the
- * last report per host, and an older one never overwrites a newer row).
+ * show hypervisors and zones without asking the scheduler. Only the newest report of a host wins (an older one never
+ * overwrites a newer row). Permanent, dead-lettered: a report that does not parse or validate, or whose values
+ * PostgreSQL refuses (a NUL byte in a host name); transient, retried: PostgreSQL down.
  */
 final class HostRecorder extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(HostRecorder.class);
+  static final String GROUP = "strato-conductor-hosts";
   private final Settings settings;
   private final Pool pool;
-  private PollLoop<String, String> loop;
+  private PollLoop loop;
 
   HostRecorder(Settings settings, Pool pool) {
     this.settings = settings;
@@ -40,8 +37,9 @@ final class HostRecorder extends VerticleBase {
   @Override
   public Future<?> start() {
     KafkaConsumer<String, String> consumer =
-        KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "strato-conductor-hosts"));
-    loop = new PollLoop<>(vertx, consumer, "host recorder", this::record);
+        KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, GROUP));
+    // A host report names no instance: a dead-lettered one fails nothing.
+    loop = new PollLoop(vertx, consumer, GROUP, settings, this::record).naming(r -> List.of());
     return consumer.subscribe(Topics.HOST_STATE).onSuccess(v -> loop.start());
   }
 
@@ -50,19 +48,9 @@ final class HostRecorder extends VerticleBase {
     return loop == null ? Future.succeededFuture() : loop.stop();
   }
 
-  private Future<Void> record(List<KafkaConsumerRecord<String, String>> batch) {
-    Map<String, HostStateReport> newest = new LinkedHashMap<>();
-    for (KafkaConsumerRecord<String, String> r : batch) {
-      if (r.value() == null) continue; // a tombstone: the host is gone from the topic
-      try {
-        HostStateReport report = HostStateReport.fromJson(new JsonObject(r.value()));
-        newest.merge(report.host(), report, (a, b) -> b.timestampMillis() >= a.timestampMillis() ? b : a);
-      } catch (RuntimeException e) {
-        LOG.warn("skipping a host report that does not parse at offset {}: {}", r.offset(), e.getMessage());
-      }
-    }
-    if (newest.isEmpty()) return Future.succeededFuture();
-    List<Tuple> rows = newest.values().stream().map(HostRecorder::row).toList();
+  private Future<Void> record(KafkaConsumerRecord<String, String> r) {
+    if (r.value() == null) return Future.succeededFuture(); // a tombstone: the host is gone from the topic
+    HostStateReport report = HostStateReport.fromJson(PoisonRecord.json(r.value()));
     return pool.preparedQuery("INSERT INTO compute_nodes(host, availability_zone, hypervisor_type, hypervisor_version,"
             + " enabled, vcpus, vcpus_used, memory_mb, memory_mb_used, local_gb, local_gb_used, running_vms,"
             + " current_workload, reported_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
@@ -73,7 +61,7 @@ final class HostRecorder extends VerticleBase {
             + " local_gb = excluded.local_gb, local_gb_used = excluded.local_gb_used,"
             + " running_vms = excluded.running_vms, current_workload = excluded.current_workload,"
             + " reported_at = excluded.reported_at WHERE excluded.reported_at >= compute_nodes.reported_at")
-        .executeBatch(rows).mapEmpty();
+        .execute(row(report)).mapEmpty();
   }
 
   private static Tuple row(HostStateReport r) {

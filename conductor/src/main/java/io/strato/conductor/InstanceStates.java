@@ -61,8 +61,9 @@ public final class InstanceStates {
         + " OR attempt = $11)))"
         + " RETURNING old_vm_state, " + Lifecycle.RETURNING;
     JsonObject fault = u.fault() == null ? null : u.fault().copy().put("created", created(u.timestampMillis()));
-    return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.vmState().wire())
-            .addString(TaskState.wireOf(u.taskState())).addString(u.host()).addValue(fault).addInteger(c.getInteger("power_state"))
+    return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId()))
+            .addString(u.vmState().wire()).addString(TaskState.wireOf(u.taskState())).addString(u.host())
+            .addValue(fault).addInteger(c.getInteger("power_state"))
             .addValue(c.getJsonObject("addresses")).addValue(c.getJsonArray("volumes_attached"))
             .addString(VmState.wireOf(u.expectedVmState())).addString(TaskState.wireOf(u.expectedTaskState()))
             .addInteger(u.attempt() > 0 ? u.attempt() : null))

@@ -35,7 +35,8 @@ final class Lifecycle {
     /** Reads the columns {@link #RETURNING} names. */
     static Transition from(Row r) {
       return new Transition(r.getUUID("id").toString(), VmState.of(r.getString("old_vm_state")),
-          VmState.of(r.getString("vm_state")), TaskState.of(r.getString("task_state")), r.getString("project_id"), r.getString("user_id"), r.getString("host"),
+          VmState.of(r.getString("vm_state")), TaskState.of(r.getString("task_state")), r.getString("project_id"),
+          r.getString("user_id"), r.getString("host"),
           r.getString("batch_id"), r.getString("idempotency_key"), r.getJsonObject("fault"));
     }
   }
@@ -62,7 +63,8 @@ final class Lifecycle {
     }
     JsonObject fault = Notification.CREATE_ERROR.equals(event) ? t.fault() : null;
     Notification n = Notification.instance(event, PUBLISHER, new Notification.InstancePayload(t.instanceId(),
-        t.projectId(), t.userId(), t.vmState().wire(), TaskState.wireOf(t.taskState()), t.host(), t.batchId(), t.idempotencyKey(), fault),
+        t.projectId(), t.userId(), t.vmState().wire(), TaskState.wireOf(t.taskState()), t.host(), t.batchId(),
+        t.idempotencyKey(), fault),
         requestId);
     Future<Void> sent = add(tx, List.of(n));
     if (outcome == null || t.idempotencyKey() == null) return sent;

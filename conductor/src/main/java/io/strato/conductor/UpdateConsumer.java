@@ -3,31 +3,34 @@ package io.strato.conductor;
 import io.strato.common.config.Settings;
 import io.strato.common.db.OutboxRelay;
 import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.InstanceUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Consumes {@code strato.instance-updates} in the {@code strato-conductor} group and applies each update, in order
- * per instance (the topic is keyed by instance id; instances go side by side), committing a batch only once every
- * update of it is applied.
- * A malformed message is logged and skipped; it can never be applied, so retrying it would block the partition.
+ * per instance (the topic is keyed by instance id; instances go side by side), committing as updates are applied
+ * ({@link PollLoop}).
+ *
+ * <p>Permanent, dead-lettered (and the instance it names ends in ERROR, see {@link DeadLetterConsumer}): an update
+ * that does not parse or validate (not JSON, a wrong type, an unknown version, an instance id that is not a UUID) or
+ * whose values PostgreSQL refuses (a NUL byte). Transient, retried with back-off: PostgreSQL down or busy.
  */
 public final class UpdateConsumer extends VerticleBase {
+  static final String GROUP = "strato-conductor";
   private static final Logger LOG = LoggerFactory.getLogger(UpdateConsumer.class);
   private final Settings settings;
   private final InstanceStates states;
-  private PollLoop<String, String> loop;
-
   private final OutboxRelay relay;
+  private PollLoop loop;
 
   public UpdateConsumer(Settings settings, InstanceStates states, OutboxRelay relay) {
     this.relay = relay;
@@ -37,9 +40,8 @@ public final class UpdateConsumer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    KafkaConsumer<String, String> consumer =
-        KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "strato-conductor"));
-    loop = new PollLoop<>(vertx, consumer, "conductor", this::applyAll);
+    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, GROUP));
+    loop = new PollLoop(vertx, consumer, GROUP, settings, this::applyOne);
     return consumer.subscribe(Topics.INSTANCE_UPDATES).onSuccess(v -> loop.start());
   }
 
@@ -53,30 +55,16 @@ public final class UpdateConsumer extends VerticleBase {
     return loop == null ? Future.succeededFuture() : loop.stop();
   }
 
-  /** Updates of one instance apply in order; different instances apply side by side (the pool bounds them). */
-  private Future<Void> applyAll(List<KafkaConsumerRecord<String, String>> batch) {
-    java.util.Map<String, Future<Void>> chains = new java.util.LinkedHashMap<>();
-    for (KafkaConsumerRecord<String, String> r : batch) {
-      String key = r.key() == null ? "" : r.key();
-      chains.put(key, chains.getOrDefault(key, Future.succeededFuture()).compose(v -> applyOne(r)));
-    }
-    return Future.all(new java.util.ArrayList<>(chains.values())).<Void>mapEmpty().onSuccess(v -> relay.nudge());
-  }
-
   private Future<Void> applyOne(KafkaConsumerRecord<String, String> record) {
-    InstanceUpdate update;
-    try {
-      update = InstanceUpdate.fromJson(new JsonObject(record.value()));
-    } catch (RuntimeException e) {
-      LOG.error("skipping malformed instance update at {}-{}@{}: {}", record.topic(), record.partition(),
-          record.offset(), e.getMessage());
-      return Future.succeededFuture();
-    }
+    InstanceUpdate update = InstanceUpdate.fromJson(PoisonRecord.json(record.value()));
+    UUID.fromString(update.instanceId()); // a non-UUID id can never match an instance: refused here, not by SQL
     return states.apply(update).map(applied -> {
       if (!applied) {
         LOG.info("[{}] instance {}: update to {}/{} ignored, it is no longer {}/{}", update.requestId(),
             update.instanceId(), update.vmState(), update.taskState(), update.expectedVmState(),
             update.expectedTaskState());
+      } else {
+        relay.nudge();
       }
       return null;
     });

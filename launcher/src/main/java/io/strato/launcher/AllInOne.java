@@ -46,10 +46,13 @@ public final class AllInOne implements AutoCloseable {
 
   private final List<AutoCloseable> infrastructure = new ArrayList<>();
   private Vertx vertx;
+  private ProcessCloud processes;
   private Settings settings;
 
+  /** {@code --processes}: every service in its own OS process instead of this JVM ({@link ProcessCloud}). */
   public static void main(String[] args) throws Exception {
-    AllInOne cloud = new AllInOne();
+    boolean separate = java.util.Arrays.asList(args).contains("--processes");
+    AllInOne cloud = new AllInOne(separate);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping Strato");
@@ -66,10 +69,41 @@ public final class AllInOne implements AutoCloseable {
     stopped.await();
   }
 
+  private final boolean separateProcesses;
+
+  public AllInOne() {
+    this(false);
+  }
+
+  /** {@code separateProcesses}: each service runs as its own OS process (logs under aio.data.dir/logs). */
+  public AllInOne(boolean separateProcesses) {
+    this.separateProcesses = separateProcesses;
+  }
+
   /** Starts everything; completes when every API serves. */
   public Settings start(Settings base, Map<String, String> env) throws Exception {
     Path dataDir = Path.of(base.get("aio.data.dir")).toAbsolutePath();
     Secrets secrets = Secrets.loadOrCreate(dataDir);
+    settings = infrastructure(base, env, secrets);
+    if (separateProcesses) {
+      processes = new ProcessCloud(settings, dataDir.resolve("logs"));
+      ProcessCloud.standard().forEach(processes::add);
+      processes.startAll(java.time.Duration.ofSeconds(180));
+    } else {
+      vertx = StratoVertx.create();
+      deploy(vertx, settings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+    new DemoImage(settings, secrets.adminPassword()).ensure();
+    ClientFiles.write(settings, secrets);
+    return settings;
+  }
+
+  /**
+   * Starts the embedded broker and PostgreSQL (unless {@code STRATO_KAFKA_BOOTSTRAP} / {@code STRATO_PG_URI} name
+   * external ones) and returns the settings every service of this cloud runs with.
+   */
+  Settings infrastructure(Settings base, Map<String, String> env, Secrets secrets) {
+    Path dataDir = Path.of(base.get("aio.data.dir")).toAbsolutePath();
     Map<String, String> overrides = new HashMap<>();
     if (!env.containsKey("STRATO_PG_URI")) {
       EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.getInt("aio.pg.port"),
@@ -109,13 +143,7 @@ public final class AllInOne implements AutoCloseable {
         overrides.put(key, dataDir.resolve("scheduler").resolve(Path.of(file).getFileName()).toString());
       }
     }
-    settings = base.with(overrides);
-
-    vertx = StratoVertx.create();
-    deploy(vertx, settings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    new DemoImage(settings, secrets.adminPassword()).ensure();
-    ClientFiles.write(settings, secrets);
-    return settings;
+    return base.with(overrides);
   }
 
   /** Deploys every service; identity first, since the others fetch its verification key. */
@@ -147,6 +175,11 @@ public final class AllInOne implements AutoCloseable {
     System.out.println();
     System.out.println("Try:  openstack --os-cloud strato flavor list");
     System.out.println("      openstack --os-cloud strato-admin project list");
+    if (processes != null) {
+      System.out.println("  processes               " + String.join(", ", processes.names().stream()
+          .map(n -> n + " (pid " + processes.pid(n) + ")").toList()));
+      System.out.println("  logs                    " + processes.log("identity").getParent());
+    }
     System.out.println("Ctrl-C stops everything; the next run keeps the data.");
     System.out.println();
   }
@@ -158,6 +191,7 @@ public final class AllInOne implements AutoCloseable {
 
   @Override
   public void close() {
+    if (processes != null) processes.close();
     try {
       if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

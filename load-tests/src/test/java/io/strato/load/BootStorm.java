@@ -2,9 +2,7 @@ package io.strato.load;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
-import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.exitHereIfFailed;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -28,13 +26,17 @@ import java.util.function.Supplier;
  * The REST boot storm as a Gatling scenario, shared by {@link BootStormSimulation} and {@link MixedReadSimulation}.
  * Each virtual user logs in once (password, project-scoped); once every user has its token (so that the logins'
  * PBKDF2 does not mix with the storm), the users take servers to create from a shared counter and POST them back to
- * back; then each polls its servers, oldest first, until ACTIVE (ERROR or a timeout fails the run), and deletes them.
+ * back. Meanwhile an {@link ActiveWatcher} lists the servers that reached ACTIVE (or ERROR); each user waits until
+ * all of its servers are settled (an ERROR or a timeout fails a request Gatling counts), then deletes them. Time to
+ * ACTIVE is the cloud's own (create action to {@code launched_at}), read after the run. Before the storm,
+ * {@code load.warmup.servers} servers are booted and deleted outside the figures (JIT, caches, connections).
  */
 final class BootStorm {
   static final String CREATE = "create server";
   static final String SHOW = "show server";
   static final String DELETE = "delete server";
   static final String LOGIN = "login";
+  static final String NOT_ACTIVE = "server ACTIVE in time";
 
   /** A server this user created: its id and when its POST went out. */
   record Booting(String id, long t0) {}
@@ -46,6 +48,7 @@ final class BootStorm {
   private final AtomicInteger tickets;
   private final AtomicInteger names = new AtomicInteger();
   private final long pollMs = LoadSettings.pollMs();
+  private volatile ActiveWatcher watcher;
   private final long timeoutNanos = LoadSettings.activeTimeoutSeconds() * 1_000_000_000L;
   private final String networks = LoadSettings.networks();
   private final String compute = LoadSettings.computeUrl() + "/v2.1";
@@ -80,8 +83,12 @@ final class BootStorm {
         // Every user waits (without blocking a thread) until all have logged in.
         .asLongAs(s -> loggedIn.get() < users && System.nanoTime() < barrierDeadline).on(pause(Duration.ofMillis(20)))
         .asLongAs(s -> tickets.getAndDecrement() > 0).on(create())
-        .exec(s -> s.set("next", 0))
-        .asLongAs(s -> s.getInt("next") < booting(s).size()).on(poll())
+        .exec(s -> s.set("deadline", System.nanoTime() + timeoutNanos))
+        // The watcher sees servers reach ACTIVE; this user only waits for its own to be settled, or the timeout.
+        .asLongAs(s -> !booting(s).stream().allMatch(b -> watcher.settled(b.id()))
+            && System.nanoTime() < s.getLong("deadline")).on(pause(Duration.ofMillis(pollMs)))
+        .foreach(s -> booting(s).stream().map(Booting::id).filter(id -> !watcher.settled(id) || watcher.isError(id))
+            .toList(), "late").on(notActive())
         .foreach(s -> booting(s).stream().map(Booting::id).toList(), "doomed").on(delete())
         .exec(s -> {
           finished.incrementAndGet();
@@ -105,6 +112,7 @@ final class BootStorm {
           }
           long t0 = s.getLong("t0");
           figures.accepted(t0, now);
+          watcher.expect(s.getString("created"), now);
           booting(s).add(new Booting(s.getString("created"), t0));
           return s.remove("created");
         });
@@ -117,32 +125,32 @@ final class BootStorm {
     return new JsonObject().put("server", server).encode();
   }
 
-  /** One poll of the oldest server not yet seen ACTIVE; no pause when it is (the next one is probably too). */
-  private ChainBuilder poll() {
-    return exec(s -> s.set("current", booting(s).get(s.getInt("next")).id()).remove("status").markAsSucceeded())
-        .exec(http(SHOW).get(compute + "/servers/#{current}").header("X-Auth-Token", "#{token}")
-            .check(status().is(200), jmesPath("server.status").not("ERROR"),
-                jmesPath("server.status").saveAs("status")))
-        .exec(s -> {
-          Booting b = booting(s).get(s.getInt("next"));
-          long now = System.nanoTime();
-          String status = s.contains("status") ? s.getString("status") : null;
-          if ("ACTIVE".equals(status)) {
-            figures.active(b.t0(), now);
-            activeIds.add(b.id());
-            return s.set("next", s.getInt("next") + 1).set("wait", false);
-          }
-          if (s.isFailed() || now - b.t0() > timeoutNanos) {
-            figures.error();
-            return s.set("next", s.getInt("next") + 1).set("wait", false).set("late", !s.isFailed());
-          }
-          return s.set("wait", true);
-        })
-        // A server still BUILD after load.active.timeout.s: one last show whose check fails, so Gatling counts it.
-        .doIf(s -> s.contains("late") && s.getBoolean("late")).then(exec(s -> s.set("late", false))
-            .exec(http("server ACTIVE in time").get(compute + "/servers/#{current}")
-                .header("X-Auth-Token", "#{token}").check(jmesPath("server.status").is("ACTIVE"))))
-        .doIf(s -> s.getBoolean("wait")).then(pause(Duration.ofMillis(pollMs)));
+  /** A server ERROR or still not ACTIVE at the deadline: one show whose check fails, so Gatling counts it. */
+  private ChainBuilder notActive() {
+    return exec(s -> {
+      figures.error();
+      return s;
+    }).exec(http(NOT_ACTIVE).get(compute + "/servers/#{late}").header("X-Auth-Token", "#{token}")
+        .check(jmesPath("server.status").is("ACTIVE")));
+  }
+
+  /**
+   * Before the first user starts: the watcher (logged in as the run's user), then the warm-up servers booted to
+   * ACTIVE and deleted.
+   */
+  void start(CloudSetup.Tenant t) throws Exception {
+    String token = CloudSetup.login(t.userName(), t.password(), t.projectName()).token();
+    Warmup.run(token, t, LoadSettings.integer("load.warmup.servers", 0));
+    watcher = new ActiveWatcher(token, activeIds::add);
+  }
+
+  /** After the run: the servers' own times to ACTIVE into the figures. */
+  void finish() {
+    if (watcher == null) return;
+    watcher.close();
+    ActiveWatcher.ServerTimes times = watcher.serverTimes();
+    figures.serverTimes(times.activeMs(), times.spanMs());
+    if (watcher.lastError() != null) System.err.println("watcher: last error " + watcher.lastError());
   }
 
   private ChainBuilder delete() {

@@ -24,6 +24,9 @@ public final class Figures {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong redelivered = new AtomicLong();
+  /** Span from the first create to the last launch, in the cloud's clock; -1 while times are the client's. */
+  private volatile long serverSpanMs = -1;
+  private final java.util.Map<String, String> notes = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A create (or publish) is about to go out. */
   public void started(long t0) {
@@ -40,6 +43,23 @@ public final class Figures {
   public void active(long t0, long now) {
     activeMs.add((now - t0) / 1_000_000);
     lastActive.accumulateAndGet(now, Math::max);
+  }
+
+  /**
+   * The times to ACTIVE as the cloud recorded them (create action to launched_at), replacing any observed by the
+   * client, and the span from the first create to the last launch (for ACTIVE/s).
+   */
+  public void serverTimes(List<Long> activeMillis, long spanMs) {
+    synchronized (activeMs) {
+      activeMs.clear();
+      activeMs.addAll(activeMillis);
+    }
+    serverSpanMs = spanMs;
+  }
+
+  /** Anything else a run wants in its figures file. */
+  public void note(String key, String value) {
+    notes.put(key, value);
   }
 
   public void error() {
@@ -79,8 +99,12 @@ public final class Figures {
     return rate(acceptMs.size(), lastAccepted.get());
   }
 
-  /** Servers ACTIVE per second from the first create sent to the last ACTIVE seen. */
+  /**
+   * Servers ACTIVE per second: over the cloud's span from first create to last launch when {@link #serverTimes} was
+   * given, else from the first create sent to the last ACTIVE seen.
+   */
   public long activePerSecond() {
+    if (serverSpanMs >= 0) return serverSpanMs == 0 ? 0 : Math.round(activeMs.size() / (serverSpanMs / 1e3));
     return rate(activeMs.size(), lastActive.get());
   }
 
@@ -128,6 +152,7 @@ public final class Figures {
     p.setProperty("errors", String.valueOf(errors.get()));
     p.setProperty("duplicates", String.valueOf(duplicates.get()));
     p.setProperty("redelivered", String.valueOf(redelivered.get()));
+    notes.forEach(p::setProperty);
     try {
       Files.createDirectories(Path.of(file).toAbsolutePath().getParent());
       try (Writer w = Files.newBufferedWriter(Path.of(file))) {

@@ -25,6 +25,12 @@ package io.strato.load;
  * load.readers           4                            reader users (MixedReadSimulation)
  * load.batch.size        100                          entries per batch (BatchSimulation)
  * load.result.file       (none)                       where a simulation writes its figures for the bench line
+ * load.warmup.servers    0                            servers booted and deleted before the run, outside its figures
+ * load.watch.ms          500                          how often the watcher lists the servers that became ACTIVE
+ * load.rate              200                          boots per second (BootOpenSimulation)
+ * load.duration.s        60                           how long boots arrive (BootOpenSimulation)
+ * load.stop.early        false                        stop once 1 % of boots are sure to miss load.active.p99.ms
+ * load.cleanup           true                         delete the servers after an open-model run
  * </pre>
  */
 public final class LoadSettings {

@@ -51,6 +51,18 @@ class LoadSmokeTest {
   }
 
   @Test
+  @DisplayName("open model: boots arriving at 4/s for 3 s all reach ACTIVE, timed by the cloud's own clock")
+  void openModel() throws Exception {
+    Properties figures = run(BootOpenSimulation.class, Map.of("load.rate", "4", "load.duration.s", "3",
+        "load.flavor", CloudSetup.NANO_FLAVOR));
+    assertThat(figures.getProperty("accepted")).isEqualTo("12");
+    assertThat(figures.getProperty("active")).isEqualTo("12");
+    assertThat(figures.getProperty("errors")).isEqualTo("0");
+    assertThat(Long.parseLong(figures.getProperty("active_p50_ms"))).as("p50 create to launch").isPositive()
+        .isLessThanOrEqualTo(Long.parseLong(figures.getProperty("active_p99_ms")));
+  }
+
+  @Test
   @DisplayName("Kafka batches: 3 batches (12 entries) reach ACTIVE once each, with no error or duplicate")
   void batches() throws Exception {
     Properties figures = run(BatchSimulation.class, Map.of("load.servers", "12", "load.batch.size", "5"));

@@ -32,6 +32,7 @@ public class MixedReadSimulation extends Simulation {
   static final String SHOW = "show an active server";
   private final Figures figures = new Figures();
   private volatile CloudSetup.Tenant tenant;
+  private final BootStorm storm;
 
   {
     int servers = LoadSettings.servers();
@@ -40,7 +41,7 @@ public class MixedReadSimulation extends Simulation {
     long readPause = LoadSettings.integer("load.read.pause.ms", 50);
     int p99 = LoadSettings.readP99Ms();
     String compute = LoadSettings.computeUrl() + "/v2.1";
-    BootStorm storm = new BootStorm(() -> tenant, figures, servers, users);
+    storm = new BootStorm(() -> tenant, figures, servers, users);
     ScenarioBuilder read = scenario("readers")
         .exec(BootStorm.login(() -> tenant))
         .exitHereIfFailed()
@@ -76,6 +77,7 @@ public class MixedReadSimulation extends Simulation {
   public void before() {
     try {
       tenant = CloudSetup.prepare("load-mixed");
+      storm.start(tenant);
     } catch (Exception e) {
       throw new IllegalStateException("could not prepare the run: " + e.getMessage(), e);
     }
@@ -83,6 +85,7 @@ public class MixedReadSimulation extends Simulation {
 
   @Override
   public void after() {
+    storm.finish();
     LOG.info("mixed read figures (storm): {}", figures);
     figures.writeIfAsked();
   }

@@ -28,13 +28,20 @@ public final class Database {
 
   /** Runs the schema's migrations, then opens the pool. */
   public static Future<Pool> open(Vertx vertx, Settings settings, String schema) {
-    PgConnectOptions connect = connectOptions(settings, schema);
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(settings.getInt("pg.pool.size")).setName("strato-" + schema))
-        .connectingTo(connect)
-        .using(vertx)
-        .build();
+    Pool pool = pool(vertx, settings, schema, settings.getInt("pg.pool.size"));
     return new Migrations(vertx, pool, schema).run().map(v -> pool)
         .onFailure(e -> pool.close());
+  }
+
+  /**
+   * A pool on an already migrated schema. Made inside a verticle, its connections live on that verticle's event loop
+   * (and close with it), so verticle instances that each have one do their database I/O side by side.
+   */
+  public static Pool pool(Vertx vertx, Settings settings, String schema, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName("strato-" + schema))
+        .connectingTo(connectOptions(settings, schema))
+        .using(vertx)
+        .build();
   }
 }

@@ -1,53 +1,171 @@
 package io.strato.common.kafka;
 
+import io.strato.common.config.Settings;
+import io.strato.common.messages.DeadLetter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At-least-once consumption with offsets committed only after the effects: poll a batch, hand it to the handler,
- * commit when the handler's Future succeeds, poll again. When the handler or the commit fails (database down, or the
- * consumer was evicted from its group because a batch outlasted {@code max.poll.interval.ms}), the loop seeks back
- * to the batch's first offsets and polls again after a back-off: polling keeps (or regains) the consumer's place in
- * its group, so the batch comes back (from this consumer, or after a rebalance from whoever owns the partitions) and
- * nothing is skipped. Handlers must therefore be idempotent.
+ * At-least-once consumption that keeps polling while work is in flight. Each record is handed to the handler on its
+ * own; records with the same order key (by default the record's key, within its partition) run one after the other,
+ * others side by side, at most {@code kafka.consumer.max.in.flight.per.partition} per partition and
+ * {@code kafka.consumer.max.in.flight} in all. The loop never waits for a handler: a partition whose records cannot
+ * start yet is paused and polling goes on, so a slow handler never holds the consumer past
+ * {@code max.poll.interval.ms} and never gets it evicted from its group. A partition is resumed once it has room.
+ *
+ * <p>Offsets are committed per partition as records complete: the committed offset of a partition is its lowest
+ * record not yet done, and only partitions that moved are committed. One failed record is never a reason to redo
+ * others:
+ * <ul>
+ *   <li>a transient failure (see {@link PoisonRecord#isPermanent}) retries that record alone, with a doubling
+ *       back-off from {@code kafka.consumer.retry.initial.ms} to {@code kafka.consumer.retry.max.ms}, as long as its
+ *       partition is ours; the records after it on other keys go on;</li>
+ *   <li>a permanent failure sends the record to {@code strato.dead-letters} ({@link DeadLetter#consumed}: reason,
+ *       topic, partition, offset, key, headers, and the instances it names) and the record counts as done.</li>
+ * </ul>
+ * After a rebalance (or an eviction) the partitions we get back start from their last commit: handlers must be
+ * idempotent, as everywhere in Strato.
  */
-public final class PollLoop<K, V> {
+public final class PollLoop {
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
-  private static final long MAX_BACKOFF_MS = 30_000;
-  private final Vertx vertx;
-  private final KafkaConsumer<K, V> consumer;
-  private final Function<List<KafkaConsumerRecord<K, V>>, Future<Void>> handler;
-  private final String name;
-  private volatile boolean running = true;
-  private volatile long lastPollMillis = System.currentTimeMillis();
-  private long backoffMs = 500;
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final long CLOSE_TIMEOUT_S = 10;
 
-  public PollLoop(Vertx vertx, KafkaConsumer<K, V> consumer, String name,
-      Function<List<KafkaConsumerRecord<K, V>>, Future<Void>> handler) {
+  /** Processes one record; a failed Future is retried or dead-lettered as described above. */
+  @FunctionalInterface
+  public interface Handler {
+    Future<Void> handle(KafkaConsumerRecord<String, String> record);
+  }
+
+  private final Vertx vertx;
+  private final KafkaConsumer<String, String> consumer;
+  private final String group;
+  private final Settings settings;
+  private final Handler handler;
+  private final long retryInitialMs;
+  private final long retryMaxMs;
+  private final Map<TopicPartition, Partition> partitions = new LinkedHashMap<>();
+  private final Map<String, Future<Void>> tails = new HashMap<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private final ConsumerMetrics metrics;
+  private Function<KafkaConsumerRecord<String, String>, String> orderKey =
+      r -> r.topic() + "/" + r.partition() + "/" + r.key();
+  private Function<KafkaConsumerRecord<String, String>, List<String>> instancesNamed =
+      r -> DeadLetter.instancesNamed(r.key(), r.value());
+  private int maxPerPartition;
+  private int maxInFlight;
+  private KafkaProducer<String, String> deadLetters;
+  private volatile boolean running;
+  private volatile long lastPollMillis = System.currentTimeMillis();
+  private int inFlight;
+  private boolean committing;
+  private boolean commitAgain;
+  private long lagTimer = -1;
+
+  /** One partition as this consumer sees it since it last got it: records waiting, running, and not yet done. */
+  private static final class Partition {
+    final TopicPartition tp;
+    final ArrayDeque<KafkaConsumerRecord<String, String>> waiting = new ArrayDeque<>();
+    final TreeSet<Long> undone = new TreeSet<>();
+    long next = -1;
+    long committed = -1;
+    int running;
+
+    Partition(TopicPartition tp) {
+      this.tp = tp;
+    }
+
+    /** The offset to commit: the lowest record not done yet, or past the last record seen. */
+    long committable() {
+      return undone.isEmpty() ? next : undone.first();
+    }
+  }
+
+  /**
+   * @param group the consumer's group (or another stable name for a group-less consumer): names it in logs, metrics
+   *              and dead letters
+   */
+  public PollLoop(Vertx vertx, KafkaConsumer<String, String> consumer, String group, Settings settings,
+      Handler handler) {
     this.vertx = vertx;
     this.consumer = consumer;
-    this.name = name;
+    this.group = group;
+    this.settings = settings;
     this.handler = handler;
+    this.maxPerPartition = settings.getInt("kafka.consumer.max.in.flight.per.partition");
+    this.maxInFlight = settings.getInt("kafka.consumer.max.in.flight");
+    this.retryInitialMs = settings.getLong("kafka.consumer.retry.initial.ms");
+    this.retryMaxMs = settings.getLong("kafka.consumer.retry.max.ms");
+    this.metrics = new ConsumerMetrics(group, this);
   }
 
+  /** Records with the same order key run in order (default: same partition and record key). */
+  public PollLoop orderedBy(Function<KafkaConsumerRecord<String, String>, String> key) {
+    this.orderKey = key;
+    return this;
+  }
+
+  /** The instances a record names, for its dead letter (default: its key and body, see {@link DeadLetter}). */
+  public PollLoop naming(Function<KafkaConsumerRecord<String, String>, List<String>> instances) {
+    this.instancesNamed = instances;
+    return this;
+  }
+
+  /** How many records may be in flight per partition and in all (the settings' defaults otherwise). */
+  public PollLoop concurrency(int perPartition, int total) {
+    if (perPartition < 1 || total < 1) throw new IllegalArgumentException("concurrency must be >= 1");
+    this.maxPerPartition = perPartition;
+    this.maxInFlight = total;
+    return this;
+  }
+
+  /** Starts polling; call once the consumer has subscribed (or been assigned its partitions). */
   public void start() {
-    next();
+    running = true;
+    consumer.partitionsRevokedHandler(this::revoked);
+    metrics.register();
+    lagTimer = vertx.setPeriodic(settings.getLong("kafka.consumer.lag.refresh.ms"), t -> refreshLag());
+    poll();
   }
 
+  /** Stops polling, commits what is done, and closes the consumer; records still in flight come again later. */
   public Future<Void> stop() {
     running = false;
-    return consumer.close();
+    if (lagTimer >= 0) vertx.cancelTimer(lagTimer);
+    metrics.unregister();
+    Map<TopicPartition, OffsetAndMetadata> done = committableOffsets();
+    Future<Void> last = done.isEmpty() ? Future.succeededFuture() : consumer.commit(done).<Void>mapEmpty()
+        .timeout(CLOSE_TIMEOUT_S, TimeUnit.SECONDS).recover(e -> {
+      LOG.warn("{}: last commit failed, its records will come again: {}", group, e.toString());
+      return Future.succeededFuture();
+    });
+    // NOTE: bounded, so a client that does not close (a broker gone) never holds up a service's shutdown.
+    return last.eventually(() -> consumer.close().timeout(CLOSE_TIMEOUT_S, TimeUnit.SECONDS))
+        .eventually(() -> deadLetters == null ? Future.succeededFuture()
+            : deadLetters.close().timeout(CLOSE_TIMEOUT_S, TimeUnit.SECONDS));
   }
 
   /**
@@ -58,46 +176,222 @@ public final class PollLoop<K, V> {
     return running && System.currentTimeMillis() - lastPollMillis < withinMillis;
   }
 
-  private void next() {
+  long lastPollMillis() {
+    return lastPollMillis;
+  }
+
+  int inFlight() {
+    return inFlight;
+  }
+
+  private void poll() {
     if (!running) return;
     lastPollMillis = System.currentTimeMillis();
-    consumer.poll(Duration.ofMillis(200)).onComplete(ar -> {
+    consumer.poll(POLL).onComplete(ar -> {
       if (ar.failed()) {
-        if (running) LOG.warn("{}: poll failed: {}", name, ar.cause().toString());
-        vertx.setTimer(500, t -> next());
+        if (running) LOG.warn("{}: poll failed: {}", group, ar.cause().toString());
+        vertx.setTimer(500, t -> poll());
         return;
       }
-      List<KafkaConsumerRecord<K, V>> batch = new ArrayList<>();
-      for (int i = 0; i < ar.result().size(); i++) batch.add(ar.result().recordAt(i));
-      if (batch.isEmpty()) {
-        next();
-        return;
-      }
-      process(batch);
+      accept(ar.result());
+      startWaiting();
+      adjustPauses().onComplete(v -> poll());
     });
   }
 
-  private void process(List<KafkaConsumerRecord<K, V>> batch) {
-    Future.<Void>succeededFuture().compose(v -> handler.apply(batch)).compose(v -> consumer.commit()).onComplete(ar -> {
+  private void accept(KafkaConsumerRecords<String, String> records) {
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> r = records.recordAt(i);
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      Partition p = partitions.get(tp);
+      if (p == null || r.offset() < p.next) {
+        // New to us, or its position went back (we lost it and got it again): start afresh from here; what was in
+        // flight from before still finishes, but no longer counts for this partition's commits.
+        p = new Partition(tp);
+        partitions.put(tp, p);
+      }
+      p.undone.add(r.offset());
+      p.next = r.offset() + 1;
+      p.waiting.add(r);
+    }
+  }
+
+  /** Starts waiting records, round robin over partitions, within the limits. */
+  private void startWaiting() {
+    boolean started = true;
+    while (started && inFlight < maxInFlight) {
+      started = false;
+      for (Partition p : List.copyOf(partitions.values())) {
+        if (inFlight >= maxInFlight) break;
+        if (p.waiting.isEmpty() || p.running >= maxPerPartition) continue;
+        start(p, p.waiting.poll());
+        started = true;
+      }
+    }
+  }
+
+  private void start(Partition p, KafkaConsumerRecord<String, String> r) {
+    p.running++;
+    inFlight++;
+    String key = orderKey.apply(r);
+    Future<Void> before = tails.getOrDefault(key, Future.succeededFuture());
+    Promise<Void> done = Promise.promise();
+    tails.put(key, done.future());
+    before.onComplete(x -> attempt(p, r, 1, retryInitialMs, done));
+    done.future().onComplete(ar -> {
+      if (tails.get(key) == done.future()) tails.remove(key);
+      p.running--;
+      inFlight--;
       if (ar.succeeded()) {
-        backoffMs = 500;
-        next();
-      } else if (running) {
-        LOG.warn("{}: a batch of {} failed, polling it again in {} ms: {}", name, batch.size(), backoffMs,
-            ar.cause().toString());
-        long delay = backoffMs;
-        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-        rewind(batch).onComplete(r -> vertx.setTimer(delay, t -> next()));
+        p.undone.remove(r.offset());
+        commit();
+      }
+      if (running) startWaiting();
+    });
+  }
+
+  private void attempt(Partition p, KafkaConsumerRecord<String, String> r, int attempt, long backoff,
+      Promise<Void> done) {
+    Future<Void> handled;
+    try {
+      handled = handler.handle(r);
+    } catch (RuntimeException e) {
+      handled = Future.failedFuture(e);
+    }
+    handled.onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete();
+      } else if (PoisonRecord.isPermanent(ar.cause())) {
+        deadLetter(r, ar.cause(), attempt, retryInitialMs).onComplete(done);
+      } else if (!running || partitions.get(p.tp) != p) {
+        done.fail(ar.cause()); // no longer ours: whoever has the partition now takes the record again
+      } else {
+        LOG.warn("{}: record {}-{}@{} failed (attempt {}), retrying in {} ms: {}", group, r.topic(), r.partition(),
+            r.offset(), attempt, backoff, ar.cause().toString());
+        vertx.setTimer(backoff, t -> attempt(p, r, attempt + 1, Math.min(retryMaxMs, backoff * 2), done));
       }
     });
   }
 
-  /** Seeks every partition of the batch back to its first record in the batch; a partition no longer ours is fine. */
-  private Future<Void> rewind(List<KafkaConsumerRecord<K, V>> batch) {
-    Map<TopicPartition, Long> first = new LinkedHashMap<>();
-    for (KafkaConsumerRecord<K, V> r : batch) first.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
-    List<Future<Void>> seeks = new ArrayList<>();
-    first.forEach((tp, offset) -> seeks.add(consumer.seek(tp, offset).recover(e -> Future.succeededFuture())));
-    return Future.join(seeks).mapEmpty();
+  /** Sends the record to strato.dead-letters; until Kafka has it the record is not done (retried with back-off). */
+  private Future<Void> deadLetter(KafkaConsumerRecord<String, String> r, Throwable cause, int attempts, long backoff) {
+    String reason = PoisonRecord.reason(cause);
+    Map<String, String> headers = new LinkedHashMap<>();
+    r.headers().forEach(h -> headers.put(h.key(), h.value() == null ? null : h.value().toString()));
+    List<String> instances;
+    try {
+      instances = instancesNamed.apply(r);
+    } catch (RuntimeException e) {
+      instances = List.of();
+    }
+    DeadLetter letter = DeadLetter.consumed(group, r.topic(), r.partition(), r.offset(), r.key(), headers, r.value(),
+        reason, attempts, instances);
+    KafkaProducerRecord<String, String> out = KafkaProducerRecord.create(Topics.DEAD_LETTERS, r.key(),
+        letter.toJson().encode());
+    if (letter.requestId() != null) {
+      out.addHeader(KafkaHeader.header(Topics.REQUEST_ID_HEADER, Buffer.buffer(letter.requestId())));
+    }
+    if (deadLetters == null) {
+      deadLetters = KafkaProducer.create(vertx, KafkaSettings.producer(settings, group + "-dead-letters"));
+    }
+    return deadLetters.send(out).<Void>mapEmpty().onSuccess(v -> {
+      metrics.deadLettered(r.topic());
+      LOG.error("{}: record {}-{}@{} (key {}) can never be processed, moved to {}: {}", group, r.topic(),
+          r.partition(), r.offset(), r.key(), Topics.DEAD_LETTERS, reason);
+    }).recover(e -> {
+      if (!running) return Future.failedFuture(e);
+      LOG.warn("{}: could not dead-letter {}-{}@{}, retrying in {} ms: {}", group, r.topic(), r.partition(),
+          r.offset(), backoff, e.toString());
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(backoff, t -> deadLetter(r, cause, attempts, Math.min(retryMaxMs, backoff * 2))
+          .onComplete(later));
+      return later.future();
+    });
+  }
+
+  /** Pauses the partitions that have records waiting (or no room), resumes the others. */
+  private Future<Void> adjustPauses() {
+    Set<TopicPartition> pause = new HashSet<>();
+    Set<TopicPartition> resume = new HashSet<>();
+    boolean full = inFlight >= maxInFlight;
+    for (Partition p : partitions.values()) {
+      boolean busy = full || !p.waiting.isEmpty() || p.running >= maxPerPartition;
+      if (busy && !paused.contains(p.tp)) pause.add(p.tp);
+      if (!busy && paused.contains(p.tp)) resume.add(p.tp);
+    }
+    paused.addAll(pause);
+    paused.removeAll(resume);
+    Future<Void> paused = pause.isEmpty() ? Future.succeededFuture() : consumer.pause(pause);
+    Future<Void> resumed = resume.isEmpty() ? Future.succeededFuture() : consumer.resume(resume);
+    return Future.join(paused, resumed).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  /** Partitions taken from us: their waiting records are dropped (their next owner reads them from the commit). */
+  private void revoked(Set<TopicPartition> revoked) {
+    for (TopicPartition tp : revoked) {
+      Partition p = partitions.remove(tp);
+      if (p != null) p.waiting.clear();
+      paused.remove(tp);
+    }
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> committableOffsets() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (Partition p : partitions.values()) {
+      long c = p.committable();
+      if (c > p.committed) offsets.put(p.tp, new OffsetAndMetadata(c, ""));
+    }
+    return offsets;
+  }
+
+  /** Commits the partitions that moved; one commit at a time, the next one right after if more completed. */
+  private void commit() {
+    if (committing) {
+      commitAgain = true;
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = committableOffsets();
+    if (offsets.isEmpty() || !running) return;
+    committing = true;
+    consumer.commit(offsets).onComplete(ar -> {
+      committing = false;
+      if (ar.succeeded()) {
+        offsets.forEach((tp, o) -> {
+          Partition p = partitions.get(tp);
+          if (p != null) p.committed = Math.max(p.committed, o.getOffset());
+        });
+        if (commitAgain) {
+          commitAgain = false;
+          commit();
+        }
+      } else {
+        // An eviction or a rebalance under way: what is done is committed again once the group settles.
+        LOG.warn("{}: commit failed, trying again in {} ms: {}", group, retryInitialMs, ar.cause().toString());
+        commitAgain = false;
+        vertx.setTimer(retryInitialMs, t -> commit());
+      }
+    });
+  }
+
+  /** Lag per topic: the records after each assigned partition's committable offset. */
+  private void refreshLag() {
+    if (!running) return;
+    consumer.assignment().compose(assigned -> {
+      if (assigned.isEmpty()) return Future.succeededFuture(Map.<String, Long>of());
+      return consumer.endOffsets(assigned).compose(ends -> {
+        Map<String, Long> lag = new HashMap<>();
+        List<Future<Void>> positions = new java.util.ArrayList<>();
+        ends.forEach((tp, end) -> {
+          Partition p = partitions.get(tp);
+          if (p != null && p.next >= 0) {
+            lag.merge(tp.getTopic(), Math.max(0, end - p.committable()), Long::sum);
+          } else {
+            positions.add(consumer.position(tp).onSuccess(pos -> lag.merge(tp.getTopic(), Math.max(0, end - pos),
+                Long::sum)).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+          }
+        });
+        return Future.join(positions).map(v -> lag);
+      });
+    }).onSuccess(metrics::lag).onFailure(e -> LOG.debug("{}: lag not measured: {}", group, e.toString()));
   }
 }

@@ -30,6 +30,14 @@ public final class InstanceActions {
         .execute(Tuple.of(UUID.fromString(instanceId), requestId, action, userId, projectId)).mapEmpty();
   }
 
+  /** Records several actions in one batch: rows of (instance id, request id, action, user id, project id). */
+  public static Future<Void> recordAll(SqlClient tx, List<Tuple> rows) {
+    if (rows.isEmpty()) return Future.succeededFuture();
+    return tx.preparedQuery("INSERT INTO instance_actions(instance_id, request_id, action, user_id, project_id)"
+            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (instance_id, request_id) DO NOTHING")
+        .executeBatch(rows).mapEmpty();
+  }
+
   public Future<List<JsonObject>> list(String instanceId) {
     return pool.preparedQuery("SELECT * FROM instance_actions WHERE instance_id = $1 ORDER BY start_time DESC, id DESC")
         .execute(Tuple.of(UUID.fromString(instanceId))).map(rows -> {

@@ -27,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * Batch provisioning: consumes {@code strato.boot-batches} in the {@code strato-gateway-batches} group and, for each
  * batch, verifies its credential locally (signature, expiry, revocation; scoped to the batch's project, the batch's
  * user, member or admin role), then boots its entries ({@link BatchBooter}). A batch that cannot be verified or
- * parsed is refused as a whole with {@code batch.refused} and boots nothing. Offsets are committed only after every
- * entry is decided and its notifications are in the outbox; a redelivered batch finds its entries already decided.
+ * parsed is refused as a whole with {@code batch.refused} and boots nothing. A batch's offset is committed only after
+ * every entry is decided and its notifications are in the outbox; a redelivered batch finds its entries already
+ * decided. Batches with different keys are handled side by side ({@link PollLoop}).
+ *
+ * <p>Transient, retried with back-off: PostgreSQL, the image service or the token verifier unavailable. Permanent,
+ * dead-lettered: a batch whose refusal PostgreSQL cannot even record (a NUL byte in its id), since nothing else can
+ * be done with it.
  */
 public final class BatchConsumer extends VerticleBase {
   public static final String GROUP = "strato-gateway-batches";
@@ -40,7 +45,7 @@ public final class BatchConsumer extends VerticleBase {
   private final BatchLedger ledger;
   private final BatchBooter booter;
   private final OutboxRelay relay;
-  private PollLoop<String, String> loop;
+  private PollLoop loop;
 
   /** A batch refused as a whole, with the reason reported in batch.refused. */
   private static final class Refused extends RuntimeException {
@@ -63,7 +68,8 @@ public final class BatchConsumer extends VerticleBase {
   @Override
   public Future<?> start() {
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, GROUP));
-    loop = new PollLoop<>(vertx, consumer, "batches", this::handleAll);
+    // A batch names no instance yet (its entries have keys, not ids): a dead-lettered one fails nothing.
+    loop = new PollLoop(vertx, consumer, GROUP, settings, this::handleOne).naming(r -> List.of());
     return consumer.subscribe(Topics.BOOT_BATCHES).onSuccess(v -> loop.start());
   }
 
@@ -72,10 +78,13 @@ public final class BatchConsumer extends VerticleBase {
     return loop == null ? Future.succeededFuture() : loop.stop();
   }
 
-  private Future<Void> handleAll(List<KafkaConsumerRecord<String, String>> records) {
-    Future<Void> chain = Future.succeededFuture();
-    for (KafkaConsumerRecord<String, String> r : records) chain = chain.compose(v -> handle(r));
-    return chain.onComplete(ar -> {
+  /** Polling, within Kafka's max.poll.interval.ms (a consumer silent for longer has left its group). */
+  public boolean alive() {
+    return loop != null && loop.alive(KafkaSettings.maxPollIntervalMs(settings));
+  }
+
+  private Future<Void> handleOne(KafkaConsumerRecord<String, String> record) {
+    return handle(record).onComplete(ar -> {
       if (relay != null) relay.nudge();
     });
   }

@@ -24,6 +24,13 @@ public final class Outbox {
     return add(tx, Topics.INSTANCE_EVENTS, n.key(), n.toJson().encode(), n.requestId());
   }
 
+  /** Several rows of (topic, key, payload, request id) in one round trip. */
+  public static Future<Void> addRows(SqlClient tx, List<Tuple> rows) {
+    if (rows.isEmpty()) return Future.succeededFuture();
+    return tx.preparedQuery("INSERT INTO outbox(topic, key, payload, request_id) VALUES ($1, $2, $3, $4)")
+        .executeBatch(rows).mapEmpty();
+  }
+
   /** Several notifications in one round trip. */
   public static Future<Void> addAll(SqlClient tx, List<Notification> notifications) {
     if (notifications.isEmpty()) return Future.succeededFuture();

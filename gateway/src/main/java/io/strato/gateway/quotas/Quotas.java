@@ -12,9 +12,10 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Instance, core and RAM quotas, exact under concurrency: usage counters live in {@code project_usage} and change
- * in the same transaction as the instances they count. A create plans its count without a lock, writes its rows,
- * and adds its usage last with a conditional UPDATE that refuses to pass a limit; a create that lost the race rolls
- * back and plans again. Quotas never overshoot, and a project's row is locked only for the end of each create.
+ * in the same transaction as the instances they count. A create transaction (one or several creates) reads usage and
+ * limits without a lock ({@link #rooms}), plans each create against them in memory, writes its rows, and adds its
+ * usage last with a conditional upsert that refuses to pass a limit ({@link #add}); a transaction that lost the race
+ * rolls back and plans again. Quotas never overshoot, and a project's row is locked only for the end of each create.
  */
 public final class Quotas {
   private final Pool pool;
@@ -51,35 +52,88 @@ public final class Quotas {
   }
 
   /**
-   * Inside the caller's transaction, first step: how many instances between {@code min} and {@code max} fit now
-   * (Nova's multi-create rule), read without locking; 403 with Nova's message when not even {@code min} fit.
-   * The count is only a plan until {@link #commit} makes it true.
+   * A project's usage and limits as one create transaction read them (without a lock); the creates planned in that
+   * transaction take from it in memory, in order, and {@link #add} makes their total true, or finds it taken meanwhile.
    */
-  public Future<Integer> plan(SqlConnection tx, String projectId, int min, int max, int vcpus, int ram) {
-    return tx.preparedQuery("INSERT INTO project_usage(project_id) VALUES ($1) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(projectId))
-        .compose(r -> tx.preparedQuery("SELECT instances, cores, ram FROM project_usage WHERE project_id = $1")
-            .execute(Tuple.of(projectId)))
-        .map(rows -> usage(rows.iterator().next()))
-        .compose(used -> limitsFor(tx, projectId).map(limits -> fit(used, limits, min, max, vcpus, ram)));
+  public static final class Room {
+    private final String projectId;
+    private final Usage read;
+    private final Limits limits;
+    private int instances;
+    private int cores;
+    private int ram;
+
+    Room(String projectId, Usage read, Limits limits) {
+      this.projectId = projectId;
+      this.read = read;
+      this.limits = limits;
+    }
+
+    public Limits limits() {
+      return limits;
+    }
+
+    /**
+     * How many instances between {@code min} and {@code max} still fit (Nova's multi-create rule), counted as taken;
+     * 403 with Nova's message when not even {@code min} fit.
+     */
+    public int take(int min, int max, int vcpus, int ramMb) {
+      int count = fit(new Usage(read.instances() + instances, read.cores() + cores, read.ram() + ram), limits, min, max,
+          vcpus, ramMb);
+      instances += count;
+      cores += count * vcpus;
+      ram += count * ramMb;
+      return count;
+    }
   }
 
   /**
-   * Inside the caller's transaction, last step before commit: adds the planned usage if it still fits, in one
-   * conditional UPDATE. The project's row is therefore locked only from here to the commit, not for the whole
-   * create, so parallel creates of one project do not queue behind each other's inserts. Fails with
-   * {@link QuotaRace} when others took the room meanwhile: the caller rolls back and plans again.
+   * Inside the caller's transaction, first step: the usage and limits of each project, in one statement and without
+   * locking anything. What the creates take from them is only a plan until {@link #add} makes it true.
    */
-  public Future<Void> commit(SqlConnection tx, String projectId, int count, int vcpus, int ram) {
-    return limitsFor(tx, projectId).compose(l -> tx.preparedQuery("UPDATE project_usage SET"
-            + " instances = instances + $2, cores = cores + $3, ram = ram + $4 WHERE project_id = $1"
-            + " AND ($5 < 0 OR instances + $2 <= $5) AND ($6 < 0 OR cores + $3 <= $6) AND ($7 < 0 OR ram + $4 <= $7)")
-        .execute(Tuple.tuple().addString(projectId).addInteger(count).addInteger(count * vcpus)
-            .addInteger(count * ram).addInteger(l.instances()).addInteger(l.cores()).addInteger(l.ram())))
+  public Future<java.util.Map<String, Room>> rooms(SqlConnection tx, java.util.Collection<String> projectIds) {
+    return tx.preparedQuery("SELECT p.id, u.instances, u.cores, u.ram, q.instances AS li, q.cores AS lc, q.ram AS lr,"
+            + " q.key_pairs AS lk, q.server_groups AS lg, q.server_group_members AS lm FROM unnest($1::text[]) AS p(id)"
+            + " LEFT JOIN project_usage u ON u.project_id = p.id LEFT JOIN project_quotas q ON q.project_id = p.id")
+        .execute(Tuple.of(projectIds.toArray(String[]::new))).map(rows -> {
+          java.util.Map<String, Room> rooms = new java.util.HashMap<>();
+          for (Row r : rows) {
+            Usage used = new Usage(orZero(r.getInteger("instances")), orZero(r.getInteger("cores")),
+                orZero(r.getInteger("ram")));
+            Limits limits = new Limits(pick(r, "li", defaults.instances()), pick(r, "lc", defaults.cores()),
+                pick(r, "lr", defaults.ram()), pick(r, "lk", defaults.keyPairs()), pick(r, "lg", defaults.serverGroups()),
+                pick(r, "lm", defaults.serverGroupMembers()));
+            rooms.put(r.getString("id"), new Room(r.getString("id"), used, limits));
+          }
+          return rooms;
+        });
+  }
+
+  /**
+   * Inside the caller's transaction, last step before commit: adds what the creates took from {@code room} to the
+   * project's usage if it still fits the limits, in one conditional upsert. The project's row is locked only from here
+   * to the commit. Fails with {@link QuotaRace} when another transaction took the room meanwhile: the caller rolls
+   * back and plans again.
+   */
+  public Future<Void> add(SqlConnection tx, Room room) {
+    if (room.instances == 0 && room.cores == 0 && room.ram == 0) return Future.succeededFuture();
+    Limits l = room.limits;
+    return tx.preparedQuery("INSERT INTO project_usage AS u (project_id, instances, cores, ram) SELECT $1::text, $2::int,"
+            + " $3::int, $4::int WHERE ($5::int < 0 OR $2 <= $5) AND ($6::int < 0 OR $3 <= $6) AND ($7::int < 0 OR $4 <= $7)"
+            + " ON CONFLICT (project_id) DO UPDATE SET instances = u.instances + EXCLUDED.instances,"
+            + " cores = u.cores + EXCLUDED.cores, ram = u.ram + EXCLUDED.ram"
+            + " WHERE ($5 < 0 OR u.instances + EXCLUDED.instances <= $5) AND ($6 < 0 OR u.cores + EXCLUDED.cores <= $6)"
+            + " AND ($7 < 0 OR u.ram + EXCLUDED.ram <= $7)")
+        .execute(Tuple.tuple().addString(room.projectId).addInteger(room.instances).addInteger(room.cores)
+            .addInteger(room.ram).addInteger(l.instances()).addInteger(l.cores()).addInteger(l.ram()))
         .map(rows -> {
           if (rows.rowCount() != 1) throw new QuotaRace();
           return null;
         });
+  }
+
+  private static int orZero(Integer v) {
+    return v == null ? 0 : v;
   }
 
   /** Another create of the project took the room this one planned with; plan again. */

@@ -23,8 +23,8 @@ public record Instance(String id, long seq, String reservationId, int launchInde
   public static Instance from(Row r) {
     return new Instance(r.getUUID("id").toString(), r.getLong("seq"), r.getString("reservation_id"),
         r.getInteger("launch_index"), r.getString("project_id"), r.getString("user_id"), r.getString("name"),
-        r.getString("description"), r.getJsonObject("flavor"), r.getString("image_id"), VmState.of(r.getString("vm_state")),
-        TaskState.of(r.getString("task_state")), r.getInteger("power_state"), r.getString("host"), r.getString("node"),
+        r.getString("description"), r.getJsonObject("flavor"), r.getString("image_id"),
+        VmState.of(r.getString("vm_state")), TaskState.of(r.getString("task_state")), r.getInteger("power_state"), r.getString("host"), r.getString("node"),
         r.getString("availability_zone"), r.getString("key_name"), r.getJsonObject("metadata"),
         r.getString("user_data"), (JsonArray) r.getValue("security_groups"), r.getJsonObject("addresses"),
         (JsonArray) r.getValue("volumes_attached"),

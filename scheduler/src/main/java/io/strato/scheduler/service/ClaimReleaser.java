@@ -12,7 +12,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ final class ClaimReleaser extends VerticleBase {
   private final Settings settings;
   private final String group;
   private final Scheduler scheduler;
-  private PollLoop<String, String> loop;
+  private PollLoop loop;
 
   ClaimReleaser(Settings settings, String group, Scheduler scheduler) {
     this.settings = settings;
@@ -43,7 +42,7 @@ final class ClaimReleaser extends VerticleBase {
     var props = KafkaSettings.consumer(settings, group);
     props.put("auto.offset.reset", "latest"); // what ended before this process started was already released
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, props);
-    loop = new PollLoop<>(vertx, consumer, "claim releaser", this::releaseEnded);
+    loop = new PollLoop(vertx, consumer, group, settings, this::releaseEnded);
     return consumer.subscribe(Topics.INSTANCE_UPDATES).onSuccess(v -> loop.start());
   }
 
@@ -52,21 +51,20 @@ final class ClaimReleaser extends VerticleBase {
     return loop == null ? Future.succeededFuture() : loop.stop();
   }
 
-  private Future<Void> releaseEnded(List<KafkaConsumerRecord<String, String>> batch) {
-    for (KafkaConsumerRecord<String, String> r : batch) {
-      try {
-        InstanceUpdate u = InstanceUpdate.fromJson(new JsonObject(r.value()));
-        if (u.vmState() != VmState.ERROR && u.vmState() != VmState.DELETED) continue;
-        // An update from a host gives back that host's claim only: a host that lost the race for an instance (or
-        // found it deleted) says so with a (refused) update to error, and the winner's placement must stay.
-        if (u.host() == null) {
-          scheduler.release(u.instanceId());
-        } else {
-          scheduler.release(u.instanceId(), u.host());
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("skipping an instance update the releaser cannot read at offset {}: {}", r.offset(), e.getMessage());
+  /** A record it cannot read is skipped: the conductor's consumer of the same topic dead-letters it. */
+  private Future<Void> releaseEnded(KafkaConsumerRecord<String, String> r) {
+    try {
+      InstanceUpdate u = InstanceUpdate.fromJson(new JsonObject(r.value()));
+      if (u.vmState() != VmState.ERROR && u.vmState() != VmState.DELETED) return Future.succeededFuture();
+      // An update from a host gives back that host's claim only: a host that lost the race for an instance (or
+      // found it deleted) says so with a (refused) update to error, and the winner's placement must stay.
+      if (u.host() == null) {
+        scheduler.release(u.instanceId());
+      } else {
+        scheduler.release(u.instanceId(), u.host());
       }
+    } catch (RuntimeException e) {
+      LOG.warn("skipping an instance update the releaser cannot read at offset {}: {}", r.offset(), e.getMessage());
     }
     return Future.succeededFuture();
   }

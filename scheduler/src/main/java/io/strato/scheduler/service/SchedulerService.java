@@ -36,6 +36,7 @@ public final class SchedulerService extends VerticleBase {
     private PlacementLedger ledger;
     private volatile Scheduler scheduler;
     private volatile HostStateConsumer hostState;
+    private volatile BootRequestConsumer bootRequests;
 
     public SchedulerService(SchedulerServiceConfig config) {
         this(config, Clock.systemUTC());
@@ -51,6 +52,7 @@ public final class SchedulerService extends VerticleBase {
         readiness.require("host state map open", () -> scheduler != null);
         readiness.require("host state replayed from strato.host-state",
                 () -> hostState != null && hostState.caughtUp().succeeded());
+        readiness.require("boot request consumer polling", () -> bootRequests != null && bootRequests.alive());
         return serve()
                 .compose(v -> TopicCreator.ensure(vertx, config.settings()))
                 .compose(v -> vertx.executeBlocking(this::openState))
@@ -98,8 +100,10 @@ public final class SchedulerService extends VerticleBase {
         SchedulerMetrics metrics = new SchedulerMetrics(opened);
         HostStateConsumer feed = new HostStateConsumer(config.settings(), opened, metrics);
         hostState = feed;
+        BootRequestConsumer requests = new BootRequestConsumer(config, opened, metrics, feed.caughtUp());
+        bootRequests = requests;
         return deployWorker(feed)
-                .compose(v -> deployWorker(new BootRequestConsumer(config, opened, metrics, feed.caughtUp())))
+                .compose(v -> deployWorker(requests))
                 .compose(v -> deployWorker(new IndexRefresher(opened, config.refreshInterval())))
                 .compose(v -> deployWorker(new ClaimReleaser(config.settings(), config.consumerGroup() + "-releases-"
                     + java.util.UUID.randomUUID(), opened)));

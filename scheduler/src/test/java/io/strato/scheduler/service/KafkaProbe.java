@@ -53,7 +53,8 @@ final class KafkaProbe implements AutoCloseable {
             }
         });
         await(watcher.subscribe(Pattern.compile(Pattern.quote(Topics.ASSIGNMENTS + ".") + ".*|"
-                + Pattern.quote(Topics.INSTANCE_UPDATES))).toCompletionStage().toCompletableFuture());
+                + Pattern.quote(Topics.INSTANCE_UPDATES) + "|" + Pattern.quote(Topics.DEAD_LETTERS)))
+                .toCompletionStage().toCompletableFuture());
     }
 
     /** Publishes and waits for the broker's acknowledgement. */

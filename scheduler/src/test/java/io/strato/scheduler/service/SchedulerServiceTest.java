@@ -12,6 +12,7 @@ import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
+import io.strato.common.messages.DeadLetter;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.scheduler.host.HostState;
@@ -241,6 +242,32 @@ class SchedulerServiceTest {
 
         Assignment assignment = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
         assertThat(assignment.host()).isEqualTo(hosts.get(0));
+    }
+
+    @Test
+    @DisplayName("a boot request of an unknown version goes to strato.dead-letters naming its instances (which the "
+            + "conductor then ends in ERROR), and the next request is still scheduled")
+    void unknownVersionIsDeadLettered() {
+        String zone = unique("az");
+        List<String> hosts = report(zone, 1, 16, 32_768, 500);
+        List<String> ids = ids(2);
+        BootRequest good = boot(List.of(ids.get(1)), zone, 1, 512, 1, null);
+        BootRequest future = boot(List.of(ids.get(0)), zone, 1, 512, 1, null);
+        kafka.publish(Topics.BOOT_REQUESTS, good.reservationId(), future.toJson().put("version", 99).encode(),
+                "req-" + ids.get(0));
+
+        Fleet.request(kafka, good);
+
+        Assignment assignment = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(ids.get(1))).get(0)
+                .value()));
+        assertThat(assignment.host()).isEqualTo(hosts.get(0));
+        DeadLetter letter = DeadLetter.fromJson(new JsonObject(kafka.await(1, s -> s.topic().equals(Topics.DEAD_LETTERS)
+                && s.value().contains(ids.get(0))).get(0).value()));
+        assertThat(letter.topic()).isEqualTo(Topics.BOOT_REQUESTS);
+        assertThat(letter.instanceIds()).containsExactly(ids.get(0));
+        assertThat(letter.reason()).contains("unsupported boot request version 99");
+        assertThat(letter.requestId()).isEqualTo("req-" + ids.get(0));
+        assertThat(letter.offset()).isNotNull();
     }
 
     @Test

@@ -1,0 +1,58 @@
+package io.strato.common.kafka;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+
+/**
+ * A consumed record that can never be processed, whatever is retried: it goes to {@code strato.dead-letters} and the
+ * consumer goes on. A handler throws (or fails with) this to say so explicitly; {@link #isPermanent} also counts as
+ * permanent what can only come from the record itself, so every handler gets the same rule:
+ * <ul>
+ *   <li>permanent: the record does not parse or validate ({@link IllegalArgumentException}, {@link DecodeException},
+ *       {@link ClassCastException}: not JSON, a wrong JSON type, a non-UUID id, an unknown version), or PostgreSQL
+ *       refuses its values (SQLSTATE class 22, data exception: a NUL byte, a value out of range; class 54, program
+ *       limit exceeded: a value too long for an index);</li>
+ *   <li>transient, retried with back-off for as long as it takes: everything else (PostgreSQL or a service down, a
+ *       timeout, a lost connection, a serialization failure).</li>
+ * </ul>
+ */
+public final class PoisonRecord extends RuntimeException {
+
+  public PoisonRecord(String reason) {
+    super(reason, null, false, false);
+  }
+
+  public PoisonRecord(String reason, Throwable cause) {
+    super(reason, cause, false, false);
+  }
+
+  /** True when retrying cannot help: the failure comes from the record's content. */
+  public static boolean isPermanent(Throwable e) {
+    if (e instanceof PoisonRecord || e instanceof IllegalArgumentException || e instanceof DecodeException
+        || e instanceof ClassCastException) {
+      return true;
+    }
+    if (e instanceof PgException pg && pg.getSqlState() != null) {
+      return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("54");
+    }
+    return false;
+  }
+
+  /** The record's value as a JSON object, or a {@link PoisonRecord} saying why it is not one (empty, not JSON). */
+  public static JsonObject json(String value) {
+    if (value == null) throw new PoisonRecord("the record has no value");
+    try {
+      return new JsonObject(value);
+    } catch (DecodeException e) {
+      throw new PoisonRecord("the record is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  /** What a dead letter says about {@code e}. */
+  public static String reason(Throwable e) {
+    if (e instanceof PoisonRecord) return e.getMessage();
+    if (e instanceof PgException pg) return "PostgreSQL refused the record's values: " + pg.getErrorMessage();
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}
