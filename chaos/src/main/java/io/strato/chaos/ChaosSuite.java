@@ -121,7 +121,7 @@ final class ChaosSuite {
     }
     heal(cloud);
     long settleDeadline = System.nanoTime() + Duration.ofSeconds(config.settleSeconds()).toNanos();
-    while (System.nanoTime() < settleDeadline && !checker.settled(run.accepted, run.deleted)) Run.sleep(1000);
+    while (System.nanoTime() < settleDeadline && !checker.settled(run.accepted, run.deleted, known)) Run.sleep(1000);
     Checker.Verdict v = checker.check(run.accepted, run.deleted, known);
     if (bodyFailure != null) v.add("other", bodyFailure);
     long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();

@@ -7,6 +7,7 @@ import io.strato.common.messages.InstanceUpdate;
 import io.strato.common.messages.InstanceUpdate.Origin;
 import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ final class ServerActions {
   Future<Void> handle(ServerAction order) {
     return switch (order.action()) {
       case "delete" -> delete(order);
+      case "abort-build" -> abort(order);
       case "reboot-soft" -> power(order, TaskState.REBOOTING, host.driver.reboot(order.instanceId(), false),
           VmState.ACTIVE, PowerState.RUNNING);
       case "reboot-hard" -> power(order, TaskState.REBOOTING_HARD, host.driver.reboot(order.instanceId(), true),
@@ -51,6 +53,38 @@ final class ServerActions {
       host.changed();
       return host.publisher.send(InstanceUpdate.deleted(new Origin(host.name, attempt, order.requestId()), id));
     });
+  }
+
+  /**
+   * The conductor ended this instance's build because it timed out (the instance is in ERROR): once the build is no
+   * longer running here (it may only have been slow), what it made goes (domain, disk, ports and the volumes it
+   * created), so no domain outlives the build. After a restart the leftovers are found as for a delete.
+   */
+  private Future<Void> abort(ServerAction order) {
+    String id = order.instanceId();
+    long deadline = System.currentTimeMillis() + host.settings().getLong("conductor.build.timeout.seconds") * 1000;
+    return settled(id, deadline).compose(rec -> {
+      LOG.warn("[{}] the build of instance {} on {} timed out: removing what it made", order.requestId(), id,
+          host.name);
+      return (rec != null ? host.cleanup(rec, true) : forgotten(order)).map(v -> {
+        if (rec != null && host.records.remove(id, rec)) {
+          host.tracker.release(id);
+          host.changed();
+        }
+        return null;
+      });
+    });
+  }
+
+  /** This host's record of the instance once no build of it is running (null: none), waiting up to the deadline. */
+  private Future<InstanceRecord> settled(String id, long deadline) {
+    InstanceRecord rec = host.records.get(id);
+    if (rec == null || rec.vmState != VmState.BUILDING || System.currentTimeMillis() > deadline) {
+      return Future.succeededFuture(rec);
+    }
+    Promise<InstanceRecord> later = Promise.promise();
+    host.vertx().setTimer(200, t -> settled(id, deadline).onComplete(later));
+    return later.future();
   }
 
   /** An instance this process did not build (it restarted since): find what is left of it and remove it. */
