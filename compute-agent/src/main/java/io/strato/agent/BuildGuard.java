@@ -1,5 +1,7 @@
 package io.strato.agent;
 
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -34,20 +36,20 @@ record BuildGuard(Verdict verdict, String reason, boolean declines) {
   /** {@code server} is the compute API's view of the instance (null when it does not know it any more). */
   static BuildGuard of(JsonObject server, String thisHost) {
     if (server == null) return decline("the instance no longer exists");
-    String vmState = server.getString("OS-EXT-STS:vm_state");
-    String task = server.getString("OS-EXT-STS:task_state");
+    VmState vmState = VmState.of(server.getString("OS-EXT-STS:vm_state"));
+    TaskState task = TaskState.of(server.getString("OS-EXT-STS:task_state"));
     String host = server.getString("OS-EXT-SRV-ATTR:host");
     boolean ours = thisHost.equals(host);
-    if (!"building".equals(vmState)) {
+    if (vmState != VmState.BUILDING) {
       String reason = "the instance is already " + vmState;
       return ours ? new BuildGuard(Verdict.SKIP, reason) : decline(reason);
     }
-    if ("deleting".equals(task)) {
+    if (task == TaskState.DELETING) {
       return ours ? new BuildGuard(Verdict.SKIP, "the instance is being deleted")
           : decline("the instance is being deleted");
     }
     if (host != null && !host.isEmpty() && !ours) return decline("the instance is being built on " + host);
-    if (task == null || "scheduling".equals(task)) return new BuildGuard(Verdict.BUILD, null);
+    if (task == null || task == TaskState.SCHEDULING) return new BuildGuard(Verdict.BUILD, null);
     return new BuildGuard(Verdict.INTERRUPTED, "its build was interrupted while " + task + " (the agent restarted)");
   }
 }

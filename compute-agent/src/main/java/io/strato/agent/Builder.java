@@ -6,8 +6,12 @@ import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.GuestSpec;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.PowerState;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.common.messages.InstanceUpdate.Origin;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,12 +61,12 @@ final class Builder {
         case BUILD -> start(a);
         case SKIP -> {
           LOG.info("[{}] not building instance {} on {}: {}", a.request().requestId(), id, host.name, guard.reason());
-          yield guard.declines() ? decline(a, "scheduling", guard.reason()) : Future.succeededFuture();
+          yield guard.declines() ? decline(a, guard.reason()) : Future.succeededFuture();
         }
         case INTERRUPTED -> interrupted(a, server, guard.reason());
       };
-    }, e -> host.publisher.update(id, a.request().requestId(), "building", "scheduling", "error", null, null, 0,
-        "schedule", "Error", null, fault(id, "Build of instance " + id + " aborted: its state could not be checked ("
+    }, e -> host.publisher.send(InstanceUpdate.buildError(Origin.unplaced(a.request().requestId()), id,
+        TaskState.SCHEDULING, "Build of instance " + id + " aborted: its state could not be checked ("
             + e.getMessage() + ")")));
   }
 
@@ -70,11 +74,10 @@ final class Builder {
    * Tells the scheduler this host builds nothing for the instance (its claim here is released): an update to ERROR
    * from this host, which the conductor never applies, since the instance is gone, finished or another host's.
    */
-  private Future<Void> decline(Assignment a, String expectedTask, String reason) {
+  private Future<Void> decline(Assignment a, String reason) {
     String id = a.instanceId();
-    return host.publisher.update(id, a.request().requestId(), "building", expectedTask, "error", null, host.name,
-        a.attempt(), null, null, null, fault(id, "Build of instance " + id + " on " + host.name + " cancelled: "
-            + reason));
+    return host.publisher.send(InstanceUpdate.buildError(new Origin(host.name, a.attempt(), a.request().requestId()),
+        id, TaskState.SCHEDULING, "Build of instance " + id + " on " + host.name + " cancelled: " + reason));
   }
 
   /** The compute API's record of the instance, asked again with a back-off when the API does not answer. */
@@ -95,7 +98,7 @@ final class Builder {
   private Future<Void> interrupted(Assignment a, JsonObject server, String reason) {
     BootRequest req = a.request();
     InstanceRecord rec = new InstanceRecord(a.instanceId(), req.projectId(), req.requestId());
-    rec.taskState = server.getString("OS-EXT-STS:task_state");
+    rec.taskState = TaskState.of(server.getString("OS-EXT-STS:task_state"));
     rec.domainDefined = true; // not known: look
     Object networks = req.build().getValue("networks");
     List<String> usersPorts = networks instanceof JsonArray list ? list.stream()
@@ -109,13 +112,8 @@ final class Builder {
       LOG.warn("[{}] instance {} on {}: {}; cleaning up and ending it in ERROR", rec.requestId, rec.id, host.name,
           reason);
       return host.cleanup(rec, true);
-    }).compose(v -> host.publisher.update(rec.id, rec.requestId, "building", rec.taskState, "error", null, host.name,
-        a.attempt(), eventOf(rec.taskState), "Error", null, fault(rec.id, "Build of instance " + rec.id + " aborted: " + reason)));
-  }
-
-  private static String eventOf(String step) {
-    return "block_device_mapping".equals(step) || "networking".equals(step) || "spawning".equals(step)
-        ? step : "schedule";
+    }).compose(v -> host.publisher.send(InstanceUpdate.buildError(new Origin(host.name, a.attempt(), rec.requestId),
+        rec.id, rec.taskState, "Build of instance " + rec.id + " aborted: " + reason)));
   }
 
   private Future<Void> start(Assignment a) {
@@ -131,11 +129,11 @@ final class Builder {
     host.records.put(id, rec);
     host.tracker.buildStarted();
     host.changed();
-    return step(rec, "block_device_mapping", "schedule", null)
+    return step(rec, TaskState.BLOCK_DEVICE_MAPPING, null)
         .compose(v -> blockDevices(rec, req))
-        .compose(disks -> step(rec, "networking", "block_device_mapping", null)
+        .compose(disks -> step(rec, TaskState.NETWORKING, null)
             .compose(v -> networking(rec, req))
-            .compose(v -> step(rec, "spawning", "networking", new JsonObject().put("addresses", rec.addresses)))
+            .compose(v -> step(rec, TaskState.SPAWNING, new JsonObject().put("addresses", rec.addresses)))
             .compose(v -> spawn(rec, req, disks)))
         .compose(v -> finish(rec))
         .recover(e -> fail(rec, e));
@@ -150,17 +148,20 @@ final class Builder {
     if (req.attempt() < maxAttempts) {
       return host.publisher.reschedule(req.reschedule(a.instanceId(), List.of(host.name)));
     }
-    return host.publisher.update(a.instanceId(), req.requestId(), "building", "scheduling", "error", null, null, 0,
-        "schedule", "Error", null, fault(a.instanceId(), "Exceeded maximum number of retries. Exhausted all hosts"
-            + " available for retrying build failures for instance " + a.instanceId() + "."));
+    return host.publisher.send(InstanceUpdate.buildError(Origin.unplaced(req.requestId()), a.instanceId(),
+        TaskState.SCHEDULING, "Exceeded maximum number of retries. Exhausted all hosts available for retrying build"
+            + " failures for instance " + a.instanceId() + "."));
   }
 
   /** Reports the end of the current step and the start of the next one (compare-and-set on the current one). */
-  private Future<Void> step(InstanceRecord rec, String nextTask, String event, JsonObject changes) {
-    String from = rec.taskState;
+  private Future<Void> step(InstanceRecord rec, TaskState nextTask, JsonObject changes) {
+    TaskState from = rec.taskState;
     rec.taskState = nextTask;
-    return host.publisher.update(rec.id, rec.requestId, "building", from, "building", nextTask, host.name,
-        rec.attempt, event, "Success", changes, null);
+    return host.publisher.send(InstanceUpdate.step(origin(rec), rec.id, from, nextTask, changes));
+  }
+
+  private Origin origin(InstanceRecord rec) {
+    return new Origin(host.name, rec.attempt, rec.requestId);
   }
 
   /** Volumes from {@code block_device_mapping_v2}: created (blank or from an image) or existing, then attached. */
@@ -317,11 +318,11 @@ final class Builder {
     if (rec.cancelled) return Future.failedFuture(new Cancelled("the instance was deleted"));
     return host.compute.server(rec.id).compose(server -> {
       if (server == null) return Future.failedFuture(new Cancelled("the instance was deleted"));
-      String vmState = server.getString("OS-EXT-STS:vm_state");
-      String task = server.getString("OS-EXT-STS:task_state");
+      VmState vmState = VmState.of(server.getString("OS-EXT-STS:vm_state"));
+      TaskState task = TaskState.of(server.getString("OS-EXT-STS:task_state"));
       String recorded = server.getString("OS-EXT-SRV-ATTR:host");
-      if (!"building".equals(vmState)) return Future.failedFuture(new Cancelled("the instance is " + vmState));
-      if ("deleting".equals(task)) return Future.failedFuture(new Cancelled("the instance is being deleted"));
+      if (vmState != VmState.BUILDING) return Future.failedFuture(new Cancelled("the instance is " + vmState));
+      if (task == TaskState.DELETING) return Future.failedFuture(new Cancelled("the instance is being deleted"));
       if (recorded != null && !recorded.isEmpty()) {
         return recorded.equals(host.name) ? Future.succeededFuture()
             : Future.failedFuture(new Cancelled("the instance is being built on " + recorded));
@@ -336,18 +337,17 @@ final class Builder {
   }
 
   private Future<Void> finish(InstanceRecord rec) {
-    rec.vmState = "active";
+    rec.vmState = VmState.ACTIVE;
     rec.taskState = null;
     host.tracker.buildEnded(true);
     host.changed();
-    JsonObject changes = new JsonObject().put("power_state", PowerState.RUNNING).put("addresses", rec.addresses)
+    JsonObject changes = new JsonObject().put("addresses", rec.addresses)
         .put("volumes_attached", rec.volumesAttached());
-    return host.publisher.update(rec.id, rec.requestId, "building", "spawning", "active", null, host.name, rec.attempt,
-        "spawning", "Success", changes, null);
+    return host.publisher.send(InstanceUpdate.active(origin(rec), rec.id, changes));
   }
 
   private Future<Void> fail(InstanceRecord rec, Throwable e) {
-    String step = rec.taskState;
+    TaskState step = rec.taskState;
     if (e instanceof Cancelled) {
       LOG.info("[{}] build of instance {} on {} cancelled while {}: {}; undoing it", rec.requestId, rec.id, host.name,
           step, e.getMessage());
@@ -365,12 +365,8 @@ final class Builder {
       String message = e instanceof Cancelled
           ? "Build of instance " + rec.id + " on " + host.name + " cancelled while " + step + ": " + e.getMessage()
           : "Build of instance " + rec.id + " aborted while " + step + ": " + e.getMessage();
-      return host.publisher.update(rec.id, rec.requestId, "building", step, "error", null, host.name, rec.attempt,
-          eventOf(step), "Error", null, fault(rec.id, message));
+      return host.publisher.send(InstanceUpdate.buildError(origin(rec), rec.id, step, message));
     });
   }
 
-  static JsonObject fault(String id, String message) {
-    return new JsonObject().put("code", 500).put("message", message).put("details", "");
-  }
 }

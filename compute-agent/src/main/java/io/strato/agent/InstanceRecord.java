@@ -1,5 +1,7 @@
 package io.strato.agent;
 
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -28,8 +30,8 @@ final class InstanceRecord {
   JsonObject addresses = new JsonObject();
   /** Security group names the ports go into. */
   final List<String> securityGroups = new ArrayList<>();
-  String vmState = "building";
-  String taskState = "scheduling";
+  VmState vmState = VmState.BUILDING;
+  TaskState taskState = TaskState.SCHEDULING;
 
   InstanceRecord(String id, String projectId, String requestId) {
     this.id = id;

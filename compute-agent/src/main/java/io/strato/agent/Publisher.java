@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.util.UUID;
 
 /** Everything an agent says: instance updates to the conductor, host state to the scheduler, reschedules. */
 public final class Publisher {
@@ -20,15 +19,9 @@ public final class Publisher {
     this.producer = producer;
   }
 
-  /**
-   * {@code from -> to} for the conductor, optionally starting or finishing an instance-action event; from {@code host}
-   * and its build of scheduling attempt {@code attempt} (0: not known), which fence the update.
-   */
-  public Future<Void> update(String instanceId, String requestId, String fromVm, String fromTask, String toVm,
-      String toTask, String host, int attempt, String event, String result, JsonObject changes, JsonObject fault) {
-    InstanceUpdate u = new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), instanceId, fromVm,
-        fromTask, toVm, toTask, host, attempt, event, result, changes, fault, requestId, System.currentTimeMillis());
-    return send(Topics.INSTANCE_UPDATES, instanceId, u.toJson(), requestId);
+  /** An instance update for the conductor, keyed by instance id (its updates stay in order). */
+  public Future<Void> send(InstanceUpdate u) {
+    return send(Topics.INSTANCE_UPDATES, u.instanceId(), u.toJson(), u.requestId());
   }
 
   public Future<Void> report(HostStateReport report) {

@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * At start-up, makes libvirt agree with the compute API for one host, in both directions:
  * <ul>
- *   <li>a domain whose instance is gone (deleted while the agent was down) is destroyed;</li>
+ *   <li>a domain whose instance is gone (deleted while the agent was down) or placed on another host is destroyed;
+ *       one whose build may still be recorded (the instance is building and no host is recorded yet: the conductor
+ *       has not applied this host's first update) is kept, and looked at again every
+ *       {@code agent.reconcile.grace.seconds} until the record says whose it is;</li>
  *   <li>an instance the API places here that has no domain (the hypervisor restarted; a simulated one always
  *       forgets) is brought back from what the API, the image service and the network service know, like Nova's
  *       {@code resume_guests_state_on_host_boot}: started again if it was running, defined and left off if it
@@ -37,10 +40,7 @@ final class Reconciler {
       servers.forEach(s -> live.add(s.getString("id")));
       List<Future<Void>> work = new ArrayList<>();
       for (String uuid : domains) {
-        if (!live.contains(uuid)) {
-          LOG.info("{}: destroying domain {}: its instance is not on this host any more", host.name, uuid);
-          work.add(host.driver.destroy(uuid));
-        }
+        if (!live.contains(uuid)) work.add(unlisted(host, compute, uuid));
       }
       for (JsonObject server : servers) {
         if ("building".equals(server.getString("OS-EXT-STS:vm_state"))) continue; // the build is redelivered
@@ -50,6 +50,36 @@ final class Reconciler {
     }).recover(e -> {
       LOG.warn("{}: could not reconcile with the compute API ({}); continuing", host.name, e.toString());
       return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * A domain of this host whose instance the compute API does not list here: its own record decides. Destroyed when
+   * the instance is gone or recorded on another host (or ended without reaching one); kept while its build may still
+   * be recorded, or while the API cannot be asked, and looked at again after the grace period.
+   */
+  private static Future<Void> unlisted(AgentHost host, ComputeClient compute, String uuid) {
+    return compute.server(uuid).map(server -> {
+      String onHost = server == null ? null : server.getString("OS-EXT-SRV-ATTR:host");
+      String vmState = server == null ? null : server.getString("OS-EXT-STS:vm_state");
+      if (server == null) return "its instance is gone";
+      if (onHost != null && !onHost.isEmpty()) return onHost.equals(host.name) ? null : "its instance is on " + onHost;
+      return "building".equals(vmState) ? "" : "its instance is " + vmState + " and was never placed here";
+    }).recover(e -> {
+      LOG.warn("{}: cannot ask the compute API about domain {} ({}); keeping it for now", host.name, uuid,
+          e.toString());
+      return Future.succeededFuture("");
+    }).compose(verdict -> {
+      if (verdict == null) return Future.succeededFuture();
+      if (verdict.isEmpty()) {
+        long grace = host.settings().getLong("agent.reconcile.grace.seconds") * 1000;
+        LOG.info("{}: keeping domain {}: its build may not be recorded yet; looking again in {} ms", host.name, uuid,
+            grace);
+        host.vertx().setTimer(Math.max(1, grace), t -> unlisted(host, compute, uuid));
+        return Future.succeededFuture();
+      }
+      LOG.info("{}: destroying domain {}: {}", host.name, uuid, verdict);
+      return host.driver.destroy(uuid);
     });
   }
 

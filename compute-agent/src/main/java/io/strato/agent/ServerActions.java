@@ -1,8 +1,13 @@
 package io.strato.agent;
 
-import io.strato.agent.hypervisor.PowerState;
+import io.strato.common.lifecycle.PowerState;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.common.messages.InstanceUpdate.Origin;
 import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +28,14 @@ final class ServerActions {
   Future<Void> handle(ServerAction order) {
     return switch (order.action()) {
       case "delete" -> delete(order);
-      case "reboot-soft" -> power(order, "rebooting", host.driver.reboot(order.instanceId(), false), "active",
-          PowerState.RUNNING);
-      case "reboot-hard" -> power(order, "rebooting_hard", host.driver.reboot(order.instanceId(), true), "active",
-          PowerState.RUNNING);
-      case "stop" -> power(order, "powering-off", host.driver.powerOff(order.instanceId()), "stopped",
+      case "abort-build" -> abort(order);
+      case "reboot-soft" -> power(order, TaskState.REBOOTING, host.driver.reboot(order.instanceId(), false),
+          VmState.ACTIVE, PowerState.RUNNING);
+      case "reboot-hard" -> power(order, TaskState.REBOOTING_HARD, host.driver.reboot(order.instanceId(), true),
+          VmState.ACTIVE, PowerState.RUNNING);
+      case "stop" -> power(order, TaskState.POWERING_OFF, host.driver.powerOff(order.instanceId()), VmState.STOPPED,
           PowerState.SHUTDOWN);
-      case "start" -> power(order, "powering-on", host.driver.powerOn(order.instanceId()), "active",
+      case "start" -> power(order, TaskState.POWERING_ON, host.driver.powerOn(order.instanceId()), VmState.ACTIVE,
           PowerState.RUNNING);
       default -> Future.succeededFuture();
     };
@@ -45,10 +51,40 @@ final class ServerActions {
       host.records.remove(id);
       host.tracker.release(id);
       host.changed();
-      return host.publisher.update(id, order.requestId(), null, "deleting", "deleted", null, host.name, attempt, null,
-          null,
-          new JsonObject().put("power_state", PowerState.NOSTATE), null);
+      return host.publisher.send(InstanceUpdate.deleted(new Origin(host.name, attempt, order.requestId()), id));
     });
+  }
+
+  /**
+   * The conductor ended this instance's build because it timed out (the instance is in ERROR): once the build is no
+   * longer running here (it may only have been slow), what it made goes (domain, disk, ports and the volumes it
+   * created), so no domain outlives the build. After a restart the leftovers are found as for a delete.
+   */
+  private Future<Void> abort(ServerAction order) {
+    String id = order.instanceId();
+    long deadline = System.currentTimeMillis() + host.settings().getLong("conductor.build.timeout.seconds") * 1000;
+    return settled(id, deadline).compose(rec -> {
+      LOG.warn("[{}] the build of instance {} on {} timed out: removing what it made", order.requestId(), id,
+          host.name);
+      return (rec != null ? host.cleanup(rec, true) : forgotten(order)).map(v -> {
+        if (rec != null && host.records.remove(id, rec)) {
+          host.tracker.release(id);
+          host.changed();
+        }
+        return null;
+      });
+    });
+  }
+
+  /** This host's record of the instance once no build of it is running (null: none), waiting up to the deadline. */
+  private Future<InstanceRecord> settled(String id, long deadline) {
+    InstanceRecord rec = host.records.get(id);
+    if (rec == null || rec.vmState != VmState.BUILDING || System.currentTimeMillis() > deadline) {
+      return Future.succeededFuture(rec);
+    }
+    Promise<InstanceRecord> later = Promise.promise();
+    host.vertx().setTimer(200, t -> settled(id, deadline).onComplete(later));
+    return later.future();
   }
 
   /** An instance this process did not build (it restarted since): find what is left of it and remove it. */
@@ -63,15 +99,15 @@ final class ServerActions {
     }).recover(e -> host.cleanup(rec, false));
   }
 
-  private Future<Void> power(ServerAction order, String task, Future<Void> work, String vmState, int power) {
-    return work.compose(v -> host.publisher.update(order.instanceId(), order.requestId(), null, task, vmState, null,
-            host.name, 0, null, null, new JsonObject().put("power_state", power), null))
+  private Future<Void> power(ServerAction order, TaskState task, Future<Void> work, VmState to, PowerState power) {
+    Origin origin = new Origin(host.name, 0, order.requestId());
+    return work.compose(v -> host.publisher.send(InstanceUpdate.actionEnded(origin, order.instanceId(), task, to,
+            power)))
         .recover(e -> {
           LOG.warn("[{}] {} of instance {} failed: {}", order.requestId(), order.action(), order.instanceId(),
               e.toString());
-          return host.publisher.update(order.instanceId(), order.requestId(), null, task, "error", null, host.name, 0,
-              null, null, null, Builder.fault(order.instanceId(), "Failed to " + order.action() + " instance: "
-                  + e.getMessage()));
+          return host.publisher.send(InstanceUpdate.actionFailed(origin, order.instanceId(), task,
+              "Failed to " + order.action() + " instance: " + e.getMessage()));
         });
   }
 }

@@ -1,11 +1,15 @@
 package io.strato.conductor;
 
+import io.strato.common.kafka.Topics;
+import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * building without any progress for {@code conductor.build.timeout.seconds} (its scheduler or agent died, a message
  * was lost) goes to ERROR with a fault saying in which step it stopped, announced as {@code instance.create.error}.
  * Compare-and-set on the state it was seen in, so a build that moves on meanwhile is left alone; several conductors
- * may run it at once.
+ * may run it at once. When the build had reached a host, that host's agent is told in the same transaction (an
+ * {@code abort-build} order through the outbox) to remove what the build made, once it is no longer running there: a
+ * build that was only slow must not leave a domain running for an instance in ERROR.
  */
 public final class BuildReconciler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BuildReconciler.class);
@@ -48,12 +54,21 @@ public final class BuildReconciler extends VerticleBase {
           Future<Void> announced = Future.succeededFuture();
           for (Row r : rows) {
             LOG.warn("instance {} timed out while building; it is now in ERROR", r.getUUID("id"));
-            announced = announced.compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(r),
-                r.getString("request_id")));
+            Lifecycle.Transition t = Lifecycle.Transition.from(r);
+            announced = announced.compose(v -> Lifecycle.announce(tx, t, r.getString("request_id")))
+                .compose(v -> abortOnHost(tx, t, r.getString("request_id")));
           }
           return announced.map(v -> rows.rowCount());
         }))
         .onFailure(e -> LOG.warn("reconciling stuck builds failed: {}", e.toString()));
+  }
+
+  private static Future<Void> abortOnHost(SqlConnection tx, Lifecycle.Transition t, String requestId) {
+    if (t.host() == null || t.host().isBlank()) return Future.succeededFuture();
+    ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), t.instanceId(), t.host(),
+        "abort-build", t.projectId(), requestId);
+    return tx.preparedQuery("INSERT INTO outbox(topic, key, payload, request_id) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(Topics.assignmentsFor(t.host()), t.host(), order.toJson().encode(), requestId)).mapEmpty();
   }
 
 }

@@ -6,6 +6,7 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
 import io.strato.common.messages.DeadLetter;
 import io.strato.common.messages.InstanceUpdate;
 import io.vertx.core.Future;
@@ -119,7 +120,8 @@ final class DeadLetterConsumer extends VerticleBase {
       String taskState, JsonObject fault) {
     String messageId = UUID.nameUUIDFromBytes((letterId + "\n" + instanceId).getBytes(
         java.nio.charset.StandardCharsets.UTF_8)).toString();
-    InstanceUpdate update = InstanceUpdate.error(messageId, instanceId, taskState, null, null, fault.getInteger("code"),
+    InstanceUpdate update = InstanceUpdate.error(messageId, instanceId, TaskState.of(taskState), null, null,
+        fault.getInteger("code"),
         fault.getString("message"), fault.getString("details"), requestId);
     return tx.preparedQuery("INSERT INTO outbox(topic, key, payload, request_id) VALUES ($1, $2, $3, $4)")
         .execute(Tuple.of(Topics.INSTANCE_UPDATES, instanceId, update.toJson().encode(), requestId))

@@ -1,5 +1,7 @@
 package io.strato.conductor;
 
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.InstanceUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +35,7 @@ public final class InstanceStates {
   public Future<Boolean> apply(InstanceUpdate u) {
     return pool.withTransaction(tx -> transition(tx, u).compose(row -> {
       if (row == null) return Future.succeededFuture(false);
-      Future<Void> quota = "deleted".equals(u.vmState()) ? releaseQuota(tx, row) : Future.succeededFuture();
+      Future<Void> quota = u.vmState() == VmState.DELETED ? releaseQuota(tx, row) : Future.succeededFuture();
       return quota.compose(v -> recordEvent(tx, u))
           .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(v -> true);
     }));
@@ -41,7 +43,7 @@ public final class InstanceStates {
 
   private Future<Row> transition(SqlConnection tx, InstanceUpdate u) {
     JsonObject c = u.changes();
-    boolean deleting = "deleted".equals(u.vmState());
+    boolean deleting = u.vmState() == VmState.DELETED;
     // The locked read gives the vm_state before the change (RETURNING sees only the new row).
     String sql = "WITH old AS (SELECT id AS old_id, vm_state AS old_vm_state FROM instances WHERE id = $1 FOR UPDATE)"
         + " UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($4, host),"
@@ -59,10 +61,11 @@ public final class InstanceStates {
         + " OR attempt = $11)))"
         + " RETURNING old_vm_state, " + Lifecycle.RETURNING;
     JsonObject fault = u.fault() == null ? null : u.fault().copy().put("created", created(u.timestampMillis()));
-    return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.vmState())
-            .addString(u.taskState()).addString(u.host()).addValue(fault).addInteger(c.getInteger("power_state"))
+    return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId()))
+            .addString(u.vmState().wire()).addString(TaskState.wireOf(u.taskState())).addString(u.host())
+            .addValue(fault).addInteger(c.getInteger("power_state"))
             .addValue(c.getJsonObject("addresses")).addValue(c.getJsonArray("volumes_attached"))
-            .addString(u.expectedVmState()).addString(u.expectedTaskState())
+            .addString(VmState.wireOf(u.expectedVmState())).addString(TaskState.wireOf(u.expectedTaskState()))
             .addInteger(u.attempt() > 0 ? u.attempt() : null))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }

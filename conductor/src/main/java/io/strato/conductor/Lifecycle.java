@@ -1,6 +1,8 @@
 package io.strato.conductor;
 
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.Notification;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -27,13 +29,14 @@ final class Lifecycle {
   private Lifecycle() {}
 
   /** An applied transition: the instance's vm_state before it, and the row after it. */
-  record Transition(String instanceId, String oldVmState, String vmState, String taskState, String projectId,
+  record Transition(String instanceId, VmState oldVmState, VmState vmState, TaskState taskState, String projectId,
       String userId, String host, String batchId, String idempotencyKey, JsonObject fault) {
 
     /** Reads the columns {@link #RETURNING} names. */
     static Transition from(Row r) {
-      return new Transition(r.getUUID("id").toString(), r.getString("old_vm_state"), r.getString("vm_state"),
-          r.getString("task_state"), r.getString("project_id"), r.getString("user_id"), r.getString("host"),
+      return new Transition(r.getUUID("id").toString(), VmState.of(r.getString("old_vm_state")),
+          VmState.of(r.getString("vm_state")), TaskState.of(r.getString("task_state")), r.getString("project_id"),
+          r.getString("user_id"), r.getString("host"),
           r.getString("batch_id"), r.getString("idempotency_key"), r.getJsonObject("fault"));
     }
   }
@@ -43,28 +46,29 @@ final class Lifecycle {
       + " idempotency_key";
 
   static Future<Void> announce(SqlConnection tx, Transition t, String requestId) {
-    boolean wasBuilding = "building".equals(t.oldVmState());
+    boolean wasBuilding = t.oldVmState() == VmState.BUILDING;
     String event;
-    String outcome = null;
-    if ("deleted".equals(t.vmState())) {
+    VmState outcome = null; // how a batch entry waiting on the instance ends
+    if (t.vmState() == VmState.DELETED) {
       event = Notification.DELETE_END;
-      if (wasBuilding) outcome = "deleted";
-    } else if (wasBuilding && "active".equals(t.vmState())) {
+      if (wasBuilding) outcome = VmState.DELETED;
+    } else if (wasBuilding && t.vmState() == VmState.ACTIVE) {
       event = Notification.CREATE_END;
-      outcome = "active";
-    } else if (wasBuilding && "error".equals(t.vmState())) {
+      outcome = VmState.ACTIVE;
+    } else if (wasBuilding && t.vmState() == VmState.ERROR) {
       event = Notification.CREATE_ERROR;
-      outcome = "error";
+      outcome = VmState.ERROR;
     } else {
       return Future.succeededFuture();
     }
     JsonObject fault = Notification.CREATE_ERROR.equals(event) ? t.fault() : null;
     Notification n = Notification.instance(event, PUBLISHER, new Notification.InstancePayload(t.instanceId(),
-        t.projectId(), t.userId(), t.vmState(), t.taskState(), t.host(), t.batchId(), t.idempotencyKey(), fault),
+        t.projectId(), t.userId(), t.vmState().wire(), TaskState.wireOf(t.taskState()), t.host(), t.batchId(),
+        t.idempotencyKey(), fault),
         requestId);
     Future<Void> sent = add(tx, List.of(n));
     if (outcome == null || t.idempotencyKey() == null) return sent;
-    String ended = outcome;
+    String ended = outcome.wire();
     return sent.compose(v -> tx.preparedQuery("SELECT * FROM end_instance_entries($1, $2)")
         .execute(Tuple.of(UUID.fromString(t.instanceId()), ended))).compose(rows -> {
           List<Notification> ends = new ArrayList<>();

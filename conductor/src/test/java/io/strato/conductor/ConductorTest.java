@@ -6,6 +6,8 @@ import io.strato.common.config.Settings;
 import io.strato.common.db.Database;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.TestIdentity;
@@ -63,15 +65,17 @@ class ConductorTest {
 
   private static InstanceUpdate update(Server s, String fromVm, String fromTask, String toVm, String toTask,
       String host, String event, String result, JsonObject changes) {
-    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), s.id(), fromVm, fromTask, toVm,
-        toTask, host, event, result, changes, null, s.requestId(), System.currentTimeMillis());
+    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), s.id(), VmState.of(fromVm),
+        TaskState.of(fromTask), VmState.of(toVm), TaskState.of(toTask), host, 0, event, result, changes, null,
+        s.requestId(), System.currentTimeMillis());
   }
 
   /** An update from {@code host}'s build of scheduling attempt {@code attempt}. */
   private static InstanceUpdate from(String host, int attempt, Server s, String fromTask, String toVm, String toTask,
       JsonObject fault) {
-    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), s.id(), "building", fromTask, toVm,
-        toTask, host, attempt, null, null, null, fault, s.requestId(), System.currentTimeMillis());
+    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), s.id(), VmState.BUILDING,
+        TaskState.of(fromTask), VmState.of(toVm), TaskState.of(toTask), host, attempt, null, null, null, fault,
+        s.requestId(), System.currentTimeMillis());
   }
 
   private static JsonObject show(Server s, String token) {
@@ -174,7 +178,7 @@ class ConductorTest {
   @DisplayName("No valid host ends the build in ERROR with the scheduler's fault message")
   void errorWithFault() {
     Server s = boot("nohost");
-    send(InstanceUpdate.error(UUID.randomUUID().toString(), s.id(), "scheduling", null, "schedule", 500,
+    send(InstanceUpdate.error(UUID.randomUUID().toString(), s.id(), TaskState.SCHEDULING, null, "schedule", 500,
         "No valid host was found. RamFilter removed 3 of 3 hosts", "", s.requestId()));
     JsonObject server = awaitServer(s, s.owner().token(), j -> "ERROR".equals(j.getString("status")));
     assertThat(server.getJsonObject("fault").getString("message")).startsWith("No valid host was found");

@@ -4,6 +4,8 @@ import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.common.messages.ServerAction;
 import io.strato.testkit.TestIdentity;
@@ -64,7 +66,7 @@ final class FakeCompute {
       String id = b.instanceIds().get(i);
       String name = b.build().getJsonArray("names").getString(i);
       if (name.startsWith("fail")) {
-        record(InstanceUpdate.error(UUID.randomUUID().toString(), id, "scheduling", host, "spawning", 500,
+        record(InstanceUpdate.error(UUID.randomUUID().toString(), id, TaskState.SCHEDULING, host, "spawning", 500,
             "Build of instance " + id + " aborted: the disk is on fire", "", b.requestId()));
       } else {
         record(update(id, "building", "scheduling", "building", "spawning", "schedule", null, b.requestId()));
@@ -82,8 +84,9 @@ final class FakeCompute {
 
   private InstanceUpdate update(String id, String fromVm, String fromTask, String toVm, String toTask, String event,
       JsonObject changes, String requestId) {
-    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), id, fromVm, fromTask, toVm,
-        toTask, host, event, event == null ? null : "Success", changes, null, requestId, System.currentTimeMillis());
+    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), id, VmState.of(fromVm),
+        TaskState.of(fromTask), VmState.of(toVm), TaskState.of(toTask), host, 0, event,
+        event == null ? null : "Success", changes, null, requestId, System.currentTimeMillis());
   }
 
   private void record(InstanceUpdate u) {

@@ -6,6 +6,8 @@ import io.strato.common.config.Settings;
 import io.strato.common.db.Database;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.embedded.SharedInfrastructure;
@@ -76,8 +78,9 @@ class PoisonUpdateTest {
   }
 
   private static InstanceUpdate networking(String id, String host) {
-    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), id, "building", "scheduling",
-        "building", "networking", host, null, null, null, null, null, System.currentTimeMillis());
+    return new InstanceUpdate(InstanceUpdate.VERSION, UUID.randomUUID().toString(), id, VmState.BUILDING,
+        TaskState.SCHEDULING, VmState.BUILDING, TaskState.NETWORKING, host, 0, null, null, null, null, null,
+        System.currentTimeMillis());
   }
 
   @Test

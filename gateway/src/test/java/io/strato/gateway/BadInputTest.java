@@ -54,7 +54,9 @@ class BadInputTest {
         bad("an unknown property", s -> s.put("colour", "blue"), "Additional properties are not allowed"),
         bad("a block device with a bad source", s -> s.put("block_device_mapping_v2", new JsonArray()
             .add(new JsonObject().put("source_type", "cloud").put("boot_index", 0))), "source_type"),
-        bad("description before 2.19", s -> s.put("description", "x"), "Additional properties"));
+        bad("description before 2.19", s -> s.put("description", "x"), "Additional properties"),
+        bad("a disk config that is neither AUTO nor MANUAL", s -> s.put("OS-DCF:diskConfig", new JsonArray()
+            .add("AUTO")), "is not one of ['AUTO', 'MANUAL']"));
   }
 
   private static Arguments bad(String what, Consumer<JsonObject> change, String message) {
@@ -70,6 +72,42 @@ class BadInputTest {
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
     assertThat(resp.bodyAsJsonObject().getJsonObject("badRequest").getString("message")).contains(message);
     assertThat(resp.bodyAsJsonObject().getJsonObject("badRequest").getInteger("code")).isEqualTo(400);
+  }
+
+  static Stream<Arguments> badOtherBodies() {
+    String quotas = "/v2.1/os-quota-sets/" + UUID.randomUUID().toString().replace("-", "");
+    return Stream.of(
+        Arguments.of("admin", HttpMethod.POST, "/v2.1/flavors", "{\"flavor\":{\"name\":\"x\",\"ram\":64,"
+            + "\"vcpus\":1,\"disk\":1,\"colour\":\"blue\"}}", "Additional properties are not allowed"),
+        Arguments.of("admin", HttpMethod.PUT, quotas, "{\"quota_set\":{\"instances\":18446744073709551616}}",
+            "is not between"),
+        Arguments.of("admin", HttpMethod.PUT, quotas, "{\"quota_set\":{\"cores\":-18446744073709551617}}",
+            "is not between"),
+        Arguments.of("member", HttpMethod.POST, "/v2.1/os-keypairs", "{\"keypair\":{\"name\":\"k\","
+            + "\"colour\":\"blue\"}}", "Additional properties are not allowed"),
+        Arguments.of("member", HttpMethod.POST, "/v2.1/os-server-groups", "{\"server_group\":{\"name\":\"g\","
+            + "\"policies\":[\"affinity\"],\"colour\":1}}", "Additional properties are not allowed"));
+  }
+
+  @ParameterizedTest(name = "{1} {2} {3} answers 400")
+  @MethodSource("badOtherBodies")
+  void badOtherBodies(String who, HttpMethod method, String path, String body, String message) {
+    var resp = cloud.call(method, path, who.equals("admin") ? cloud.adminToken() : member.token(), body);
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
+    assertThat(resp.bodyAsJsonObject().getJsonObject("badRequest").getString("message")).contains(message);
+  }
+
+  @Test
+  @DisplayName("a reboot or console-output action with an unknown member answers 400 before looking at the server")
+  void badActionBodies() {
+    String server = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), cloud.server("act"))
+        .bodyAsJsonObject().getJsonObject("server").getString("id");
+    for (String body : List.of("{\"reboot\":{\"type\":\"HARD\",\"colour\":1}}",
+        "{\"os-getConsoleOutput\":{\"length\":5,\"colour\":1}}")) {
+      var resp = cloud.call(HttpMethod.POST, "/v2.1/servers/" + server + "/action", member.token(), body);
+      assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(400);
+      assertThat(resp.bodyAsString()).contains("Additional properties are not allowed");
+    }
   }
 
   @Test

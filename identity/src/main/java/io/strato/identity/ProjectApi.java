@@ -64,6 +64,7 @@ final class ProjectApi {
     String domainId = defaultDomain(Fields.optionalString(p, "domain_id", 64));
     String description = Fields.optionalString(p, "description", 65535);
     Boolean enabled = Fields.optionalBoolean(p, "enabled");
+    checkTags(p);
     projects.create(name, domainId, description == null ? "" : description, enabled == null || enabled)
         .onSuccess(created -> Replies.json(ctx, 201, new JsonObject().put("project", created)))
         .onFailure(ctx::fail);
@@ -84,6 +85,7 @@ final class ProjectApi {
     JsonObject p = Replies.body(ctx, "project");
     Fields.optionalString(p, "name", 64);
     Fields.optionalString(p, "description", 65535);
+    checkTags(p);
     boolean disables = Boolean.FALSE.equals(Fields.optionalBoolean(p, "enabled"));
     String id = ctx.pathParam("id");
     projects.update(id, p)
@@ -91,6 +93,23 @@ final class ProjectApi {
             : Future.succeededFuture(updated))
         .onSuccess(updated -> Replies.json(ctx, 200, new JsonObject().put("project", updated)))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Keystone's project tags schema: at most 80 strings of 1 to 255 characters without '/' or ','. (Strato does not
+   * keep tags yet; a malformed list is still refused rather than ignored.)
+   */
+  private static void checkTags(JsonObject p) {
+    Object tags = p.getValue("tags");
+    if (tags == null) return;
+    if (!(tags instanceof JsonArray list) || list.size() > 80) {
+      throw ApiException.badRequest("Invalid input for field 'tags': it must be a list of at most 80 strings.");
+    }
+    for (Object t : list) {
+      if (!(t instanceof String s) || s.isEmpty() || s.length() > 255 || s.contains("/") || s.contains(",")) {
+        throw ApiException.badRequest("Invalid input for field 'tags': '" + t + "' is not a valid tag.");
+      }
+    }
   }
 
   private void delete(RoutingContext ctx) {

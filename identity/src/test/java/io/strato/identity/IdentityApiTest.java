@@ -9,11 +9,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -158,6 +160,27 @@ class IdentityApiTest {
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(call(HttpMethod.GET, "/v3/users", "forged.token", null).statusCode()).isEqualTo(401);
     assertThat(call(HttpMethod.GET, "/v3/users", null, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("project tags that are not a list of valid tag strings answer 400 on create and update")
+  void badProjectTags() {
+    String admin = token("admin", ADMIN_PASSWORD, "admin");
+    for (Object tags : List.of("x", new JsonObject(), new JsonArray().add(new JsonObject().put("x", "t")),
+        new JsonArray().add(""), new JsonArray().add("a/b"), new JsonArray().add("a,b"))) {
+      var created = call(HttpMethod.POST, "/v3/projects", admin, new JsonObject().put("project", new JsonObject()
+          .put("name", "tags-" + java.util.UUID.randomUUID()).put("tags", tags)));
+      assertThat(created.statusCode()).as("create with tags " + tags).isEqualTo(400);
+      var updated = call(HttpMethod.PATCH, "/v3/projects/" + projectIdOf(admin, "admin"), admin, new JsonObject()
+          .put("project", new JsonObject().put("tags", tags)));
+      assertThat(updated.statusCode()).as("update with tags " + tags).isEqualTo(400);
+      assertThat(updated.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(400);
+    }
+  }
+
+  private static String projectIdOf(String token, String name) {
+    return call(HttpMethod.GET, "/v3/projects?name=" + name, token, null).bodyAsJsonObject().getJsonArray("projects")
+        .getJsonObject(0).getString("id");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.Token;
 import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,10 +16,10 @@ import java.util.UUID;
 final class NetworksApi {
   private static final Set<String> CREATE = Set.of("name", "description", "admin_state_up", "shared",
       "router:external", "mtu", "project_id", "tenant_id", "availability_zone_hints", "port_security_enabled",
-      "dns_domain", "qos_policy_id", "is_default", "provider:network_type", "provider:physical_network",
+      "dns_domain", "is_default", "provider:network_type", "provider:physical_network",
       "provider:segmentation_id");
   private static final Set<String> UPDATE = Set.of("name", "description", "admin_state_up", "shared",
-      "router:external", "mtu", "port_security_enabled", "dns_domain", "qos_policy_id", "is_default");
+      "router:external", "mtu", "port_security_enabled", "dns_domain", "is_default");
   private final Networks networks;
   private final int maxMtu;
 
@@ -112,7 +113,11 @@ final class NetworksApi {
     Integer mtu = Fields.optionalInt(body, "mtu", 68, maxMtu);
     if (mtu != null) out.put("mtu", mtu);
     Fields.optionalBoolean(body, "port_security_enabled");
-    Fields.optionalArray(body, "availability_zone_hints");
+    JsonArray hints = Fields.optionalArray(body, "availability_zone_hints");
+    if (hints != null && hints.stream().anyMatch(h -> !(h instanceof String zone) || zone.isEmpty()
+        || zone.length() > 255)) {
+      throw Neutron.badRequest("Invalid input for availability_zone_hints: it must be a list of zone names.");
+    }
     return out;
   }
 }

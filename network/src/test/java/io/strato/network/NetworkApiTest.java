@@ -571,7 +571,15 @@ class NetworkApiTest {
         Arguments.of(HttpMethod.GET, "/v2.0/security-groups/" + nowhere, null, 404, "SecurityGroupNotFound"),
         Arguments.of(HttpMethod.POST, "/v2.0/security-group-rules", "{\"security_group_rule\":{\"direction\":"
             + "\"ingress\",\"security_group_id\":\"" + nowhere + "\"}}", 404, "SecurityGroupNotFound"),
-        Arguments.of(HttpMethod.GET, "/v2.0/routers", null, 404, "NotFound"));
+        Arguments.of(HttpMethod.GET, "/v2.0/routers", null, 404, "NotFound"),
+        Arguments.of(HttpMethod.POST, "/v2.0/networks", "{\"network\":{\"name\":\"q\",\"qos_policy_id\":\""
+            + nowhere + "\"}}", 400, "BadRequest"),
+        Arguments.of(HttpMethod.POST, "/v2.0/networks", "{\"network\":{\"name\":\"az\","
+            + "\"availability_zone_hints\":[1]}}", 400, "BadRequest"),
+        Arguments.of(HttpMethod.POST, "/v2.0/networks", "{\"network\":{\"name\":\"az\","
+            + "\"availability_zone_hints\":[{\"zone\":\"nova\"}]}}", 400, "BadRequest"),
+        Arguments.of(HttpMethod.POST, "/v2.0/ports", "{\"port\":{\"network_id\":\"" + nowhere + "\","
+            + "\"qos_policy_id\":\"" + nowhere + "\"}}", 400, "BadRequest"));
   }
 
   @ParameterizedTest(name = "{0} {1} {2} answers {3} {4}")

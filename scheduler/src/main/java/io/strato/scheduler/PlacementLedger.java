@@ -1,5 +1,6 @@
 package io.strato.scheduler;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,25 +24,32 @@ public final class PlacementLedger implements AutoCloseable {
 
     private final ChronicleMap<String, String> map;
 
-    private PlacementLedger(ChronicleMap<String, String> map) {
+    private final Closeable users;
+
+    private PlacementLedger(ChronicleMap<String, String> map, Closeable users) {
         this.map = map;
+        this.users = users;
     }
 
-    /** Opens (or creates) the ledger at {@code file}, sized for {@code maxEntries} instances in flight. */
+    /**
+     * Opens (or creates) the ledger at {@code file}, sized for {@code maxEntries} instances in flight; recovered first
+     * when no other process uses it ({@link PersistedMaps}).
+     */
     public static PlacementLedger open(Path file, long maxEntries) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return new PlacementLedger(builder(maxEntries).createPersistedTo(file.toFile()));
+            PersistedMaps.Opened<String, String> opened = PersistedMaps.open(builder(maxEntries), file.toFile());
+            return new PlacementLedger(opened.map(), opened.users());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open placement ledger " + file, e);
         }
     }
 
     public static PlacementLedger inMemory(long maxEntries) {
-        return new PlacementLedger(builder(maxEntries).create());
+        return new PlacementLedger(builder(maxEntries).create(), () -> { });
     }
 
     private static net.openhft.chronicle.map.ChronicleMapBuilder<String, String> builder(long maxEntries) {
@@ -77,7 +85,11 @@ public final class PlacementLedger implements AutoCloseable {
 
     @Override
     public void close() {
-        map.close();
+        try (Closeable file = users) {
+            map.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot give up the placement ledger file", e);
+        }
     }
 
     private static String encode(Placement placement) {

@@ -148,6 +148,32 @@ class PollLoopTest {
   }
 
   @Test
+  @DisplayName("a backlog of thousands of records of one key, released at once, is all handled and committed")
+  void longBacklogOfOneKey() throws Exception {
+    AtomicInteger handled = new AtomicInteger();
+    int count = 5000;
+    Promise<Void> gate = Promise.promise();
+    consume(Map.of(), r -> {
+      handled.incrementAndGet();
+      // The first record waits until the whole backlog is buffered; the rest complete at once, one after the other.
+      return r.offset() == 0 ? gate.future() : Future.succeededFuture();
+    });
+    KafkaProducer<String, String> bulk = producer;
+    List<Future<?>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) sent.add(bulk.send(KafkaProducerRecord.create(topic, "same", "r" + i)));
+    TestIdentity.await(Future.all(sent));
+    vertx.setTimer(2000, t -> gate.complete());
+    await("the backlog was not handled: " + handled, () -> handled.get() == count, 60_000);
+    await("the backlog was not committed", () -> {
+      try {
+        return committed() == count;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, 30_000);
+  }
+
+  @Test
   @DisplayName("a record that can never be processed goes to strato.dead-letters with its reason, topic, partition, "
       + "offset, key, headers and instance, and the records after it are processed")
   void poisonIsDeadLettered() throws Exception {

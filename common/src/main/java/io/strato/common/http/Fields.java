@@ -12,6 +12,19 @@ public final class Fields {
 
   private Fields() {}
 
+  /**
+   * 400 unless every member of {@code o} is one of {@code allowed}: OpenStack's {@code additionalProperties: false}
+   * (a field a client misspells is refused, not silently ignored), with Nova's message.
+   */
+  public static void onlyKnown(JsonObject o, String attribute, java.util.Set<String> allowed) {
+    for (String key : o.fieldNames()) {
+      if (!allowed.contains(key)) {
+        throw ApiException.badRequest("Invalid input for field/attribute " + attribute + ". Value: " + key
+            + ". Additional properties are not allowed ('" + key + "' was unexpected)");
+      }
+    }
+  }
+
   public static String requiredString(JsonObject o, String field, int maxLength) {
     String s = optionalString(o, field, maxLength);
     if (s == null || s.isBlank()) throw ApiException.badRequest("'" + field + "' is a required property.");
@@ -33,13 +46,15 @@ public final class Fields {
     if (v == null) return null;
     long n;
     if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-      n = num.longValue();
+      // Through double: a number past a long (2^64) must not wrap around into the range.
+      double d = num.doubleValue();
+      n = d < min ? (long) min - 1 : d > max ? (long) max + 1 : num.longValue();
     } else if (v instanceof String s && s.matches("-?\\d{1,10}")) {
       n = Long.parseLong(s); // Nova accepts integers as strings too
     } else {
       throw ApiException.badRequest("Invalid input for field '" + field + "': " + v + " is not of type 'integer'.");
     }
-    if (n < min || n > max) throw ApiException.badRequest("Invalid input for field '" + field + "': " + n
+    if (n < min || n > max) throw ApiException.badRequest("Invalid input for field '" + field + "': " + v
         + " is not between " + min + " and " + max + ".");
     return (int) n;
   }

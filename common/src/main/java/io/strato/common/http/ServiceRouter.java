@@ -2,6 +2,7 @@ package io.strato.common.http;
 
 import io.strato.common.service.Readiness;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.ext.web.Router;
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class ServiceRouter {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceRouter.class);
 
+  /** How much of an unread body is drained after an early answer, and for how long, before the connection closes. */
+  // NOTE: constants, not settings: large enough for any body the APIs buffer (http.max.body.bytes) and for a client
+  // on a slow link to see its answer; an image upload refused early is cut off after 16 MiB.
+  static final long DRAIN_BYTES = 16L * 1024 * 1024;
+  static final long DRAIN_MS = 10_000;
+
   private ServiceRouter() {}
 
   public static Router create(Vertx vertx, String service, FaultFormat format, long maxBodyBytes,
@@ -36,6 +43,7 @@ public final class ServiceRouter {
       Readiness readiness, Pattern streamingPaths) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> RequestIds.handle(ctx, service));
+    router.route().handler(ServiceRouter::drainAfterAnswer);
     // The query is decoded once, here: a malformed one ("%zz") answers 400 now, not from inside a handler's
     // callback (where it would throw with nobody left to reply).
     router.route().handler(ctx -> {
@@ -57,6 +65,33 @@ public final class ServiceRouter {
     router.errorHandler(404, ctx -> fault(ctx, format, 404, null, "The resource could not be found."));
     router.errorHandler(405, ctx -> fault(ctx, format, 405, null, "The method is not allowed for this resource."));
     return router;
+  }
+
+  /**
+   * An answer sent before the request body was read (401, 413, 404, 415) must still reach a client that sends its
+   * whole body before it reads (python-requests, so the openstack CLI): closing at once makes the kernel reset the
+   * connection with the answer unread, and a request left paused (a streaming upload) blocks that client for ever.
+   * So the rest of the body is read and dropped, up to {@link #DRAIN_BYTES} or {@link #DRAIN_MS}, then the
+   * connection is closed (nginx's lingering close).
+   */
+  private static void drainAfterAnswer(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      HttpServerRequest req = ctx.request();
+      if (req.isEnded()) return;
+      long[] drained = {0};
+      long timer = ctx.vertx().setTimer(DRAIN_MS, t -> req.connection().close());
+      req.handler(chunk -> {
+        drained[0] += chunk.length();
+        if (drained[0] > DRAIN_BYTES) {
+          ctx.vertx().cancelTimer(timer);
+          req.connection().close();
+        }
+      });
+      req.endHandler(end -> ctx.vertx().cancelTimer(timer));
+      req.exceptionHandler(e -> ctx.vertx().cancelTimer(timer));
+      req.resume();
+    });
+    ctx.next();
   }
 
   private static void ready(RoutingContext ctx, Readiness readiness) {

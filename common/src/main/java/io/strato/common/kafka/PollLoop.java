@@ -2,7 +2,6 @@ package io.strato.common.kafka;
 
 import io.strato.common.config.Settings;
 import io.strato.common.messages.DeadLetter;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -85,7 +84,6 @@ public final class PollLoop {
   private boolean committing;
   private boolean commitAgain;
   private long lagTimer = -1;
-  private Context context;
 
   /** One partition as this consumer sees it since it last got it: records waiting, running, and not yet done. */
   private static final class Partition {
@@ -195,7 +193,6 @@ public final class PollLoop {
         vertx.setTimer(500, t -> poll());
         return;
       }
-      context = Vertx.currentContext();
       accept(ar.result());
       startWaiting();
       adjustPauses().onComplete(v -> poll());
@@ -240,9 +237,9 @@ public final class PollLoop {
     Future<Void> before = tails.getOrDefault(key, Future.succeededFuture());
     Promise<Void> done = Promise.promise();
     tails.put(key, done.future());
-    // NOTE: each record starts on a fresh stack of the consumer's context: a handler that answers at once would
-    // otherwise complete, start the next record and so on, recursing once per record until the stack overflows.
-    before.onComplete(x -> context.runOnContext(v -> attempt(p, r, 1, retryInitialMs, done)));
+    // NOTE: each attempt starts on a fresh stack: records that complete at once would otherwise start the next one
+    // from inside the last one's completion, and a long backlog would overflow the event loop's stack.
+    before.onComplete(x -> vertx.runOnContext(v -> attempt(p, r, 1, retryInitialMs, done)));
     done.future().onComplete(ar -> {
       if (tails.get(key) == done.future()) tails.remove(key);
       p.running--;

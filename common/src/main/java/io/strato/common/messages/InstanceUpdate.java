@@ -1,7 +1,11 @@
 package io.strato.common.messages;
 
+import io.strato.common.lifecycle.PowerState;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * scheduler and agents -> conductor, on {@code strato.instance-updates} keyed by instance id: "this instance moved
@@ -16,17 +20,22 @@ import java.util.Objects;
  * by a scheduler replica whose partitions moved). An update with no host (the scheduler's NoValidHost) is fenced by
  * its expected state alone.
  *
+ * <p>Make updates with the named constructors ({@link #step}, {@link #active}, {@link #buildError}, {@link #deleted},
+ * {@link #actionEnded}, {@link #actionFailed}, {@link #error}); the canonical constructor is for decoding.
+ *
  * @param event   the instance-action event this update ends or starts ({@code schedule}, {@code spawn}, ...), or null
  * @param host    the host the update comes from, now responsible for the instance; null for updates not from a host
  * @param attempt the scheduling attempt (1, then +1 per reschedule) whose build sends the update; 0 when not known
  * @param changes other fields to set ({@code power_state}, {@code addresses}, {@code launched_at}, ...)
  * @param fault   {@code {code, message, details}} when the instance goes to ERROR, else null
  */
-public record InstanceUpdate(int version, String messageId, String instanceId, String expectedVmState,
-    String expectedTaskState, String vmState, String taskState, String host, int attempt, String event,
+public record InstanceUpdate(int version, String messageId, String instanceId, VmState expectedVmState,
+    TaskState expectedTaskState, VmState vmState, TaskState taskState, String host, int attempt, String event,
     String eventResult, JsonObject changes, JsonObject fault, String requestId, long timestampMillis) {
 
   public static final int VERSION = 1;
+  private static final String SUCCESS = "Success";
+  private static final String ERROR = "Error";
 
   public InstanceUpdate {
     if (version != VERSION) throw new IllegalArgumentException("unsupported instance update version " + version);
@@ -36,38 +45,86 @@ public record InstanceUpdate(int version, String messageId, String instanceId, S
     if (attempt < 0) throw new IllegalArgumentException("attempt must not be negative");
   }
 
-  /** An update that names no attempt (attempt 0). */
-  public InstanceUpdate(int version, String messageId, String instanceId, String expectedVmState,
-      String expectedTaskState, String vmState, String taskState, String host, String event, String eventResult,
-      JsonObject changes, JsonObject fault, String requestId, long timestampMillis) {
-    this(version, messageId, instanceId, expectedVmState, expectedTaskState, vmState, taskState, host, 0, event,
-        eventResult, changes, fault, requestId, timestampMillis);
+  /**
+   * Who sends an update: the host and scheduling attempt that fence it (null and 0 for the scheduler), and the
+   * request (its instance action) it belongs to.
+   */
+  public record Origin(String host, int attempt, String requestId) {
+    /** An update from the scheduler (or an agent that has not taken the instance): no host, no attempt. */
+    public static Origin unplaced(String requestId) {
+      return new Origin(null, 0, requestId);
+    }
   }
 
-  /** The update that ends a build in ERROR with a fault, from wherever the build was. */
-  public static InstanceUpdate error(String messageId, String instanceId, String expectedTaskState, String host,
+  private static InstanceUpdate of(Origin o, String instanceId, VmState fromVm, TaskState fromTask, VmState toVm,
+      TaskState toTask, String event, String result, JsonObject changes, JsonObject fault) {
+    return new InstanceUpdate(VERSION, UUID.randomUUID().toString(), instanceId, fromVm, fromTask, toVm, toTask,
+        o.host(), o.attempt(), event, result, changes, fault, o.requestId(), System.currentTimeMillis());
+  }
+
+  /** A build moves from step {@code from} to step {@code to}, finishing {@code from}'s instance-action event. */
+  public static InstanceUpdate step(Origin o, String instanceId, TaskState from, TaskState to, JsonObject changes) {
+    return of(o, instanceId, VmState.BUILDING, from, VmState.BUILDING, to, from.event(), SUCCESS, changes, null);
+  }
+
+  /** A build ends: spawned, the instance is ACTIVE and running, with {@code changes} (addresses, volumes). */
+  public static InstanceUpdate active(Origin o, String instanceId, JsonObject changes) {
+    JsonObject c = changes == null ? new JsonObject() : changes.copy();
+    c.put("power_state", PowerState.RUNNING.code());
+    return of(o, instanceId, VmState.BUILDING, TaskState.SPAWNING, VmState.ACTIVE, null,
+        TaskState.SPAWNING.event(), SUCCESS, c, null);
+  }
+
+  /** A build ends in ERROR while at step {@code from}, with a fault of code 500 and {@code message}. */
+  public static InstanceUpdate buildError(Origin o, String instanceId, TaskState from, String message) {
+    return of(o, instanceId, VmState.BUILDING, from, VmState.ERROR, null, from == null ? null : from.event(), ERROR,
+        null, fault(500, message, ""));
+  }
+
+  /** The update that ends a build in ERROR with a fault, from wherever the build was (the scheduler's NoValidHost). */
+  public static InstanceUpdate error(String messageId, String instanceId, TaskState expectedTaskState, String host,
       String event, int code, String message, String details, String requestId) {
-    return new InstanceUpdate(VERSION, messageId, instanceId, "building", expectedTaskState, "error", null, host,
-        event, "Error", null, new JsonObject().put("code", code).put("message", message).put("details", details),
-        requestId, System.currentTimeMillis());
+    return new InstanceUpdate(VERSION, messageId, instanceId, VmState.BUILDING, expectedTaskState, VmState.ERROR, null,
+        host, 0, event, ERROR, null, fault(code, message, details), requestId, System.currentTimeMillis());
+  }
+
+  /** A delete ordered by the compute API ({@code deleting}) is done: nothing is left of the instance on its host. */
+  public static InstanceUpdate deleted(Origin o, String instanceId) {
+    return of(o, instanceId, null, TaskState.DELETING, VmState.DELETED, null, null, null,
+        new JsonObject().put("power_state", PowerState.NOSTATE.code()), null);
+  }
+
+  /** An action ({@code task}: reboot, stop, start) is done: the instance is {@code to}, its power {@code power}. */
+  public static InstanceUpdate actionEnded(Origin o, String instanceId, TaskState task, VmState to, PowerState power) {
+    return of(o, instanceId, null, task, to, null, null, null, new JsonObject().put("power_state", power.code()),
+        null);
+  }
+
+  /** An action ({@code task}) failed: the instance goes to ERROR with {@code message}. */
+  public static InstanceUpdate actionFailed(Origin o, String instanceId, TaskState task, String message) {
+    return of(o, instanceId, null, task, VmState.ERROR, null, null, null, null, fault(500, message, ""));
+  }
+
+  private static JsonObject fault(int code, String message, String details) {
+    return new JsonObject().put("code", code).put("message", message).put("details", details);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("version", version).put("message_id", messageId).put("instance_id", instanceId)
-        .put("expected_vm_state", expectedVmState).put("expected_task_state", expectedTaskState)
-        .put("vm_state", vmState).put("task_state", taskState).put("host", host).put("attempt", attempt)
-        .put("event", event).put("event_result", eventResult).put("changes", changes).put("fault", fault).put("request_id", requestId)
-        .put("timestamp_ms", timestampMillis);
+        .put("expected_vm_state", VmState.wireOf(expectedVmState))
+        .put("expected_task_state", TaskState.wireOf(expectedTaskState)).put("vm_state", vmState.wire())
+        .put("task_state", TaskState.wireOf(taskState)).put("host", host).put("attempt", attempt)
+        .put("event", event).put("event_result", eventResult).put("changes", changes).put("fault", fault)
+        .put("request_id", requestId).put("timestamp_ms", timestampMillis);
   }
 
   public static InstanceUpdate fromJson(JsonObject j) {
     try {
       return new InstanceUpdate(j.getInteger("version", 0), j.getString("message_id"), j.getString("instance_id"),
-          j.getString("expected_vm_state"), j.getString("expected_task_state"), j.getString("vm_state"),
-          j.getString("task_state"), j.getString("host"), j.getInteger("attempt", 0), j.getString("event"),
-          j.getString("event_result"),
-          j.getJsonObject("changes"), j.getJsonObject("fault"), j.getString("request_id"),
-          j.getLong("timestamp_ms", 0L));
+          VmState.of(j.getString("expected_vm_state")), TaskState.of(j.getString("expected_task_state")),
+          VmState.of(j.getString("vm_state")), TaskState.of(j.getString("task_state")), j.getString("host"),
+          j.getInteger("attempt", 0), j.getString("event"), j.getString("event_result"), j.getJsonObject("changes"),
+          j.getJsonObject("fault"), j.getString("request_id"), j.getLong("timestamp_ms", 0L));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("malformed instance update: " + e.getMessage(), e);
     }

@@ -16,7 +16,12 @@ public record ServerAction(int version, String messageId, String instanceId, Str
 
   public static final int VERSION = 1;
   public static final String TYPE = "server-action";
-  public static final Set<String> ACTIONS = Set.of("delete", "reboot-soft", "reboot-hard", "stop", "start");
+  /**
+   * What the compute API asks, and {@code abort-build}: the conductor ended a build that timed out (the instance is
+   * in ERROR), so the host removes whatever that build made (its domain must not outlive the build).
+   */
+  public static final Set<String> ACTIONS = Set.of("delete", "reboot-soft", "reboot-hard", "stop", "start",
+      "abort-build");
 
   public ServerAction {
     if (version != VERSION) throw new IllegalArgumentException("unsupported server action version " + version);

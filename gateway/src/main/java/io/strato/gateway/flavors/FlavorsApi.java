@@ -14,11 +14,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 /** {@code /flavors} and {@code /flavors/{id}/os-extra_specs}. */
 public final class FlavorsApi {
+  /** Nova's flavor create schema (additionalProperties false); {@code description} needs 2.55, not served. */
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "id", "ram", "vcpus", "disk",
+      "OS-FLV-EXT-DATA:ephemeral", "swap", "rxtx_factor", "os-flavor-access:is_public");
   private final Flavors flavors;
   private final String baseUrl;
 
@@ -86,6 +90,7 @@ public final class FlavorsApi {
   private void create(RoutingContext ctx) {
     ComputePolicy.requireAdmin(AuthHandler.token(ctx), "os_compute_api:os-flavor-manage:create");
     JsonObject f = Replies.body(ctx, "flavor");
+    Fields.onlyKnown(f, "flavor", CREATE_FIELDS);
     String name = Fields.requiredString(f, "name", 255).trim();
     if (name.isEmpty()) throw ApiException.badRequest("Invalid input for field 'name': it is empty.");
     Object rawId = f.getValue("id");

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 import java.util.List;
 
 /** {@code /os-server-groups}: affinity and anti-affinity groups (soft variants from 2.15). */
@@ -46,6 +47,7 @@ public final class ServerGroupsApi {
     Token token = AuthHandler.token(ctx);
     ComputePolicy.requireMember(token, "os_compute_api:os-server-groups:create");
     JsonObject body = Replies.body(ctx, "server_group");
+    Fields.onlyKnown(body, "server_group", Set.of("name", "policies"));
     String name = Fields.requiredString(body, "name", 255);
     JsonArray policies = Fields.optionalArray(body, "policies");
     if (policies == null || policies.size() != 1 || !(policies.getValue(0) instanceof String)) {

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /** {@code /os-keypairs}: import a public key, or have one generated (the private key is shown once). */
 public final class KeypairsApi {
@@ -58,6 +59,8 @@ public final class KeypairsApi {
     ComputePolicy.requireMember(token, "os_compute_api:os-keypairs:create");
     ApiVersion version = Microversion.of(ctx);
     JsonObject body = Replies.body(ctx, "keypair");
+    Fields.onlyKnown(body, "keypair", version.atLeast(10) ? Set.of("name", "public_key", "type", "user_id")
+        : version.atLeast(2) ? Set.of("name", "public_key", "type") : Set.of("name", "public_key"));
     String name = Fields.requiredString(body, "name", 255);
     if (!name.matches("[\\w\\-. @]+") || name.isBlank()) {
       throw ApiException.badRequest("Keypair name contains unsafe characters");

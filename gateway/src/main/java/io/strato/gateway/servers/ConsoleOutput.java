@@ -1,6 +1,7 @@
 package io.strato.gateway.servers;
 
 import io.strato.common.http.ApiException;
+import io.strato.common.lifecycle.VmState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -21,7 +22,7 @@ public final class ConsoleOutput {
   }
 
   public Future<String> of(Instance i, Integer length, String token) {
-    if (i.host() == null || "building".equals(i.vmState())) {
+    if (i.host() == null || i.vmState() == VmState.BUILDING) {
       return Future.failedFuture(ApiException.conflict("Instance " + i.id() + " is not ready"));
     }
     String url = urlTemplate.replace("{host}", i.host()) + "/v1/instances/" + i.id() + "/console"

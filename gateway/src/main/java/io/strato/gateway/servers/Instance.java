@@ -1,5 +1,7 @@
 package io.strato.gateway.servers;
 
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -7,7 +9,7 @@ import java.time.OffsetDateTime;
 
 /** One instance row, as the API reads it. */
 public record Instance(String id, long seq, String reservationId, int launchIndex, String projectId, String userId,
-    String name, String description, JsonObject flavor, String imageId, String vmState, String taskState,
+    String name, String description, JsonObject flavor, String imageId, VmState vmState, TaskState taskState,
     int powerState, String host, String node, String availabilityZone, String keyName, JsonObject metadata,
     String userData, JsonArray securityGroups, JsonObject addresses, JsonArray volumesAttached, String serverGroupId,
     JsonObject fault, int progress, boolean locked, String configDrive, OffsetDateTime createdAt,
@@ -21,8 +23,8 @@ public record Instance(String id, long seq, String reservationId, int launchInde
   public static Instance from(Row r) {
     return new Instance(r.getUUID("id").toString(), r.getLong("seq"), r.getString("reservation_id"),
         r.getInteger("launch_index"), r.getString("project_id"), r.getString("user_id"), r.getString("name"),
-        r.getString("description"), r.getJsonObject("flavor"), r.getString("image_id"), r.getString("vm_state"),
-        r.getString("task_state"), r.getInteger("power_state"), r.getString("host"), r.getString("node"),
+        r.getString("description"), r.getJsonObject("flavor"), r.getString("image_id"),
+        VmState.of(r.getString("vm_state")), TaskState.of(r.getString("task_state")), r.getInteger("power_state"), r.getString("host"), r.getString("node"),
         r.getString("availability_zone"), r.getString("key_name"), r.getJsonObject("metadata"),
         r.getString("user_data"), (JsonArray) r.getValue("security_groups"), r.getJsonObject("addresses"),
         (JsonArray) r.getValue("volumes_attached"),
@@ -35,17 +37,17 @@ public record Instance(String id, long seq, String reservationId, int launchInde
   /** The API status Nova derives from vm_state and task_state. */
   public String status() {
     return switch (vmState) {
-      case "building" -> "BUILD";
-      case "active" -> taskState == null ? "ACTIVE" : switch (taskState) {
-        case "rebooting", "reboot_pending", "reboot_started" -> "REBOOT";
-        case "rebooting_hard", "reboot_pending_hard", "reboot_started_hard" -> "HARD_REBOOT";
+      case BUILDING -> "BUILD";
+      case ACTIVE -> taskState == null ? "ACTIVE" : switch (taskState) {
+        case REBOOTING, REBOOT_PENDING, REBOOT_STARTED -> "REBOOT";
+        case REBOOTING_HARD, REBOOT_PENDING_HARD, REBOOT_STARTED_HARD -> "HARD_REBOOT";
         default -> "ACTIVE";
       };
-      case "stopped" -> "SHUTOFF";
-      case "error" -> "ERROR";
-      case "deleted" -> "DELETED";
-      case "paused" -> "PAUSED";
-      case "suspended" -> "SUSPENDED";
+      case STOPPED -> "SHUTOFF";
+      case ERROR -> "ERROR";
+      case DELETED -> "DELETED";
+      case PAUSED -> "PAUSED";
+      case SUSPENDED -> "SUSPENDED";
       default -> "UNKNOWN";
     };
   }

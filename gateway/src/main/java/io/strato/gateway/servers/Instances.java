@@ -1,6 +1,7 @@
 package io.strato.gateway.servers;
 
 import io.strato.common.http.ApiException;
+import io.strato.common.lifecycle.TaskState;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -78,9 +79,9 @@ public final class Instances {
   }
 
   /** Sets the task state if the instance is still in one of the expected vm_states with no task running. */
-  public static Future<Boolean> startTask(SqlClient tx, String id, String taskState) {
+  public static Future<Boolean> startTask(SqlClient tx, String id, TaskState taskState) {
     return tx.preparedQuery("UPDATE instances SET task_state = $2, updated_at = now() WHERE id = $1 AND NOT deleted")
-        .execute(Tuple.of(UUID.fromString(id), taskState)).map(r -> r.rowCount() == 1);
+        .execute(Tuple.of(UUID.fromString(id), taskState.wire())).map(r -> r.rowCount() == 1);
   }
 
   /** PUT /servers/{id}: new name and, from 2.19, description. */

@@ -3,6 +3,8 @@ package io.strato.gateway.servers;
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.Notification;
 import io.strato.common.messages.ServerAction;
 import io.strato.gateway.ComputePolicy;
@@ -35,13 +37,15 @@ public final class ServerActions {
     this.relay = relay;
   }
 
-  private record Rule(String action, Set<String> vmStates, String taskState, String agentAction) {}
+  private record Rule(String action, Set<VmState> vmStates, TaskState taskState, String agentAction) {}
 
-  private static final Rule STOP = new Rule("stop", Set.of("active", "error"), "powering-off", "stop");
-  private static final Rule START = new Rule("start", Set.of("stopped"), "powering-on", "start");
-  private static final Rule REBOOT_SOFT = new Rule("reboot", Set.of("active"), "rebooting", "reboot-soft");
-  private static final Rule REBOOT_HARD =
-      new Rule("reboot", Set.of("active", "stopped", "error"), "rebooting_hard", "reboot-hard");
+  private static final Rule STOP =
+      new Rule("stop", Set.of(VmState.ACTIVE, VmState.ERROR), TaskState.POWERING_OFF, "stop");
+  private static final Rule START = new Rule("start", Set.of(VmState.STOPPED), TaskState.POWERING_ON, "start");
+  private static final Rule REBOOT_SOFT =
+      new Rule("reboot", Set.of(VmState.ACTIVE), TaskState.REBOOTING, "reboot-soft");
+  private static final Rule REBOOT_HARD = new Rule("reboot", Set.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR),
+      TaskState.REBOOTING_HARD, "reboot-hard");
 
   public Future<Void> delete(String id, Token token, String requestId) {
     return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
@@ -54,8 +58,8 @@ public final class ServerActions {
             : quotas.release(tx, i.projectId(), 1, i.flavor().getInteger("vcpus"), i.flavor().getInteger("ram"))
                 .compose(v -> announceLocalDelete(tx, i, requestId)));
       }
-      if ("deleting".equals(i.taskState())) return recorded;
-      return recorded.compose(v -> Instances.startTask(tx, id, "deleting"))
+      if (i.taskState() == TaskState.DELETING) return recorded;
+      return recorded.compose(v -> Instances.startTask(tx, id, TaskState.DELETING))
           .compose(v -> order(tx, i, "delete", requestId));
     })).onSuccess(v -> relay.nudge());
   }
@@ -95,11 +99,11 @@ public final class ServerActions {
         .execute(Tuple.of(UUID.fromString(i.id()))).compose(rows -> {
           Row r = rows.iterator().next();
           Notification n = Notification.instance(Notification.DELETE_END, ServerCreator.PUBLISHER,
-              new Notification.InstancePayload(i.id(), i.projectId(), i.userId(), "deleted", null, null,
+              new Notification.InstancePayload(i.id(), i.projectId(), i.userId(), VmState.DELETED.wire(), null, null,
                   r.getString("batch_id"), r.getString("idempotency_key"), null), requestId);
           return Outbox.add(tx, n);
         })
-        .compose(v -> "building".equals(i.vmState()) ? BatchLedger.instanceEnded(tx, i.id(), "deleted")
+        .compose(v -> i.vmState() == VmState.BUILDING ? BatchLedger.instanceEnded(tx, i.id(), VmState.DELETED.wire())
             : Future.succeededFuture());
   }
 

@@ -50,6 +50,11 @@ public final class ServerCreateParser {
     if (maxCount < minCount) throw ApiException.badRequest("min_count must be <= max_count");
     Boolean rri = Fields.optionalBoolean(s, "return_reservation_id");
     checkPersonality(Fields.optionalArray(s, "personality"));
+    Object diskConfig = s.getValue("OS-DCF:diskConfig");
+    if (diskConfig != null && !"AUTO".equals(diskConfig) && !"MANUAL".equals(diskConfig)) {
+      throw ApiException.badRequest("Invalid input for field/attribute OS-DCF:diskConfig. Value: " + diskConfig
+          + ". '" + diskConfig + "' is not one of ['AUTO', 'MANUAL']");
+    }
     JsonObject hints = hints(whole);
     return new ServerCreateRequest(name, description, imageId, flavorId, Fields.optionalString(s, "adminPass", 255),
         metadata(Fields.optionalObject(s, "metadata")), networks(s.getValue("networks")),

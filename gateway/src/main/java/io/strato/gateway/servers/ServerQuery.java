@@ -3,6 +3,7 @@ package io.strato.gateway.servers;
 import io.strato.common.auth.Token;
 import io.strato.gateway.ComputePolicy;
 import io.strato.common.http.ApiException;
+import io.strato.common.lifecycle.TaskState;
 import io.strato.gateway.Paging;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Tuple;
@@ -43,10 +44,10 @@ public final class ServerQuery {
       if (status == null) {
         query.empty = true; // Nova answers an unknown status with an empty list
       } else {
-        query.add("vm_state = ", status.vmState());
+        query.add("vm_state = ", status.vmState().wire());
         if (status.taskStates() != null) {
           query.where.append(" AND task_state = ANY($").append(query.args.addArrayOfString(
-              status.taskStates().toArray(String[]::new)).size()).append(")");
+              status.taskStates().stream().map(TaskState::wire).toArray(String[]::new)).size()).append(")");
         }
       }
     }

@@ -1,6 +1,8 @@
 package io.strato.gateway.servers;
 
 import io.strato.common.http.ApiVersion;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.gateway.Links;
 import io.strato.gateway.Microversion;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +46,7 @@ public final class ServerView {
             : LAUNCHED.format(i.launchedAt().withOffsetSameInstant(ZoneOffset.UTC)))
         .put("OS-SRV-USG:terminated_at", i.terminatedAt() == null ? null
             : LAUNCHED.format(i.terminatedAt().withOffsetSameInstant(ZoneOffset.UTC)))
-        .put("OS-EXT-STS:vm_state", i.vmState()).put("OS-EXT-STS:task_state", i.taskState())
+        .put("OS-EXT-STS:vm_state", i.vmState().wire()).put("OS-EXT-STS:task_state", TaskState.wireOf(i.taskState()))
         .put("OS-EXT-STS:power_state", i.powerState())
         .put("os-extended-volumes:volumes_attached", volumes(i, v))
         .put("security_groups", i.securityGroups());
@@ -61,7 +63,7 @@ public final class ServerView {
     if (v.atLeast(9)) s.put("locked", i.locked());
     if (v.atLeast(16) && admin) s.put("host_status", i.host() == null ? "" : "UP");
     if (v.atLeast(19)) s.put("description", i.description());
-    if (i.fault() != null && ("error".equals(i.vmState()) || "deleted".equals(i.vmState()))) {
+    if (i.fault() != null && (i.vmState() == VmState.ERROR || i.vmState() == VmState.DELETED)) {
       JsonObject fault = i.fault().copy();
       if (!admin) fault.remove("details");
       s.put("fault", fault);

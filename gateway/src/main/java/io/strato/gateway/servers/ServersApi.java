@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 import java.util.List;
 import java.util.function.Function;
 
@@ -148,6 +149,7 @@ public final class ServersApi {
       case "reboot" -> {
         ComputePolicy.requireMember(token, "os_compute_api:servers:reboot");
         JsonObject reboot = Replies.body(ctx, "reboot");
+        Fields.onlyKnown(reboot, "reboot", Set.of("type"));
         String type = Fields.requiredString(reboot, "type", 8);
         if (!type.equalsIgnoreCase("SOFT") && !type.equalsIgnoreCase("HARD")) {
           throw ApiException.badRequest("Invalid input for field 'type': '" + type + "' is not one of SOFT, HARD.");
@@ -175,6 +177,7 @@ public final class ServersApi {
     ComputePolicy.requireMember(token, "os_compute_api:os-console-output");
     Object args = Replies.bodyObject(ctx).getValue("os-getConsoleOutput");
     Integer length = null;
+    if (args instanceof JsonObject a) Fields.onlyKnown(a, "os-getConsoleOutput", Set.of("length"));
     if (args instanceof JsonObject a && a.getValue("length") != null) {
       length = Fields.optionalInt(a, "length", -1, Integer.MAX_VALUE);
       if (length == -1) length = null;

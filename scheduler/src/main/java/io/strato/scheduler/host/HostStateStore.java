@@ -1,5 +1,7 @@
 package io.strato.scheduler.host;
 
+import io.strato.scheduler.PersistedMaps;
+import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,15 +34,19 @@ public final class HostStateStore implements AutoCloseable {
     private final Clock clock;
     private final long claimTtlMillis;
 
-    private HostStateStore(ChronicleMap<String, HostState> map, Clock clock, Duration claimTtl) {
+    private final Closeable users;
+
+    private HostStateStore(ChronicleMap<String, HostState> map, Closeable users, Clock clock, Duration claimTtl) {
         this.map = map;
+        this.users = users;
         this.clock = clock;
         this.claimTtlMillis = claimTtl.toMillis();
     }
 
     /**
      * Opens the map persisted at {@code file}, creating it when absent; an existing file keeps its
-     * hosts (and their in-flight claims) across restarts.
+     * hosts (and their in-flight claims) across restarts, and is recovered first (locks a killed scheduler
+     * left behind are cleared) when no other process uses it ({@link PersistedMaps}).
      *
      * @param maxHosts  how many hosts the file is sized for (fixed when the file is created)
      * @param claimTtl  how long an in-flight claim survives reports that do not account for it
@@ -51,7 +57,8 @@ public final class HostStateStore implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return new HostStateStore(builder(maxHosts).createPersistedTo(file.toFile()), clock, claimTtl);
+            PersistedMaps.Opened<String, HostState> opened = PersistedMaps.open(builder(maxHosts), file.toFile());
+            return new HostStateStore(opened.map(), opened.users(), clock, claimTtl);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open host state file " + file, e);
         }
@@ -59,7 +66,7 @@ public final class HostStateStore implements AutoCloseable {
 
     /** A map in memory only, for tests and benchmarks that do not care about restarts. */
     public static HostStateStore inMemory(int maxHosts, Duration claimTtl, Clock clock) {
-        return new HostStateStore(builder(maxHosts).create(), clock, claimTtl);
+        return new HostStateStore(builder(maxHosts).create(), () -> { }, clock, claimTtl);
     }
 
     private static net.openhft.chronicle.map.ChronicleMapBuilder<String, HostState> builder(int maxHosts) {
@@ -154,6 +161,14 @@ public final class HostStateStore implements AutoCloseable {
 
     @Override
     public void close() {
-        map.close();
+        try {
+            map.close();
+        } finally {
+            try {
+                users.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot give up the host state file", e);
+            }
+        }
     }
 }

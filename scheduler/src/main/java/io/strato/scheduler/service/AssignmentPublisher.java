@@ -1,6 +1,7 @@
 package io.strato.scheduler.service;
 
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
 import io.strato.common.messages.InstanceUpdate;
@@ -31,9 +32,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 final class AssignmentPublisher {
     /** The instance-action event a scheduling fault ends (Nova's conductor_schedule_and_build_instances). */
-    static final String EVENT = "schedule";
+    static final String EVENT = TaskState.SCHEDULING.event();
     /** Where the gateway left a new instance: vm_state building, task_state scheduling. */
-    static final String EXPECTED_TASK_STATE = "scheduling";
+    static final TaskState EXPECTED_TASK_STATE = TaskState.SCHEDULING;
 
     private final KafkaProducer<String, String> producer;
     private final KafkaAdminClient admin;

@@ -128,8 +128,12 @@ final class BootRequestConsumer extends VerticleBase {
     private Future<Void> publish(BootRequest boot, ScheduleResult result, String requestId, long nanos) {
         if (result instanceof ScheduleResult.Scheduled scheduled) {
             metrics.scheduled(nanos);
-            scheduled.placements().forEach(p -> LOG.info("[{}] instance {} -> host {} (alternates {})", requestId,
-                    p.instanceId(), p.host(), p.alternates()));
+            // DEBUG: one line per boot would be a measurable share of the scheduler's work in a storm; the placement
+            // shows in the instance's host and its action events, and the metrics count decisions.
+            if (LOG.isDebugEnabled()) {
+                scheduled.placements().forEach(p -> LOG.debug("[{}] instance {} -> host {} (alternates {})", requestId,
+                        p.instanceId(), p.host(), p.alternates()));
+            }
             return publisher.assign(boot, scheduled.placements(), requestId);
         }
         String message = ((ScheduleResult.NoValidHost) result).message();

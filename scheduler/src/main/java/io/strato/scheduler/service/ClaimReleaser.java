@@ -4,6 +4,7 @@ import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.scheduler.Scheduler;
 import io.vertx.core.Future;
@@ -54,7 +55,7 @@ final class ClaimReleaser extends VerticleBase {
   private Future<Void> releaseEnded(KafkaConsumerRecord<String, String> r) {
     try {
       InstanceUpdate u = InstanceUpdate.fromJson(new JsonObject(r.value()));
-      if (!"error".equals(u.vmState()) && !"deleted".equals(u.vmState())) return Future.succeededFuture();
+      if (u.vmState() != VmState.ERROR && u.vmState() != VmState.DELETED) return Future.succeededFuture();
       // An update from a host gives back that host's claim only: a host that lost the race for an instance (or
       // found it deleted) says so with a (refused) update to error, and the winner's placement must stay.
       if (u.host() == null) {

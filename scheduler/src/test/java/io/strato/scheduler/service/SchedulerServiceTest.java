@@ -10,6 +10,8 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.DeadLetter;
 import io.strato.common.messages.InstanceUpdate;
 import io.strato.embedded.SharedInfrastructure;
@@ -101,9 +103,9 @@ class SchedulerServiceTest {
 
         KafkaProbe.Seen seen = kafka.await(1, updateOf(id)).get(0);
         InstanceUpdate update = InstanceUpdate.fromJson(new JsonObject(seen.value()));
-        assertThat(update.vmState()).isEqualTo("error");
-        assertThat(update.expectedVmState()).isEqualTo("building");
-        assertThat(update.expectedTaskState()).isEqualTo("scheduling");
+        assertThat(update.vmState()).isEqualTo(VmState.ERROR);
+        assertThat(update.expectedVmState()).isEqualTo(VmState.BUILDING);
+        assertThat(update.expectedTaskState()).isEqualTo(TaskState.SCHEDULING);
         assertThat(update.fault().getInteger("code")).isEqualTo(500);
         assertThat(update.fault().getString("message"))
                 .startsWith("No valid host was found")
@@ -143,7 +145,8 @@ class SchedulerServiceTest {
         Assignment a = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
         scheduler.awaitHost(a.host(), h -> h.inFlightClaims().size() == 1);
 
-        InstanceUpdate failed = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), id, "spawning", a.host(),
+        InstanceUpdate failed = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), id, TaskState.SPAWNING,
+                a.host(),
                 "spawning", 500, "Build of instance " + id + " aborted while spawning: test", "", "req-test");
         kafka.publish(Topics.INSTANCE_UPDATES, id, failed.toJson().encode());
         HostState freed = scheduler.awaitHost(a.host(), h -> h.inFlightClaims().isEmpty());
@@ -164,11 +167,13 @@ class SchedulerServiceTest {
         Assignment ended = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(ids.get(1))).get(0).value()));
         scheduler.awaitHost(kept.host(), h -> h.inFlightClaims().size() == 2);
 
-        InstanceUpdate declined = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(0), "scheduling",
+        InstanceUpdate declined = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(0),
+                TaskState.SCHEDULING,
                 "another-host", "schedule", 500, "Build of instance on another-host cancelled: placed elsewhere", "",
                 "req-test");
         kafka.publish(Topics.INSTANCE_UPDATES, ids.get(0), declined.toJson().encode());
-        InstanceUpdate failed = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(1), "spawning",
+        InstanceUpdate failed = InstanceUpdate.error(java.util.UUID.randomUUID().toString(), ids.get(1),
+                TaskState.SPAWNING,
                 ended.host(), "spawning", 500, "Build aborted while spawning: test", "", "req-test");
         // Same key as the decline: one partition, so the releaser reads the decline first.
         kafka.publish(Topics.INSTANCE_UPDATES, ids.get(0), failed.toJson().encode());

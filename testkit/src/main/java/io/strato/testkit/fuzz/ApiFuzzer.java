@@ -1,5 +1,6 @@
 package io.strato.testkit.fuzz;
 
+import io.strato.common.http.FaultFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,6 +33,7 @@ public final class ApiFuzzer {
   private final Map<String, String> baseHeaders;
   private final List<Operation> operations;
   private final HttpClient client;
+  private FaultFormat faults;
   private int unanswered;
 
   /**
@@ -50,6 +52,15 @@ public final class ApiFuzzer {
     // the fuzzer checks each request on its own, and that hang is an open finding of its own.
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setDefaultHost("127.0.0.1")
         .setDefaultPort(port));
+  }
+
+  /**
+   * Every 4xx must also be a fault of this API's shape ({@code {"badRequest": {"code": 400, "message": ...}}} for
+   * Nova, Keystone's {@code error}, Neutron's {@code NeutronError}), not only JSON.
+   */
+  public ApiFuzzer expectFaults(FaultFormat format) {
+    this.faults = format;
+    return this;
   }
 
   /** The seed of this run: {@code -Dstrato.fuzz.seed} when set, otherwise a new one. */
@@ -97,7 +108,7 @@ public final class ApiFuzzer {
       // and without keep-alive, never twice in a row for the same request): an open finding, counted and printed.
       // A request that hangs because of what it carries hangs again and fails the run.
       unanswered++;
-      System.out.println("fuzz: no answer, sent again: " + c);
+      System.out.println("fuzz: no answer (" + first + "), sent again: " + c);
       try {
         reply = send(c.method(), c.uri(), c.headers(), c.body());
       } catch (Exception e) {
@@ -111,13 +122,28 @@ public final class ApiFuzzer {
       return null;
     }
     if (reply.status() >= 400 && reply.body().length() > 0 && c.method() != HttpMethod.HEAD) {
+      JsonObject fault;
       try {
-        new JsonObject(reply.body());
+        fault = new JsonObject(reply.body());
       } catch (RuntimeException e) {
         return "answered " + reply.status() + " without a JSON fault body: " + reply.text();
       }
+      if (faults != null && !isFault(fault, reply.status())) {
+        return "answered " + reply.status() + " with a body that is not a " + faults + " fault: " + reply.text();
+      }
     }
     return null;
+  }
+
+  /** The same members as the API's own fault for this status, a message, and the status as its code if any. */
+  private boolean isFault(JsonObject body, int status) {
+    JsonObject expected = faults.body(status, "Type", "message");
+    if (!body.fieldNames().equals(expected.fieldNames())) return false;
+    String name = expected.fieldNames().iterator().next();
+    if (!(body.getValue(name) instanceof JsonObject inner)) return false;
+    if (!inner.fieldNames().equals(expected.getJsonObject(name).fieldNames())) return false;
+    if (!(inner.getValue("message") instanceof String)) return false;
+    return !inner.containsKey("code") || Integer.valueOf(status).equals(inner.getValue("code"));
   }
 
   private void undo(FuzzCase c, Reply reply) {

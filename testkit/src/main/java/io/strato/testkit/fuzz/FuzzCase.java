@@ -17,7 +17,10 @@ record FuzzCase(Operation operation, String mutation, HttpMethod method, String 
   public String toString() {
     String text = body == null ? "" : body.length() > 300 ? body.getString(0, 300) + "...(" + body.length() + " bytes)"
         : body.toString();
+    Map<String, String> shown = new java.util.TreeMap<>(headers);
+    shown.computeIfPresent("X-Auth-Token", (k, v) -> v.length() > 16 ? v.substring(0, 16) + "...(" + v.length()
+        + ")" : v);
     return operation.name() + " [" + mutation + "] " + method + " " + (uri.length() > 200 ? uri.substring(0, 200)
-        + "..." : uri) + " " + headers + " " + text;
+        + "..." : uri) + " " + shown + " " + text;
   }
 }

@@ -28,7 +28,8 @@ final class Mutator {
   private static final List<Object> OTHER_SCALARS = List.of("1", "x", 1, 7.25, true, false, "true");
   private static final List<String> QUERY_VALUES = List.of("", "-1", "0", "1.5", "99999999999999999999", "abc",
       "%00", "%FF", "%C3%28", "a%00b", "null", "x".repeat(300), UUID.randomUUID().toString(), "not-a-uuid",
-      "%27%20OR%201%3D1", "(((", "true", "asc", "desc", "sideways", "name", "id", "created_at", "*", "%2F..%2F");
+      "%27%20OR%201%3D1", "(((", "true", "asc", "desc", "sideways", "name", "id", "created_at", "*", "%2F..%2F",
+      "%zz", "%");
   private static final List<String> COMMON_QUERY_KEYS = List.of("limit", "marker", "sort_key", "sort_dir", "sort",
       "name", "id", "fields", "page_reverse");
   private static final List<String> CONTENT_TYPES = List.of("text/plain", "application/xml", "",
@@ -52,6 +53,10 @@ final class Mutator {
   FuzzCase mutate(Operation op, String token, Map<String, String> baseHeaders) {
     Map<String, String> headers = new HashMap<>(baseHeaders);
     headers.put("X-Auth-Token", token);
+    if (op.body() == null && op.method() != HttpMethod.GET) {
+      if (random.nextBoolean()) return mutateHeaders(op, headers);
+      return new FuzzCase(op, "path id", op.method(), replaceLastId(op.path()), headers, null, false);
+    }
     if (op.body() == null) return mutateList(op, headers);
     headers.put("Content-Type", op.method() == HttpMethod.PATCH ? headers.getOrDefault("Content-Type",
         "application/json") : "application/json");
@@ -59,7 +64,7 @@ final class Mutator {
     if (kind < 55) return mutateTree(op, headers);
     if (kind < 70) return mutateBytes(op, headers);
     if (kind < 85) return mutateHeaders(op, headers);
-    return new FuzzCase(op, "path id", op.method(), replaceLastId(op.path()), headers, op.body().toBuffer(),
+    return new FuzzCase(op, "path id", op.method(), replaceLastId(op.path()), headers, op.bodyBuffer(),
         false);
   }
 
@@ -87,12 +92,12 @@ final class Mutator {
 
   private FuzzCase mutateHeaders(Operation op, Map<String, String> headers) {
     int kind = random.nextInt(3);
-    Buffer body = op.body() == null ? null : op.body().toBuffer();
+    Buffer body = op.body() == null ? null : op.bodyBuffer();
     if (kind == 0) {
       String token = pick(TOKENS);
       if (token.isEmpty()) headers.remove("X-Auth-Token");
       else headers.put("X-Auth-Token", token);
-      return new FuzzCase(op, "token", op.method(), op.path(), headers, body, true);
+      return new FuzzCase(op, "token", op.method(), op.path(), headers, body, !op.anonymous());
     }
     if (kind == 1) {
       headers.put("Content-Type", pick(CONTENT_TYPES));
@@ -105,7 +110,7 @@ final class Mutator {
 
   /** Breaks the serialised body: truncated, invalid UTF-8, not an object, nested too deep. */
   private FuzzCase mutateBytes(Operation op, Map<String, String> headers) {
-    byte[] valid = op.body().toBuffer().getBytes();
+    byte[] valid = op.bodyBuffer().getBytes();
     int kind = random.nextInt(8);
     Buffer body;
     String what;
@@ -123,7 +128,12 @@ final class Mutator {
         what = "invalid UTF-8";
       }
       case 2 -> {
-        body = Buffer.buffer(pick(List.of("", "null", "[]", "42", "\"text\"", "true", "{}", "[{}]")).toString());
+        // For a list body (a JSON-patch) an empty list is valid: only other kinds are surely wrong.
+        // An empty list is a valid JSON-patch, and {} a valid body where no member wraps the resource (Glance).
+        boolean wrapped = op.body() instanceof JsonObject o && resource(o) != o;
+        body = Buffer.buffer(pick(op.body() instanceof JsonArray ? List.of("", "null", "42", "\"text\"", "true", "{}")
+            : wrapped ? List.of("", "null", "[]", "42", "\"text\"", "true", "{}", "[{}]")
+            : List.of("", "null", "[]", "42", "\"text\"", "true", "[{}]")));
         what = "not the resource object";
       }
       case 3 -> {
@@ -144,7 +154,7 @@ final class Mutator {
         what = "raw NUL";
       }
       default -> {
-        body = Buffer.buffer(new String(valid, StandardCharsets.UTF_8).replaceFirst("\\}$", ",}"));
+        body = Buffer.buffer(new String(valid, StandardCharsets.UTF_8).replaceFirst("([}\\]])$", ",$1"));
         what = "trailing comma";
       }
     }
@@ -161,7 +171,7 @@ final class Mutator {
 
   /** Changes one value, or deletes or adds one field, somewhere in a copy of the body. */
   private FuzzCase mutateTree(Operation op, Map<String, String> headers) {
-    Object copy = op.body().copy();
+    Object copy = op.bodyCopy();
     List<Slot> slots = new ArrayList<>();
     collect(copy, null, 0, slots);
     Slot slot = slots.get(random.nextInt(slots.size()));
@@ -186,7 +196,9 @@ final class Mutator {
       slot.remove();
       what = "removed " + slot;
     } else {
-      JsonObject target = slot.parent() instanceof JsonObject o ? o : (JsonObject) copy;
+      JsonObject target = slot.parent() instanceof JsonObject o ? o : copy instanceof JsonObject co ? co
+          : new JsonObject();
+      if (copy instanceof JsonArray list && target.isEmpty()) list.add(target);
       boolean resourceLevel = target == resource(copy);
       String key = pick(List.of("colour", "qos_policy_id", "zzz", "id", "tenant_id", "project_id", "created_at",
           "status", "", "\u0000", "x".repeat(300)));
