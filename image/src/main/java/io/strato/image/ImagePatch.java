@@ -35,6 +35,8 @@ final class ImagePatch {
           if (kind.equals("replace") && !editable.containsKey(attr)) {
             throw ApiException.conflict("Property " + attr + " does not exist.");
           }
+          // Each value is checked as it comes, as Glance does: an invalid value later removed is still refused.
+          ImageFields.validate(new JsonObject().put(attr, op.getValue("value")), token);
           editable.put(attr, op.getValue("value"));
         }
         case "remove" -> {
