@@ -83,6 +83,7 @@ final class UserApi {
     String password = Fields.optionalString(u, "password", 4096);
     Fields.optionalString(u, "default_project_id", 64);
     Fields.optionalString(u, "email", 255);
+    Fields.optionalString(u, "description", 65535);
     boolean revokesTokens = password != null || Boolean.FALSE.equals(enabled);
     (password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
         .compose(hash -> users.update(id, u, hash))
