@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -122,6 +123,12 @@ final class CreateWriter {
         return Future.succeededFuture();
       }
       if (ar.cause() instanceof Quotas.QuotaRace && attemptsLeft > 1) return commitGroup(group, attemptsLeft - 1);
+      if (!(ar.cause() instanceof Quotas.QuotaRace) && !(ar.cause() instanceof PgException)) {
+        // NOTE: not a statement's error (the connection was lost, perhaps during COMMIT): the group may have been
+        // written, so writing each create again could make its server twice. Each create answers the failure.
+        for (Pending p : group) p.done().fail(ar.cause());
+        return Future.succeededFuture();
+      }
       // Each on its own, so that a create's failure is its own answer, not its neighbours'.
       List<Future<Void>> each = new ArrayList<>();
       for (Pending p : group) {
