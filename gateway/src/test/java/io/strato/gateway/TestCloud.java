@@ -35,7 +35,9 @@ final class TestCloud {
       settings = identity.settings.with(Map.of(
           "image.store.dir", Files.createTempDirectory("strato-images").toString(),
           "gateway.outbox.poll.ms", "200", "outbox.max.attempts", "2", "outbox.retry.initial.ms", "200",
-          "outbox.send.timeout.ms", "2000"));
+          "outbox.send.timeout.ms", "2000",
+          // A fixed number of create writers, whatever the machine's cores (CreatePathTest counts transactions).
+          "compute.verticle.instances", "2"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
