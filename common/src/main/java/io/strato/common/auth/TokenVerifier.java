@@ -94,8 +94,9 @@ public final class TokenVerifier {
   private void refresh() {
     if (refreshing) return;
     refreshing = true;
-    Future<Void> keyStep = key != null ? Future.succeededFuture() : fetchKey();
-    keyStep.compose(v -> fetchRevocations()).onComplete(ar -> {
+    // Started from a completed future, so that a call that throws at once still ends this refresh.
+    Future.<Void>succeededFuture().compose(v -> key != null ? Future.<Void>succeededFuture() : fetchKey())
+        .compose(v -> fetchRevocations()).onComplete(ar -> {
       refreshing = false;
       if (ar.failed()) {
         LOG.warn("cannot reach identity at {}: {}", settings.get("identity.url"),
