@@ -68,7 +68,7 @@ public record DeadLetter(int version, String messageId, String source, String to
     JsonObject h = new JsonObject();
     headers.forEach(h::put);
     return new DeadLetter(VERSION, UUID.randomUUID().toString(), group, topic, key,
-        headers.get("x-openstack-request-id"), cut(reason), attempts, bytes(payload), kept(payload),
+        headers.get(Topics.REQUEST_ID_HEADER), cut(reason), attempts, bytes(payload), kept(payload),
         System.currentTimeMillis(), partition, offset, h, instanceIds);
   }
 
