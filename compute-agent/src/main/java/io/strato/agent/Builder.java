@@ -41,6 +41,7 @@ final class Builder {
   private static final int LOOKUP_ATTEMPTS = 5;
   private static final long LOOKUP_BACKOFF_MS = 500;
   private static final long CONFIRM_BACKOFF_MS = 20;
+  private static final long CONFIRM_BACKOFF_MAX_MS = 1000;
   private final AgentHost host;
 
   Builder(AgentHost host) {
@@ -283,7 +284,7 @@ final class Builder {
           req.flavor().vcpus(), req.flavor().ramMb(), all.resultAt(0), all.resultAt(1), all.resultAt(2),
           all.resultAt(1) == null ? null : props.getOrDefault("os_command_line", "console=ttyS0 root=/dev/vda"),
           nics, dir.resolve("console.log"));
-      return confirmPlacement(rec, System.currentTimeMillis() + confirmTimeoutMs()).compose(v -> {
+      return confirmPlacement(rec, System.currentTimeMillis() + confirmTimeoutMs(), CONFIRM_BACKOFF_MS).compose(v -> {
         rec.domainDefined = true;
         return host.vertx().fileSystem().mkdirs(dir.toString()).compose(x -> host.driver.spawn(guest));
       });
@@ -312,9 +313,9 @@ final class Builder {
   /**
    * Before the domain is defined: the record must still be building, not being deleted, and on this host (the
    * conductor recorded this build's first step). While the record shows no host yet (the conductor has not applied
-   * that step), ask again with a short back-off until {@code deadline}.
+   * that step), ask again with a back-off doubling from {@code backoffMs} up to a second, until {@code deadline}.
    */
-  private Future<Void> confirmPlacement(InstanceRecord rec, long deadline) {
+  private Future<Void> confirmPlacement(InstanceRecord rec, long deadline, long backoffMs) {
     if (rec.cancelled) return Future.failedFuture(new Cancelled("the instance was deleted"));
     return host.compute.server(rec.id).compose(server -> {
       if (server == null) return Future.failedFuture(new Cancelled("the instance was deleted"));
@@ -331,7 +332,8 @@ final class Builder {
         return Future.failedFuture(new IllegalStateException("the conductor never recorded this host's build"));
       }
       Promise<Void> later = Promise.promise();
-      host.vertx().setTimer(CONFIRM_BACKOFF_MS, t -> confirmPlacement(rec, deadline).onComplete(later));
+      host.vertx().setTimer(backoffMs, t -> confirmPlacement(rec, deadline,
+          Math.min(CONFIRM_BACKOFF_MAX_MS, backoffMs * 2)).onComplete(later));
       return later.future();
     });
   }
