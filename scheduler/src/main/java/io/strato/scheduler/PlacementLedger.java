@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import net.openhft.chronicle.map.ChronicleMap;
 
 /**
@@ -77,6 +78,19 @@ public final class PlacementLedger implements AutoCloseable {
 
     public void forget(String instanceId) {
         map.remove(instanceId);
+    }
+
+    /**
+     * Forgets the instance's placement if {@code which} accepts it and nobody changed it meanwhile (a conditional
+     * remove, so a placement recorded between the read and the remove stays).
+     *
+     * @return the placement forgotten, or empty
+     */
+    public Optional<Placement> forgetIf(String instanceId, Predicate<Placement> which) {
+        String encoded = map.get(instanceId);
+        if (encoded == null) return Optional.empty();
+        Placement placement = decode(instanceId, encoded);
+        return which.test(placement) && map.remove(instanceId, encoded) ? Optional.of(placement) : Optional.empty();
     }
 
     public int size() {

@@ -99,10 +99,8 @@ public final class Scheduler {
      * was deleted before the host reported it, or a reschedule moves it). Idempotent.
      */
     public void release(String instanceId) {
-        ledger.find(instanceId).ifPresent(placement -> {
-            releaseClaim(placement.host(), instanceId);
-            ledger.forget(instanceId);
-        });
+        ledger.forgetIf(instanceId, placement -> true)
+            .ifPresent(placement -> releaseClaim(placement.host(), instanceId));
     }
 
     /**
@@ -110,7 +108,8 @@ public final class Scheduler {
      * (that host builds nothing for it; a placement on another host, made by this process, stays). Idempotent.
      */
     public void release(String instanceId, String host) {
-        ledger.find(instanceId).filter(p -> p.host().equals(host)).ifPresent(p -> release(instanceId));
+        // One conditional step: a placement on another host recorded meanwhile (a reschedule) is left alone.
+        ledger.forgetIf(instanceId, p -> p.host().equals(host)).ifPresent(p -> releaseClaim(host, instanceId));
     }
 
     /** Applies an agent's resource report; returns the host's state as stored. */
