@@ -1,9 +1,14 @@
 package io.strato.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.strato.agent.hypervisor.LibvirtDriver;
+import io.strato.agent.hypervisor.LibvirtReconnect;
 import io.strato.embedded.EmbeddedLibvirtd;
 import io.strato.embedded.SharedInfrastructure;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.util.Map;
@@ -57,6 +62,33 @@ class LibvirtReconnectTest {
             .isLessThan(deadline);
         Thread.sleep(200); // asking libvirt again; it has no event for a domain defined by another client
       }
+    }
+  }
+
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  @DisplayName("libvirtd down: a call fails within agent.libvirt.reconnect.timeout.seconds naming libvirt; back up:"
+      + " the same driver answers again")
+  void callWaitsBoundedWhileLibvirtdIsDown() throws Exception {
+    if (!EmbeddedLibvirtd.available()) {
+      if ("1".equals(System.getenv("STRATO_TEST_REQUIRE_ALL"))) throw new AssertionError("cannot run libvirtd here");
+      Assumptions.abort("skipped: not root, or libvirtd is not installed");
+    }
+    Vertx vertx = Vertx.vertx();
+    try (EmbeddedLibvirtd libvirtd = EmbeddedLibvirtd.start(Files.createTempDirectory("libvirtd"))) {
+      LibvirtDriver driver = new LibvirtDriver(vertx, libvirtd.uri(), Files.createTempDirectory("driver"),
+          new LibvirtReconnect(50, 400, 2000, 0));
+      assertThat(TestIdentity.await(driver.domainsOf("nobody"))).isEmpty();
+      libvirtd.stop();
+      long start = System.currentTimeMillis();
+      assertThatThrownBy(() -> TestIdentity.await(driver.domainsOf("nobody"))).hasMessageContaining("unreachable");
+      assertThat(System.currentTimeMillis() - start).as("gave up after the timeout, not at once nor much later")
+          .isBetween(1_500L, 10_000L);
+      libvirtd.start();
+      assertThat(TestIdentity.await(driver.domainsOf("nobody"))).isEmpty();
+      driver.close();
+    } finally {
+      vertx.close();
     }
   }
 
