@@ -80,17 +80,8 @@ class BatchedUpdatesTest {
     TestIdentity.await(Future.all(sent));
   }
 
-  private static JsonObject awaitServer(String id, Predicate<JsonObject> condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      var resp = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + id, identity.adminToken(), null,
-          Map.of());
-      JsonObject server = resp.statusCode() == 200 ? resp.bodyAsJsonObject().getJsonObject("server") : null;
-      if (server != null && condition.test(server)) return server;
-      assertThat(System.currentTimeMillis()).as("server " + id + " never reached the expected state: " + server)
-          .isLessThan(deadline);
-      Thread.sleep(100); // back-off between questions
-    }
+  private static JsonObject awaitServer(String id, Predicate<JsonObject> condition) throws Exception {
+    return ComputeSide.get().awaitServer(id, condition);
   }
 
   private static Predicate<JsonObject> networkingOn(String host) {
