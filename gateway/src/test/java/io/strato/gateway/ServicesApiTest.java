@@ -146,7 +146,7 @@ class ServicesApiTest {
     fault(put("disable", hostBody(host).put("forced_down", true), Map.of()), 400, "badRequest", "forced_down");
     fault(put("disable-log-reason", hostBody(host).put("disabled_reason", "x".repeat(256)), Map.of()), 400,
         "badRequest", "disabled_reason");
-    fault(put("disable-log-reason", hostBody(host), Map.of()), 400, "badRequest", "disabled_reason");
+    fault(put("disable-log-reason", hostBody(host), Map.of()), 400, "badRequest", "Missing disabled reason field");
     fault(put("force-down", hostBody(host).put("forced_down", "yes"), V211), 400, "badRequest", "forced_down");
     fault(put("force-down", hostBody(host).put("forced_down", true), Map.of()), 404, "itemNotFound",
         "Unknown action");
