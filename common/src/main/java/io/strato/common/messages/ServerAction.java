@@ -21,7 +21,7 @@ public record ServerAction(int version, String messageId, String instanceId, Str
    * in ERROR), so the host removes whatever that build made (its domain must not outlive the build).
    */
   public static final Set<String> ACTIONS = Set.of("delete", "reboot-soft", "reboot-hard", "stop", "start",
-      "abort-build");
+      "pause", "unpause", "suspend", "resume", "abort-build");
 
   public ServerAction {
     if (version != VERSION) throw new IllegalArgumentException("unsupported server action version " + version);
