@@ -225,6 +225,11 @@ class OpenStackCliTest {
     JsonArray events = new JsonArray(cli.openstack("strato", "server", "event", "list", "cli-vm", "-f", "json"));
     assertThat(events.stream().map(a -> ((JsonObject) a).getString("Action")))
         .contains("pause", "unpause", "suspend", "resume", "lock", "unlock");
+    String pauseRequest = events.stream().map(a -> (JsonObject) a).filter(a -> "pause".equals(a.getString("Action")))
+        .findFirst().orElseThrow().getString("Request ID");
+    String pauseEvents = String.valueOf(new JsonObject(cli.openstack("strato", "server", "event", "show", "cli-vm",
+        pauseRequest, "-f", "json")).getValue("events"));
+    assertThat(pauseEvents).contains("compute_pause_instance").contains("Success");
     cli.openstack("strato", "server", "delete", "--wait", "cli-vm");
     assertThat(new JsonArray(cli.openstack("strato", "server", "list", "-f", "json"))).isEmpty();
     var missing = cli.run(List.of("openstack", "--os-cloud", "strato", "server", "show", id), Map.of());
