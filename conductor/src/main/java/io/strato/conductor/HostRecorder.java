@@ -50,7 +50,7 @@ final class HostRecorder extends VerticleBase {
 
   private Future<Void> record(KafkaConsumerRecord<String, String> r) {
     if (r.value() == null) return Future.succeededFuture(); // a tombstone: the host is gone from the topic
-    HostStateReport report = HostStateReport.fromJson(PoisonRecord.json(r.value()));
+    HostStateReport report = PoisonRecord.parsed(() -> HostStateReport.fromJson(PoisonRecord.json(r.value())));
     return pool.preparedQuery("INSERT INTO compute_nodes(host, availability_zone, hypervisor_type, hypervisor_version,"
             + " enabled, vcpus, vcpus_used, memory_mb, memory_mb_used, local_gb, local_gb_used, running_vms,"
             + " current_workload, reported_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"

@@ -61,9 +61,11 @@ public final class UpdateConsumer extends VerticleBase {
 
   /** A record as an update, or the reason it can never apply (thrown: dead-lettered alone, before any batch). */
   private static InstanceUpdate parse(KafkaConsumerRecord<String, String> record) {
-    InstanceUpdate update = InstanceUpdate.fromJson(PoisonRecord.json(record.value()));
-    UUID.fromString(update.instanceId()); // a non-UUID id can never match an instance: refused here, not by SQL
-    return update;
+    return PoisonRecord.parsed(() -> {
+      InstanceUpdate update = InstanceUpdate.fromJson(PoisonRecord.json(record.value()));
+      UUID.fromString(update.instanceId()); // a non-UUID id can never match an instance: refused here, not by SQL
+      return update;
+    });
   }
 
   /** The ready updates of a poll, in one transaction (see {@link BatchedHandler} for a batch that fails). */

@@ -85,7 +85,7 @@ class PoisonUpdateTest {
 
   @Test
   @DisplayName("instance updates that can never apply (not JSON, a non-UUID id, a NUL byte, an unknown version, a "
-      + "wrong type) are dead-lettered, their instances end in ERROR with the reason, and the updates behind them "
+      + "wrong type, a missing field) are dead-lettered, their instances end in ERROR with the reason, and the updates behind them "
       + "apply")
   void poisonUpdates() throws Exception {
     String notJson = boot("not-json");
@@ -93,6 +93,7 @@ class PoisonUpdateTest {
     String nul = boot("nul");
     String version = boot("version");
     String wrongType = boot("wrong-type");
+    String missing = boot("missing");
     String behind = boot("behind");
     send(Topics.INSTANCE_UPDATES, notJson, "{\"version\": 1, \"instance_id\": ");
     send(Topics.INSTANCE_UPDATES, badId, networking(badId, "host-a").toJson().put("instance_id", "x' OR 1=1")
@@ -101,11 +102,14 @@ class PoisonUpdateTest {
     send(Topics.INSTANCE_UPDATES, version, networking(version, "host-a").toJson().put("version", 99).encode());
     send(Topics.INSTANCE_UPDATES, wrongType, networking(wrongType, "host-a").toJson()
         .put("changes", List.of(1, 2)).encode());
+    JsonObject noState = networking(missing, "host-a").toJson();
+    noState.remove("vm_state");
+    send(Topics.INSTANCE_UPDATES, missing, noState.encode());
     send(Topics.INSTANCE_UPDATES, behind, networking(behind, "host-b").toJson().encode());
 
     JsonObject applied = awaitServer(behind, s -> "networking".equals(s.getString("OS-EXT-STS:task_state")));
     assertThat(applied.getString("OS-EXT-SRV-ATTR:host")).isEqualTo("host-b");
-    for (String id : List.of(notJson, badId, nul, version, wrongType)) {
+    for (String id : List.of(notJson, badId, nul, version, wrongType, missing)) {
       JsonObject server = awaitServer(id, s -> "ERROR".equals(s.getString("status")));
       assertThat(server.getJsonObject("fault").getString("message")).as(id)
           .contains(Topics.INSTANCE_UPDATES).contains("can never be processed");

@@ -3,6 +3,7 @@ package io.strato.common.kafka;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
+import java.util.function.Supplier;
 
 /**
  * A consumed record that can never be processed, whatever is retried: it goes to {@code strato.dead-letters} and the
@@ -46,6 +47,21 @@ public final class PoisonRecord extends RuntimeException {
       return new JsonObject(value);
     } catch (DecodeException e) {
       throw new PoisonRecord("the record is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a message out of a record's content: whatever the reading or the message's validation throws (a missing
+   * field's {@link NullPointerException} as much as a wrong value's {@link IllegalArgumentException}) comes from the
+   * record itself, so it is a {@link PoisonRecord}. Handlers call this for parsing only, never around their effects.
+   */
+  public static <T> T parsed(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (PoisonRecord e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new PoisonRecord("the record does not validate: " + e, e);
     }
   }
 
