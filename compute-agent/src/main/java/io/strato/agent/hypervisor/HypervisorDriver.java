@@ -29,6 +29,12 @@ public interface HypervisorDriver extends AutoCloseable {
   /** The uuids of the domains that belong to {@code host} (see {@link DomainXml#hostOf}). */
   Future<List<String>> domainsOf(String host);
 
+  /**
+   * {@code action} runs each time the connection to the hypervisor is opened again after it was lost (libvirtd
+   * restarted): what the hypervisor holds may have changed meanwhile (a restarted test driver forgets its domains).
+   */
+  void onReconnect(Runnable action);
+
   @Override
   void close();
 }

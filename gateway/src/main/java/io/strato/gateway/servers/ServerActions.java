@@ -10,7 +10,7 @@ import io.strato.common.messages.ServerAction;
 import io.strato.gateway.ComputePolicy;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.gateway.batches.BatchLedger;
-import io.strato.gateway.outbox.Outbox;
+import io.strato.common.db.Outbox;
 import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.vertx.core.Future;
