@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delete, reboot, stop and start of an instance on this host. The compute API set the task state; the agent does
+ * Delete, reboot, stop, start, pause, unpause, suspend and resume of an instance on this host. The compute API set the task state; the agent does
  * the work and reports the outcome as a compare-and-set from that task state. Delete works whatever the agent
  * remembers (after a restart it finds the ports by device id), and is idempotent.
  */
@@ -35,6 +35,14 @@ final class ServerActions {
       case "stop" -> power(order, TaskState.POWERING_OFF, host.driver.powerOff(order.instanceId()), VmState.STOPPED,
           PowerState.SHUTDOWN);
       case "start" -> power(order, TaskState.POWERING_ON, host.driver.powerOn(order.instanceId()), VmState.ACTIVE,
+          PowerState.RUNNING);
+      case "pause" -> power(order, TaskState.PAUSING, host.driver.pause(order.instanceId()), VmState.PAUSED,
+          PowerState.PAUSED);
+      case "unpause" -> power(order, TaskState.UNPAUSING, host.driver.unpause(order.instanceId()), VmState.ACTIVE,
+          PowerState.RUNNING);
+      case "suspend" -> power(order, TaskState.SUSPENDING, host.driver.suspend(order.instanceId()),
+          VmState.SUSPENDED, PowerState.SUSPENDED);
+      case "resume" -> power(order, TaskState.RESUMING, host.driver.resume(order.instanceId()), VmState.ACTIVE,
           PowerState.RUNNING);
       default -> Future.succeededFuture();
     };

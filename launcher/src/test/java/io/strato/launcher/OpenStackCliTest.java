@@ -181,7 +181,7 @@ class OpenStackCliTest {
   @Test
   @Order(7)
   @DisplayName("openstack server create --wait reaches ACTIVE on the libvirt host; reboot, stop, start, properties"
-      + " (set, unset), tags (2.26, set and list --tag), delete work")
+      + " (set, unset), tags (2.26, set and list --tag), pause, unpause, suspend, resume, lock, unlock, delete work")
   void servers() throws Exception {
     JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros",
         "--flavor", "m1.tiny", "--key-name", "cli-key", "--wait", "cli-vm", "-f", "json"));
@@ -223,6 +223,23 @@ class OpenStackCliTest {
     assertThat(tagged.stream().map(s -> ((JsonObject) s).getString("Name"))).containsExactly("cli-vm");
     assertThat(new JsonArray(cli.openstack("strato", "--os-compute-api-version", "2.26", "server", "list", "--tag",
         "db", "-f", "json"))).isEmpty();
+
+    cli.openstack("strato", "server", "pause", "cli-vm");
+    awaitStatus("cli-vm", "PAUSED");
+    cli.openstack("strato", "server", "unpause", "cli-vm");
+    awaitStatus("cli-vm", "ACTIVE");
+    cli.openstack("strato", "server", "suspend", "cli-vm");
+    awaitStatus("cli-vm", "SUSPENDED");
+    cli.openstack("strato", "server", "resume", "cli-vm");
+    awaitStatus("cli-vm", "ACTIVE");
+    cli.openstack("strato", "server", "lock", "cli-vm");
+    var refused = cli.run(List.of("openstack", "--os-cloud", "strato", "server", "stop", "cli-vm"), Map.of());
+    assertThat(refused.exit()).as("a locked server refuses stop").isNotZero();
+    assertThat(refused.err()).contains("is locked");
+    cli.openstack("strato", "server", "unlock", "cli-vm");
+    JsonArray events = new JsonArray(cli.openstack("strato", "server", "event", "list", "cli-vm", "-f", "json"));
+    assertThat(events.stream().map(a -> ((JsonObject) a).getString("Action")))
+        .contains("pause", "unpause", "suspend", "resume", "lock", "unlock");
     cli.openstack("strato", "server", "delete", "--wait", "cli-vm");
     assertThat(new JsonArray(cli.openstack("strato", "server", "list", "-f", "json"))).isEmpty();
     var missing = cli.run(List.of("openstack", "--os-cloud", "strato", "server", "show", id), Map.of());

@@ -24,7 +24,7 @@ public record ServerAction(int version, String messageId, String instanceId, Str
   public static final String ABORT_BUILD = "abort-build";
   /** What the compute API asks, and {@link #ABORT_BUILD}. */
   public static final Set<String> ACTIONS = Set.of("delete", "reboot-soft", "reboot-hard", "stop", "start",
-      ABORT_BUILD);
+      "pause", "unpause", "suspend", "resume", ABORT_BUILD);
 
   public ServerAction {
     if (version != VERSION) throw new IllegalArgumentException("unsupported server action version " + version);

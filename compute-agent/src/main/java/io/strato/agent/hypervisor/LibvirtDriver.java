@@ -192,6 +192,38 @@ public final class LibvirtDriver implements HypervisorDriver {
   }
 
   @Override
+  public Future<Void> pause(String uuid) {
+    return blocking(c -> {
+      LibvirtGuests.pause(c, uuid);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> unpause(String uuid) {
+    return blocking(c -> {
+      LibvirtGuests.unpause(c, uuid);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> suspend(String uuid) {
+    return blocking(c -> {
+      LibvirtGuests.suspend(c, uuid);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> resume(String uuid) {
+    return blocking(c -> {
+      LibvirtGuests.powerOn(c, uuid); // starting a domain with a managed save restores it
+      return null;
+    });
+  }
+
+  @Override
   public Future<Integer> powerState(String uuid) {
     return blocking(c -> LibvirtGuests.powerState(c, uuid));
   }
