@@ -50,8 +50,10 @@ class InstanceLifecycleTest {
         InstanceUpdate.active(HOST, id, new JsonObject().put("addresses", new JsonObject())),
         InstanceUpdate.buildError(HOST, id, TaskState.NETWORKING, "no IP left"),
         InstanceUpdate.deleted(HOST, id),
-        InstanceUpdate.actionEnded(HOST, id, TaskState.POWERING_OFF, VmState.STOPPED, PowerState.SHUTDOWN),
-        InstanceUpdate.actionFailed(Origin.unplaced("req-2"), id, TaskState.REBOOTING, "no domain"),
+        InstanceUpdate.actionEnded(HOST, id, TaskState.POWERING_OFF, VmState.STOPPED, PowerState.SHUTDOWN,
+            "compute_stop_instance"),
+        InstanceUpdate.actionFailed(Origin.unplaced("req-2"), id, TaskState.REBOOTING, "compute_reboot_instance",
+            "no domain"),
         InstanceUpdate.buildStarted(HOST, id),
         InstanceUpdate.built(HOST, id, new JsonObject(), List.of(InstanceUpdate.Step.of(TaskState.NETWORKING, 5, true),
             InstanceUpdate.Step.of(TaskState.SPAWNING, 9, true))),
@@ -72,6 +74,8 @@ class InstanceLifecycleTest {
     assertThat(all.get(3).expectedVmState()).isNull();
     assertThat(all.get(3).expectedTaskState()).isEqualTo(TaskState.DELETING);
     assertThat(all.get(5).host()).isNull();
+    assertThat(all.get(4).event()).isEqualTo("compute_stop_instance");
+    assertThat(all.get(5).eventResult()).isEqualTo("Error");
     assertThat(all.get(6).expectedTaskState()).isEqualTo(TaskState.SCHEDULING);
     assertThat(all.get(6).taskState()).isEqualTo(TaskState.SPAWNING);
     assertThat(all.get(7).expectedTaskState()).isEqualTo(TaskState.SPAWNING);
