@@ -3,6 +3,7 @@ package io.strato.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
+import io.strato.common.kafka.HostPartitions;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
@@ -109,7 +110,7 @@ final class AgentTestCloud {
     return id;
   }
 
-  /** A server and the assignment sent for it (at {@code offset} of its host's topic). */
+  /** A server and the assignment sent for it (at {@code offset} of its host's assignment partition). */
   record Server(String id, TestIdentity.Member owner, BootRequest request, long offset) {}
 
   /**
@@ -186,24 +187,43 @@ final class AgentTestCloud {
   Server send(String host, Server s) {
     Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), s.id(), 0, host, List.of(),
         s.request().attempt(), s.request());
-    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), s.id(),
+    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host,
         a.toJson().encode())));
     return new Server(s.id(), s.owner(), s.request(), meta.getOffset());
   }
 
   /** Waits until {@code host}'s agent has handled (and committed) the assignment of {@code s}. */
   void awaitHandled(String host, Server s) {
-    TopicPartition tp = new TopicPartition(Topics.assignmentsFor(host), 0);
+    awaitCommittedPast(host, host, s);
+  }
+
+  /**
+   * Waits until the agent named {@code agentHost} (its consumer group) has committed past the assignment of
+   * {@code s}, sent to {@code orderHost}: handled if it serves that host, skipped otherwise.
+   */
+  void awaitCommittedPast(String agentHost, String orderHost, Server s) {
     try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(KafkaSettings.admin(settings)))) {
+      TopicPartition tp = new TopicPartition(Topics.ASSIGNMENTS, HostPartitions.of(orderHost, assignmentPartitions()));
       long deadline = System.currentTimeMillis() + 30_000;
       while (true) {
-        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("strato-agent-" + host)
+        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("strato-agent-" + agentHost)
             .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(tp);
         if (committed != null && committed.offset() > s.offset()) return;
-        assertThat(System.currentTimeMillis()).as("assignment of " + s.id() + " never handled").isLessThan(deadline);
+        assertThat(System.currentTimeMillis()).as("assignment of " + s.id() + " never passed by " + agentHost)
+            .isLessThan(deadline);
         Thread.sleep(100); // back-off between questions to the broker
-
       }
+    } catch (InterruptedException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The partition count of strato.assignments, as the broker has it. */
+  int assignmentPartitions() {
+    try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(KafkaSettings.admin(settings)))) {
+      return admin.describeTopics(List.of(Topics.ASSIGNMENTS)).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(Topics.ASSIGNMENTS).partitions().size();
     } catch (InterruptedException | java.util.concurrent.ExecutionException
         | java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);

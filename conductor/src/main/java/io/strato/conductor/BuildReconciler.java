@@ -68,7 +68,7 @@ public final class BuildReconciler extends VerticleBase {
     ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), t.instanceId(), t.host(),
         "abort-build", t.projectId(), requestId);
     return tx.preparedQuery("INSERT INTO outbox(topic, key, payload, request_id) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(Topics.assignmentsFor(t.host()), t.host(), order.toJson().encode(), requestId)).mapEmpty();
+        .execute(Tuple.of(Topics.ASSIGNMENTS, t.host(), order.toJson().encode(), requestId)).mapEmpty();
   }
 
 }
