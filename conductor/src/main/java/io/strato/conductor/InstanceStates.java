@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -33,12 +34,29 @@ public final class InstanceStates {
 
   /** Answers whether the update applied (false: the instance was not in the expected state, or is gone). */
   public Future<Boolean> apply(InstanceUpdate u) {
-    return pool.withTransaction(tx -> transition(tx, u).compose(row -> {
+    return pool.withTransaction(tx -> applyIn(tx, u));
+  }
+
+  /**
+   * Applies updates of different instances in one transaction (one commit for all), each as {@link #apply} would;
+   * answers, in order, whether each applied. All or nothing: if any statement fails, none applied.
+   */
+  public Future<List<Boolean>> applyAll(List<InstanceUpdate> updates) {
+    return pool.withTransaction(tx -> {
+      // Sent without waiting for each other (the connection pipelines them); join, not all, so that the transaction
+      // ends only after every update's statements did.
+      List<Future<Boolean>> applied = updates.stream().map(u -> applyIn(tx, u)).toList();
+      return Future.join(applied).map(v -> applied.stream().map(Future::result).toList());
+    });
+  }
+
+  private Future<Boolean> applyIn(SqlConnection tx, InstanceUpdate u) {
+    return transition(tx, u).compose(row -> {
       if (row == null) return Future.succeededFuture(false);
       Future<Void> quota = u.vmState() == VmState.DELETED ? releaseQuota(tx, row) : Future.succeededFuture();
       return quota.compose(v -> recordEvent(tx, u))
           .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(v -> true);
-    }));
+    });
   }
 
   private Future<Row> transition(SqlConnection tx, InstanceUpdate u) {

@@ -1,5 +1,7 @@
 package io.strato.conductor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.strato.common.config.Settings;
 import io.strato.gateway.GatewayConfig;
 import io.strato.gateway.GatewayService;
@@ -11,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Identity, image, the compute API and the conductor, started once per test JVM on the shared Kafka and PostgreSQL
@@ -41,6 +44,20 @@ final class ComputeSide {
         .bodyAsJsonObject().getString("id");
     identity.call(HttpMethod.PUT, imagePort, "/v2/images/" + imageId + "/file", admin, Buffer.buffer(new byte[512]),
         Map.of("Content-Type", "application/octet-stream"));
+  }
+
+  /** The server as an admin sees it once {@code condition} holds, asked with a back-off for up to 30 s. */
+  JsonObject awaitServer(String id, Predicate<JsonObject> condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      var resp = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + id, identity.adminToken(), null,
+          Map.of());
+      JsonObject server = resp.statusCode() == 200 ? resp.bodyAsJsonObject().getJsonObject("server") : null;
+      if (server != null && condition.test(server)) return server;
+      assertThat(System.currentTimeMillis()).as("server " + id + " never reached the expected state: " + server)
+          .isLessThan(deadline);
+      Thread.sleep(100); // back-off between questions
+    }
   }
 
   static synchronized ComputeSide get() throws Exception {

@@ -1,0 +1,141 @@
+package io.strato.conductor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strato.common.config.Settings;
+import io.strato.common.db.Database;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.common.messages.InstanceUpdate.Origin;
+import io.strato.embedded.SharedInfrastructure;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The conductor applies the updates that arrive together in one transaction, with the same outcome as one by one,
+ * and a poison record among them fails alone.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class BatchedUpdatesTest {
+  private static final int UPDATES = 10; // a project's default instance quota
+  private static TestIdentity identity;
+  private static Settings settings;
+  private static int computePort;
+  private static String imageId;
+  private static KafkaProducer<String, String> producer;
+  private static Pool nova;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ComputeSide side = ComputeSide.get();
+    identity = side.identity;
+    computePort = side.computePort;
+    settings = side.settings;
+    imageId = side.imageId;
+    producer = KafkaProducer.create(identity.vertx, KafkaSettings.producer(settings, "batched-updates-test"));
+    nova = TestIdentity.await(Database.open(identity.vertx, settings, "nova"));
+  }
+
+  private record Server(String id, String requestId) {}
+
+  private static Server boot(TestIdentity.Member member, String name) {
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
+        .put("server", new JsonObject().put("name", name).put("imageRef", imageId).put("flavorRef", "1")), Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    return new Server(resp.bodyAsJsonObject().getJsonObject("server").getString("id"),
+        resp.getHeader("x-openstack-request-id"));
+  }
+
+  /** The build's first step on {@code host}: scheduling ends (its action event), networking starts. */
+  private static InstanceUpdate firstStep(Server s, String host) {
+    return InstanceUpdate.step(new Origin(host, 1, s.requestId()), s.id(), TaskState.SCHEDULING,
+        TaskState.NETWORKING, null);
+  }
+
+  /** Sends every update at once to partition 0, so the conductor reads them in one poll (or very few). */
+  private static void sendTogether(List<String> keys, List<String> values) {
+    List<Future<?>> sent = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      sent.add(producer.send(KafkaProducerRecord.create(Topics.INSTANCE_UPDATES, keys.get(i), values.get(i), null,
+          0)));
+    }
+    TestIdentity.await(Future.all(sent));
+  }
+
+  private static JsonObject awaitServer(String id, Predicate<JsonObject> condition) throws Exception {
+    return ComputeSide.get().awaitServer(id, condition);
+  }
+
+  private static Predicate<JsonObject> networkingOn(String host) {
+    return s -> "networking".equals(s.getString("OS-EXT-STS:task_state"))
+        && host.equals(s.getString("OS-EXT-SRV-ATTR:host"));
+  }
+
+  @Test
+  @DisplayName("updates of 10 servers sent together are applied in a few transactions, each server showing its host,"
+      + " task state and finished schedule event as if applied alone")
+  void updatesSentTogetherShareATransaction() throws Exception {
+    var member = identity.newProject("batched");
+    List<Server> servers = new ArrayList<>();
+    for (int i = 0; i < UPDATES; i++) servers.add(boot(member, "batched-" + i));
+    sendTogether(servers.stream().map(Server::id).toList(),
+        servers.stream().map(s -> firstStep(s, "host-" + s.id().substring(0, 8)).toJson().encode()).toList());
+
+    for (Server s : servers) awaitServer(s.id(), networkingOn("host-" + s.id().substring(0, 8)));
+    UUID[] ids = servers.stream().map(s -> UUID.fromString(s.id())).toArray(UUID[]::new);
+    // Rows written by one transaction share its id (xmin): the number of distinct ones is the number of commits.
+    long transactions = TestIdentity.await(nova.preparedQuery("SELECT count(DISTINCT xmin::text) FROM instances"
+        + " WHERE id = ANY($1)").execute(Tuple.of(ids))).iterator().next().getLong(0);
+    assertThat(transactions).as("transactions for " + UPDATES + " updates sent together").isLessThanOrEqualTo(4);
+    for (Row event : TestIdentity.await(nova.preparedQuery("SELECT e.result, e.host, e.finish_time"
+        + " FROM instance_action_events e JOIN instance_actions a ON a.id = e.action_id"
+        + " WHERE a.instance_id = ANY($1) AND e.event = 'schedule'").execute(Tuple.of(ids)))) {
+      assertThat(event.getString("result")).isEqualTo("Success");
+      assertThat(event.getString("host")).startsWith("host-");
+      assertThat(event.getOffsetDateTime("finish_time")).isNotNull();
+    }
+    assertThat(TestIdentity.await(nova.preparedQuery("SELECT count(*) FROM instance_action_events e JOIN"
+        + " instance_actions a ON a.id = e.action_id WHERE a.instance_id = ANY($1) AND e.event = 'schedule'")
+        .execute(Tuple.of(ids))).iterator().next().getLong(0)).isEqualTo(UPDATES);
+  }
+
+  @Test
+  @DisplayName("a poison update in the middle of updates sent together is dead-lettered and its server ends in ERROR,"
+      + " while every other update applies")
+  void poisonAmongUpdatesSentTogetherFailsAlone() throws Exception {
+    var member = identity.newProject("batched-poison");
+    List<Server> servers = new ArrayList<>();
+    for (int i = 0; i < UPDATES; i++) servers.add(boot(member, "batched-poison-" + i));
+    int poison = UPDATES / 2;
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < UPDATES; i++) {
+      Server s = servers.get(i);
+      values.add(firstStep(s, i == poison ? "host-\u0000-nul" : "host-good").toJson().encode());
+    }
+    sendTogether(servers.stream().map(Server::id).toList(), values);
+
+    for (int i = 0; i < UPDATES; i++) {
+      if (i != poison) awaitServer(servers.get(i).id(), networkingOn("host-good"));
+    }
+    JsonObject failed = awaitServer(servers.get(poison).id(), s -> "ERROR".equals(s.getString("status")));
+    assertThat(failed.getJsonObject("fault").getString("message")).contains("PostgreSQL");
+  }
+}
