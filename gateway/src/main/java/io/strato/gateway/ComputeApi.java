@@ -21,9 +21,12 @@ import io.strato.gateway.quotas.QuotasApi;
 import io.strato.gateway.references.BootReferences;
 import io.strato.gateway.references.ServiceLookup;
 import io.strato.gateway.servers.ConsoleOutput;
+import io.strato.gateway.servers.InstanceEdit;
 import io.strato.gateway.servers.Instances;
 import io.strato.gateway.servers.ServerActions;
 import io.strato.gateway.servers.ServerCreator;
+import io.strato.gateway.servers.ServerMetadataApi;
+import io.strato.gateway.servers.ServerTagsApi;
 import io.strato.gateway.servers.ServersApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -86,6 +89,10 @@ final class ComputeApi extends VerticleBase {
     api.route().handler(Microversion::handle).handler(AuthHandler.projectScoped(shared.verifier()));
     new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool),
         new ConsoleOutput(vertx, config.settings().get("compute.agent.url.template"))).mount(api);
+    Instances servers = new Instances(pool);
+    InstanceEdit edit = new InstanceEdit(pool);
+    new ServerMetadataApi(servers, edit).mount(api);
+    new ServerTagsApi(baseUrl, servers, edit).mount(api);
     new FlavorsApi(shared.flavors(), baseUrl).mount(api);
     new KeypairsApi(vertx, keypairs, quotas).mount(api);
     new QuotasApi(quotas, keypairs, groups).mount(api);

@@ -7,10 +7,14 @@ import io.strato.common.http.ApiException;
  * Nova's default policy (the secure-RBAC defaults), the part Strato serves, in one place:
  * <ul>
  *   <li>Reads of one's project ({@code os_compute_api:servers:index}, {@code :show}, key pairs, server groups,
- *       instance actions, limits, quotas): a {@code reader} of the project.</li>
+ *       instance actions, limits, quotas, {@code os_compute_api:server-metadata:index} and {@code :show},
+ *       {@code os_compute_api:os-server-tags:index} and {@code :show}): a {@code reader} of the project.</li>
  *   <li>{@code os_compute_api:servers:create}, {@code :update}, {@code :delete}, {@code :reboot}, {@code :stop},
  *       {@code :start}, {@code os_compute_api:os-console-output}, {@code os_compute_api:os-keypairs:create} and
- *       {@code :delete}, {@code os_compute_api:os-server-groups:create} and {@code :delete}: {@code member} of the
+ *       {@code :delete}, {@code os_compute_api:os-server-groups:create} and {@code :delete},
+ *       {@code os_compute_api:server-metadata:create}, {@code :update}, {@code :update_all}, {@code :delete},
+ *       {@code os_compute_api:os-server-tags:update}, {@code :update_all}, {@code :delete}, {@code :delete_all}:
+ *       {@code member} of the
  *       project, or {@code admin} ({@link #requireMember}).</li>
  *   <li>Admin only ({@link #requireAdmin}): flavor and extra-spec management, quota updates, hypervisors, hosts of
  *       availability zones, other users' key pairs, forced hosts, other projects' limits and quotas.</li>

@@ -11,11 +11,11 @@ import io.vertx.ext.web.RoutingContext;
  * <p>What changes between 2.1 and {@link #MAX} in the APIs Strato serves: 2.2 keypair {@code type} and 201/204
  * codes; 2.3 extended server attributes for admins; 2.9 {@code locked}; 2.10 key pairs of another user for admins;
  * 2.13 server group project and user; 2.15 soft (anti-)affinity policies; 2.16 {@code host_status}; 2.19 server
- * {@code description}.
+ * {@code description}; 2.26 server tags ({@code /servers/{id}/tags}, {@code tags} in the server and the list filters).
  */
 public final class Microversion {
   public static final ApiVersion MIN = new ApiVersion(2, 1);
-  public static final ApiVersion MAX = new ApiVersion(2, 19);
+  public static final ApiVersion MAX = new ApiVersion(2, 26);
   private static final Microversions RANGE = new Microversions("compute", MIN, MAX, "X-OpenStack-Nova-API-Version");
 
   private Microversion() {}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.auth.Token;
 import io.strato.common.auth.TokenCodec;
+import io.strato.common.db.Database;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootBatch;
@@ -17,7 +18,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,6 +110,31 @@ class BatchProvisioningTest {
     assertThat(servers).extracting(s -> s.getString("status")).containsOnly("BUILD");
     assertThat(servers).extracting(s -> s.getString("id")).containsExactlyInAnyOrderElementsOf(
         instanceByKey(starts).values());
+  }
+
+  @Test
+  @DisplayName("the 60 entries of a batch are written in a few shared transactions, each announced with its own"
+      + " server")
+  void batchEntriesShareTransactions() {
+    var member = cloud.newProject("batch-group");
+    assertThat(cloud.call(HttpMethod.PUT, "/v2.1/os-quota-sets/" + member.projectId(), cloud.adminToken(),
+        new JsonObject().put("quota_set", new JsonObject().put("instances", -1).put("cores", -1))).statusCode())
+        .isEqualTo(200);
+    List<BootBatch.Entry> entries = IntStream.range(0, 60).mapToObj(i -> good("grouped-" + i)).toList();
+    BootBatch b = batch(member, member.token(), entries);
+    send(b);
+    var started = instanceByKey(events.await(InstanceEvents.ofBatch(b.batchId())
+        .and(InstanceEvents.type(Notification.CREATE_START)), 60, "instance.create.start"));
+    assertThat(new HashSet<>(started.values())).hasSize(60);
+    Pool nova = TestCloud.await(Database.open(cloud.vertx, cloud.settings, "nova"));
+    try {
+      // Rows written by one transaction share its id (xmin): the number of distinct ones is the number of commits.
+      long transactions = TestCloud.await(nova.preparedQuery("SELECT count(DISTINCT xmin::text) FROM instances"
+          + " WHERE project_id = $1").execute(Tuple.of(member.projectId()))).iterator().next().getLong(0);
+      assertThat(transactions).as("transactions for a batch of 60 entries").isLessThanOrEqualTo(5);
+    } finally {
+      TestCloud.await(nova.close());
+    }
   }
 
   @Test

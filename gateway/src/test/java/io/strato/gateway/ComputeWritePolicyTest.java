@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedInfrastructure.class)
 class ComputeWritePolicyTest {
+  private static final Map<String, String> V226 = Map.of("OpenStack-API-Version", "compute 2.26");
 
   @TestFactory
   Stream<DynamicContainer> writesRefuseReadersOtherProjectsAndBadTokens() {
@@ -51,6 +52,18 @@ class ComputeWritePolicyTest {
         action(server, "os-stop", null),
         action(server, "os-start", null),
         action(server, "os-getConsoleOutput", new JsonObject()),
+        new Write("merge server metadata", HttpMethod.POST, server + "/metadata", new JsonObject().put("metadata",
+            new JsonObject().put("intruder", "1")), 404),
+        new Write("replace server metadata", HttpMethod.PUT, server + "/metadata", new JsonObject().put("metadata",
+            new JsonObject()), 404),
+        new Write("set one metadata item", HttpMethod.PUT, server + "/metadata/k", new JsonObject().put("meta",
+            new JsonObject().put("k", "intruder")), 404),
+        new Write("delete one metadata item", HttpMethod.DELETE, server + "/metadata/k", null, 404),
+        new Write("replace server tags", HttpMethod.PUT, server + "/tags", new JsonObject().put("tags",
+            List.of("intruder")), V226, 404),
+        new Write("delete server tags", HttpMethod.DELETE, server + "/tags", null, V226, 404),
+        new Write("add one tag", HttpMethod.PUT, server + "/tags/intruder", null, V226, 404),
+        new Write("delete one tag", HttpMethod.DELETE, server + "/tags/t", null, V226, 404),
         new Write("create key pair", HttpMethod.POST, "/v2.1/os-keypairs", new JsonObject().put("keypair",
             new JsonObject().put("name", "intruder")), 0),
         new Write("delete key pair", HttpMethod.DELETE, "/v2.1/os-keypairs/owned", null, 404),
@@ -72,7 +85,8 @@ class ComputeWritePolicyTest {
     return new WriteWalk(identity, cloud.computePort, owner, WriteWalk.compute(),
         "Policy doesn't allow [A-Za-z0-9_:-]+ to be performed")
         .walk(writes, () -> List.of(
-            cloud.call(HttpMethod.GET, "/v2.1/servers/detail", owner.token(), null).bodyAsJsonObject(),
+            cloud.call(HttpMethod.GET, cloud.computePort, "/v2.1/servers/detail", owner.token(), null, V226)
+                .bodyAsJsonObject(),
             cloud.call(HttpMethod.GET, "/v2.1/os-keypairs", owner.token(), null).bodyAsJsonObject(),
             cloud.call(HttpMethod.GET, "/v2.1/os-server-groups", owner.token(), null).bodyAsJsonObject(),
             cloud.call(HttpMethod.GET, "/v2.1/flavors/detail?is_public=None", admin, null).bodyAsJsonObject(),

@@ -6,7 +6,8 @@ import io.strato.common.config.Settings;
  * Batch provisioning settings (keys documented in strato-defaults.properties).
  *
  * @param maxEntries  a batch with more entries is refused as a whole
- * @param parallelism how many entries of one batch are booted at once
+ * @param parallelism how many entries of one batch are booted at once (their creates share group-commit
+ *                    transactions, so by default as many as one group holds)
  */
 public record BatchConfig(int maxEntries, int parallelism) {
   public BatchConfig {
@@ -14,6 +15,8 @@ public record BatchConfig(int maxEntries, int parallelism) {
   }
 
   public static BatchConfig from(Settings s) {
-    return new BatchConfig(s.getInt("gateway.batch.max.entries"), s.getInt("gateway.batch.parallelism"));
+    int parallelism = s.getInt("gateway.batch.parallelism");
+    return new BatchConfig(s.getInt("gateway.batch.max.entries"),
+        parallelism == 0 ? Math.max(1, s.getInt("compute.create.group.max")) : parallelism);
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /** One instance row, as the API reads it. */
 public record Instance(String id, long seq, String reservationId, int launchIndex, String projectId, String userId,
@@ -13,12 +14,12 @@ public record Instance(String id, long seq, String reservationId, int launchInde
     int powerState, String host, String node, String availabilityZone, String keyName, JsonObject metadata,
     String userData, JsonArray securityGroups, JsonObject addresses, JsonArray volumesAttached, String serverGroupId,
     JsonObject fault, int progress, boolean locked, String configDrive, OffsetDateTime createdAt,
-    OffsetDateTime updatedAt, OffsetDateTime launchedAt, OffsetDateTime terminatedAt) {
+    OffsetDateTime updatedAt, OffsetDateTime launchedAt, OffsetDateTime terminatedAt, List<String> tags) {
 
   public static final String COLUMNS = "id, seq, reservation_id, launch_index, project_id, user_id, name, description,"
       + " flavor, image_id, vm_state, task_state, power_state, host, node, availability_zone, key_name, metadata,"
       + " user_data, security_groups, addresses, volumes_attached, server_group_id, fault, progress, locked,"
-      + " config_drive, created_at, updated_at, launched_at, terminated_at";
+      + " config_drive, created_at, updated_at, launched_at, terminated_at, tags";
 
   public static Instance from(Row r) {
     return new Instance(r.getUUID("id").toString(), r.getLong("seq"), r.getString("reservation_id"),
@@ -31,7 +32,7 @@ public record Instance(String id, long seq, String reservationId, int launchInde
         r.getUUID("server_group_id") == null ? null : r.getUUID("server_group_id").toString(),
         r.getJsonObject("fault"), r.getInteger("progress"), r.getBoolean("locked"), r.getString("config_drive"),
         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), r.getOffsetDateTime("launched_at"),
-        r.getOffsetDateTime("terminated_at"));
+        r.getOffsetDateTime("terminated_at"), List.of(r.getArrayOfStrings("tags")));
   }
 
   /** The API status Nova derives from vm_state and task_state. */

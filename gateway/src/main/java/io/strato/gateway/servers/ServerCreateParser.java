@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,22 +93,8 @@ public final class ServerCreateParser {
   }
 
   private static Map<String, String> metadata(JsonObject m) {
-    Map<String, String> out = new HashMap<>();
-    if (m == null) return out;
-    if (m.size() > Limits.METADATA_ITEMS) {
-      throw ApiException.forbidden("Maximum number of metadata items exceeds " + Limits.METADATA_ITEMS);
-    }
-    m.forEach(e -> {
-      if (e.getKey().isEmpty() || e.getKey().length() > 255) {
-        throw ApiException.badRequest("Invalid input for field 'metadata': keys must be 1 to 255 characters.");
-      }
-      if (!(e.getValue() instanceof String v) || v.length() > 255) {
-        throw ApiException.badRequest("Invalid input for field 'metadata': values must be strings of at most 255"
-            + " characters.");
-      }
-      out.put(e.getKey(), v);
-    });
-    return out;
+    if (m != null) MetadataItems.requireWithinQuota(m.size());
+    return MetadataItems.parse(m, "metadata");
   }
 
   private static Object networks(Object v) {

@@ -4,7 +4,9 @@ import io.strato.common.auth.Token;
 import io.strato.gateway.ComputePolicy;
 import io.strato.common.http.ApiException;
 import io.strato.common.lifecycle.TaskState;
+import io.strato.gateway.Microversion;
 import io.strato.gateway.Paging;
+import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -13,7 +15,7 @@ import java.util.UUID;
 
 /**
  * The filters of {@code GET /servers[/detail]} turned into one SQL query: {@code name} (a regular expression),
- * {@code status}, {@code reservation_id}, {@code flavor}, {@code image}, {@code changes-since}, and for admins
+ * {@code status}, {@code reservation_id}, {@code flavor}, {@code image}, {@code changes-since}, the tag filters from 2.26, and for admins
  * {@code all_tenants}, {@code project_id}/{@code tenant_id} and {@code host}; newest first, {@code limit}/{@code marker}.
  */
 public final class ServerQuery {
@@ -55,6 +57,7 @@ public final class ServerQuery {
     if (q.get("flavor") != null) query.add("flavor->>'id' = ", q.get("flavor"));
     if (q.get("image") != null) query.add("image_id = ", q.get("image"));
     if (q.get("host") != null && everyProject) query.add("host = ", q.get("host"));
+    if (Microversion.of(ctx).atLeast(26)) query.tagFilters(q);
     if (q.get("changes-since") != null) {
       try {
         OffsetDateTime since = OffsetDateTime.parse(q.get("changes-since"));
@@ -74,6 +77,23 @@ public final class ServerQuery {
           .append(query.args.addUUID(marker).size()).append(")");
     }
     return query;
+  }
+
+  /**
+   * Nova's tag filters (2.26): {@code tags} (has all), {@code tags-any} (has one), {@code not-tags} (lacks one of
+   * them), {@code not-tags-any} (has none).
+   */
+  private void tagFilters(MultiMap q) {
+    tagFilter(q, "tags", "tags @> ");
+    tagFilter(q, "tags-any", "tags && ");
+    tagFilter(q, "not-tags", "NOT tags @> ");
+    tagFilter(q, "not-tags-any", "NOT tags && ");
+  }
+
+  private void tagFilter(MultiMap q, String name, String condition) {
+    if (q.get(name) == null) return;
+    where.append(" AND ").append(condition).append("$")
+        .append(args.addArrayOfString(ServerTags.filter(name, q.get(name))).size()).append("::text[]");
   }
 
   private void add(String condition, String value) {

@@ -63,6 +63,7 @@ public final class ServerView {
     if (v.atLeast(9)) s.put("locked", i.locked());
     if (v.atLeast(16) && admin) s.put("host_status", i.host() == null ? "" : "UP");
     if (v.atLeast(19)) s.put("description", i.description());
+    if (v.atLeast(26)) s.put("tags", new JsonArray(i.tags()));
     if (i.fault() != null && (i.vmState() == VmState.ERROR || i.vmState() == VmState.DELETED)) {
       JsonObject fault = i.fault().copy();
       if (!admin) fault.remove("details");
