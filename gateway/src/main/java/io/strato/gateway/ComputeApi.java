@@ -21,6 +21,8 @@ import io.strato.gateway.quotas.QuotasApi;
 import io.strato.gateway.references.BootReferences;
 import io.strato.gateway.references.ServiceLookup;
 import io.strato.gateway.servers.ConsoleOutput;
+import io.strato.gateway.services.ComputeServices;
+import io.strato.gateway.services.ServicesApi;
 import io.strato.gateway.servers.InstanceEdit;
 import io.strato.gateway.servers.Instances;
 import io.strato.gateway.servers.ServerActions;
@@ -101,6 +103,8 @@ final class ComputeApi extends VerticleBase {
         new HypervisorsApi(pool, config.settings().getLong("scheduler.service.down.time.seconds"));
     hypervisors.mount(api);
     new AvailabilityZonesApi(config.availabilityZones(), hypervisors).mount(api);
+    new ServicesApi(new ComputeServices(pool, shared.relay(),
+        config.settings().getLong("scheduler.service.down.time.seconds"))).mount(api);
     router.route("/v2.1/*").subRouter(api);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
         .listen(config.port());

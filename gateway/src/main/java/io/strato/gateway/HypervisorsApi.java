@@ -17,13 +17,15 @@ import java.util.List;
 
 /**
  * {@code /os-hypervisors} (admin): the compute hosts as their agents last reported them (the conductor records the
- * reports). A host whose last report is older than {@code scheduler.service.down.time.seconds} is {@code down}, as
- * the scheduler sees it.
+ * reports). A host whose last report is older than {@code scheduler.service.down.time.seconds}, or whose service an
+ * admin forced down, is {@code down}, and one whose service an admin disabled is {@code disabled} (os-services), as the
+ * scheduler sees them.
  */
 public final class HypervisorsApi {
   private static final String SELECT = "SELECT id, host, availability_zone, hypervisor_type, hypervisor_version,"
-      + " enabled, vcpus, vcpus_used, memory_mb, memory_mb_used, local_gb, local_gb_used, running_vms,"
-      + " current_workload, reported_at, reported_at > now() - make_interval(secs => $1) AS up FROM compute_nodes";
+      + " enabled AND NOT disabled AS enabled, disabled_reason, vcpus, vcpus_used, memory_mb, memory_mb_used, local_gb,"
+      + " local_gb_used, running_vms, current_workload, reported_at,"
+      + " reported_at > now() - make_interval(secs => $1) AND NOT forced_down AS up FROM compute_nodes";
   private final Pool pool;
   private final long downAfterSeconds;
 
@@ -112,7 +114,7 @@ public final class HypervisorsApi {
         .put("running_vms", r.getInteger("running_vms")).put("current_workload", r.getInteger("current_workload"))
         .put("host_ip", "").put("cpu_info", "{}")
         .put("service", new JsonObject().put("host", r.getString("host")).put("id", r.getLong("id"))
-            .put("disabled_reason", null));
+            .put("disabled_reason", r.getString("disabled_reason")));
   }
 
   static String updatedAt(OffsetDateTime t) {

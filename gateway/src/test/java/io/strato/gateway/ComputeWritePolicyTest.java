@@ -70,6 +70,11 @@ class ComputeWritePolicyTest {
         new Write("create server group", HttpMethod.POST, "/v2.1/os-server-groups", new JsonObject()
             .put("server_group", new JsonObject().put("name", "intruder").put("policies", List.of("affinity"))), 0),
         new Write("delete server group", HttpMethod.DELETE, group, null, 404),
+        new Write("disable a compute service", HttpMethod.PUT, "/v2.1/os-services/disable-log-reason",
+            new JsonObject().put("host", "any").put("binary", "nova-compute").put("disabled_reason", "x"), 403),
+        new Write("enable a compute service", HttpMethod.PUT, "/v2.1/os-services/enable", new JsonObject()
+            .put("host", "any").put("binary", "nova-compute"), 403),
+        new Write("delete a compute service", HttpMethod.DELETE, "/v2.1/os-services/1", null, 403),
         new Write("create flavor", HttpMethod.POST, "/v2.1/flavors", flavor, 403),
         new Write("delete flavor", HttpMethod.DELETE, "/v2.1/flavors/1", null, 403),
         new Write("set extra specs", HttpMethod.POST, "/v2.1/flavors/1/os-extra_specs", new JsonObject()

@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -38,6 +40,8 @@ public final class Scheduler {
     private final HostStateStore store;
     private final PlacementLedger ledger;
     private final HostIndex index;
+    /** Hosts whose compute service an operator disabled or forced down. */
+    private final Set<String> switchedOff = ConcurrentHashMap.newKeySet();
     private final List<HostFilter> filters;
     private final HostSelector selector;
     private final NoValidHostExplainer explainer;
@@ -112,9 +116,28 @@ public final class Scheduler {
         ledger.forgetIf(instanceId, p -> p.host().equals(host)).ifPresent(p -> releaseClaim(host, instanceId));
     }
 
-    /** Applies an agent's resource report; returns the host's state as stored. */
+    /**
+     * Applies an agent's resource report; returns the host's state as stored. A host whose compute service an
+     * operator switched off ({@link #applyServiceStatus}) stays disabled whatever the agent reports.
+     */
     public HostState applyReport(HostReport report) {
-        return index.update(store.upsertFromReport(report));
+        // NOTE: reports and switches come through one consumer (HostStateConsumer), never side by side.
+        boolean off = switchedOff.contains(report.host());
+        return index.update(store.upsertFromReport(off ? report.disabled() : report));
+    }
+
+    /**
+     * Applies an operator's switch of a host's compute service ({@code os-services}): a host that does not
+     * {@code takesNewInstances} is disabled for the filters (Nova's {@code ComputeFilter}) until switched on again.
+     * Remembered for a host that has not reported yet. Idempotent.
+     */
+    public void applyServiceStatus(String host, boolean takesNewInstances) {
+        if (takesNewInstances) {
+            switchedOff.remove(host);
+        } else {
+            switchedOff.add(host);
+        }
+        store.setEnabled(host, takesNewInstances).ifPresent(index::update);
     }
 
     /** Re-normalises stored weights and drops hosts whose heartbeat expired from searches. */

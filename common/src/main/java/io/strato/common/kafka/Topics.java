@@ -15,6 +15,8 @@ public final class Topics {
   public static final String ASSIGNMENTS = "strato.assignments";
   /** agents -> scheduler: resource reports, keyed by host, compacted. */
   public static final String HOST_STATE = "strato.host-state";
+  /** compute API (os-services) -> schedulers: a host's compute service disabled or forced down, keyed by host, compacted. */
+  public static final String SERVICE_STATE = "strato.service-state";
   /** agents -> conductor: instance state transitions and faults, keyed by instance id. */
   public static final String INSTANCE_UPDATES = "strato.instance-updates";
   /** batch provisioning in, keyed by batch id. */
@@ -39,6 +41,7 @@ public final class Topics {
       new TopicSpec(BOOT_REQUESTS, false),
       new TopicSpec(ASSIGNMENTS, false, "kafka.assignments.partitions"),
       new TopicSpec(HOST_STATE, true),
+      new TopicSpec(SERVICE_STATE, true),
       new TopicSpec(INSTANCE_UPDATES, false),
       new TopicSpec(BOOT_BATCHES, false),
       new TopicSpec(INSTANCE_EVENTS, false),

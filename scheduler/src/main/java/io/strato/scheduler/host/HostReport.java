@@ -34,4 +34,10 @@ public record HostReport(
         }
         instanceIds = instanceIds == null ? Set.of() : Set.copyOf(instanceIds);
     }
+
+    /** The same report with the compute service disabled (an operator's switch overrides the agent's). */
+    public HostReport disabled() {
+        return new HostReport(host, traits, false, heartbeatMillis, vcpus, ramMb, diskGb, runningInstances, ioOps,
+                recentBuildFailures, instanceIds);
+    }
 }

@@ -73,6 +73,15 @@ public record HostState(
                 runningInstances + 1, ioOps + 1, recentBuildFailures, claims, generation + 1);
     }
 
+    /** This host with its compute service enabled or not; unchanged when it already is. */
+    public HostState withEnabled(boolean on) {
+        if (on == enabled) {
+            return this;
+        }
+        return new HostState(name, traits, on, lastHeartbeatMillis, vcpus, ramMb, diskGb, runningInstances, ioOps,
+                recentBuildFailures, inFlightClaims, generation + 1);
+    }
+
     /**
      * This host after giving back the in-flight claim of {@code instanceId}; unchanged when there is
      * none (the agent already reported the instance, so its next report gives the resources back).

@@ -141,6 +141,25 @@ public final class HostStateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Switches whether the host takes new instances (its compute service enabled or disabled by an operator),
+     * keeping everything else, claims included.
+     *
+     * @return the entry after the change, empty when the host is unknown
+     */
+    public Optional<HostState> setEnabled(String host, boolean enabled) {
+        while (true) {
+            HostState current = map.get(host);
+            if (current == null) {
+                return Optional.empty();
+            }
+            HostState next = current.withEnabled(enabled);
+            if (next == current || map.replace(host, current, next)) {
+                return Optional.of(next);
+            }
+        }
+    }
+
     /** Removes a host that was decommissioned. */
     public void remove(String host) {
         map.remove(host);

@@ -4,6 +4,7 @@ import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.HostStateReport;
+import io.strato.common.messages.ServiceStatus;
 import io.strato.scheduler.Scheduler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,6 +17,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the host state map fed from {@code strato.host-state}: at start-up it replays the whole (compacted) topic,
- * then follows it.
+ * Keeps the host state map fed from {@code strato.host-state} and the operators' switches from
+ * {@code strato.service-state} (os-services): at start-up it replays both (compacted) topics, then follows them. One
+ * consumer reads both, so a report and a switch of the same host are never applied side by side.
  *
  * <p>Not a consumer group: every scheduler process needs every host's state, so this consumer assigns itself all
  * partitions, starts from the beginning and commits nothing. Applying a report is idempotent (the latest report per
@@ -66,8 +69,9 @@ final class HostStateConsumer extends VerticleBase {
         props.remove("group.id");
         props.put("client.id", "strato-scheduler-host-state-" + UUID.randomUUID());
         consumer = KafkaConsumer.create(vertx, props);
-        return consumer.partitionsFor(Topics.HOST_STATE)
-                .map(HostStateConsumer::partitions)
+        return consumer.partitionsFor(Topics.HOST_STATE).map(HostStateConsumer::partitions)
+                .compose(hosts -> consumer.partitionsFor(Topics.SERVICE_STATE).map(HostStateConsumer::partitions)
+                        .map(services -> union(hosts, services)))
                 .compose(this::assignFromBeginning)
                 .onSuccess(v -> {
                     running = true;
@@ -82,9 +86,15 @@ final class HostStateConsumer extends VerticleBase {
         return consumer == null ? Future.succeededFuture() : consumer.close();
     }
 
+    private static Set<TopicPartition> union(Set<TopicPartition> a, Set<TopicPartition> b) {
+        Set<TopicPartition> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private static Set<TopicPartition> partitions(List<PartitionInfo> infos) {
         if (infos.isEmpty()) {
-            throw new IllegalStateException(Topics.HOST_STATE + " has no partitions; was it created?");
+            throw new IllegalStateException("a host or service state topic has no partitions; was it created?");
         }
         return infos.stream().map(i -> new TopicPartition(i.getTopic(), i.getPartition())).collect(Collectors.toSet());
     }
@@ -124,12 +134,19 @@ final class HostStateConsumer extends VerticleBase {
                 continue;
             }
             try {
+                if (record.topic().equals(Topics.SERVICE_STATE)) {
+                    ServiceStatus status = ServiceStatus.fromJson(new JsonObject(record.value()));
+                    scheduler.applyServiceStatus(status.host(), status.takesNewInstances());
+                    LOG.info("compute service of {} {}", status.host(),
+                            status.takesNewInstances() ? "takes new instances" : "switched off by an operator");
+                    continue;
+                }
                 scheduler.applyReport(HostReports.from(HostStateReport.fromJson(new JsonObject(record.value()))));
                 metrics.reportApplied();
             } catch (RuntimeException e) {
                 metrics.malformedReport();
-                LOG.warn("skipping malformed host state report (key {}, partition {}, offset {}): {}", record.key(),
-                        record.partition(), record.offset(), e.getMessage());
+                LOG.warn("skipping malformed record on {} (key {}, partition {}, offset {}): {}", record.topic(),
+                        record.key(), record.partition(), record.offset(), e.getMessage());
             }
         }
     }

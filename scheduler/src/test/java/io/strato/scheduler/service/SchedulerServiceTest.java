@@ -15,6 +15,7 @@ import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.DeadLetter;
 import io.strato.common.messages.InstanceUpdate;
+import io.strato.common.messages.ServiceStatus;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.scheduler.host.HostState;
 import io.vertx.core.Vertx;
@@ -116,6 +117,41 @@ class SchedulerServiceTest {
                 .contains("AvailabilityZoneFilter removed")
                 .contains("RamFilter removed 2 of 2 hosts");
         assertThat(kafka.all(assignmentOf(id))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a host whose compute service an operator disabled (strato.service-state) takes no boot, even after "
+            + "its agent reports again: No valid host, ComputeFilter; enabled again, it takes boots")
+    void disabledServiceTakesNoBoots() {
+        String zone = unique("az");
+        String host = report(zone, 1, 16, 32_768, 500).get(0);
+        switchService(host, true);
+        scheduler.awaitHost(host, h -> !h.enabled());
+        Fleet.report(kafka, host(host, zone, 16, 32_768, 500));
+        String refused = ids(1).get(0);
+
+        Fleet.request(kafka, boot(List.of(refused), zone, 1, 512, 1, null));
+
+        InstanceUpdate update = InstanceUpdate.fromJson(new JsonObject(kafka.await(1, updateOf(refused)).get(0)
+                .value()));
+        assertThat(update.vmState()).isEqualTo(VmState.ERROR);
+        assertThat(update.fault().getString("message")).startsWith("No valid host was found")
+                .contains("ComputeFilter removed 1 of 1 hosts");
+        assertThat(kafka.all(assignmentOf(refused))).isEmpty();
+
+        switchService(host, false);
+        scheduler.awaitHost(host, HostState::enabled);
+        String placed = ids(1).get(0);
+        Fleet.request(kafka, boot(List.of(placed), zone, 1, 512, 1, null));
+        Assignment assignment = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(placed)).get(0)
+                .value()));
+        assertThat(assignment.host()).isEqualTo(host);
+    }
+
+    private static void switchService(String host, boolean disabled) {
+        kafka.publish(Topics.SERVICE_STATE, host,
+                new ServiceStatus(ServiceStatus.VERSION, host, disabled, disabled ? "maintenance" : null, false)
+                        .toJson().encode());
     }
 
     @Test
