@@ -44,7 +44,7 @@ public record AgentConfig(String host, String libvirtUri, String domainType, int
 
   private static String domainType(String uri, String configured) {
     if (!configured.equals("auto")) return configured;
-    if (uri.startsWith("test:")) return "test";
+    if (uri.startsWith("test:") || uri.startsWith("test+")) return "test";
     return kvmUsable() ? "kvm" : "qemu";
   }
 

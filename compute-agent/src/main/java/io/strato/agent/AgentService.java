@@ -7,6 +7,7 @@ import io.strato.agent.clients.ServiceSession;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.LibvirtDriver;
+import io.strato.agent.hypervisor.LibvirtReconnect;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.disk.DiskInspector;
 import io.strato.common.disk.InspectionLimits;
@@ -99,12 +100,18 @@ public final class AgentService extends VerticleBase {
       VolumeClient volumes, ComputeClient compute) {
     Future<Void> chain = Future.succeededFuture();
     for (String name : config.hostNames()) {
-      LibvirtDriver driver = new LibvirtDriver(vertx, config.libvirtUri(), config.stateDir());
+      LibvirtDriver driver = new LibvirtDriver(vertx, config.libvirtUri(), config.stateDir(),
+          LibvirtReconnect.from(config.settings()));
       drivers.add(driver);
       chain = chain.compose(v -> driver.hostFacts()).compose(facts -> {
         AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes,
             compute);
         byHost.put(name, host);
+        // libvirtd restarted: it may have lost domains (a test driver forgets them all) or kept them; look again.
+        driver.onReconnect(() -> {
+          LOG.info("{}: libvirt is back; reconciling its domains with the compute API", name);
+          Reconciler.reconcile(host, compute).compose(v -> host.report());
+        });
         return Reconciler.reconcile(host, compute).compose(v -> host.report());
       });
     }

@@ -288,11 +288,7 @@ final class Builder {
         rec.domainDefined = true;
         return host.vertx().fileSystem().mkdirs(dir.toString()).compose(x -> host.driver.spawn(guest));
       });
-    }).compose(v -> {
-      // Deleted while the domain was being defined: the delete found no domain yet, so undo it here.
-      if (rec.cancelled) return Future.failedFuture(new Cancelled("the instance was deleted"));
-      return host.driver.powerState(rec.id);
-    }).map(state -> {
+    }).compose(v -> host.driver.powerState(rec.id)).map(state -> {
       if (state != PowerState.RUNNING) throw new IllegalStateException("the domain did not start (power state "
           + state + ")");
       return null;
@@ -316,7 +312,6 @@ final class Builder {
    * that step), ask again with a back-off doubling from {@code backoffMs} up to a second, until {@code deadline}.
    */
   private Future<Void> confirmPlacement(InstanceRecord rec, long deadline, long backoffMs) {
-    if (rec.cancelled) return Future.failedFuture(new Cancelled("the instance was deleted"));
     return host.compute.server(rec.id).compose(server -> {
       if (server == null) return Future.failedFuture(new Cancelled("the instance was deleted"));
       VmState vmState = VmState.of(server.getString("OS-EXT-STS:vm_state"));

@@ -25,8 +25,6 @@ final class InstanceRecord {
   boolean domainDefined;
   /** The scheduling attempt this host builds (0: not known, e.g. after a restart); sent with every update. */
   int attempt;
-  /** Set when the instance is deleted while its build is still running here: the build undoes what it made. */
-  volatile boolean cancelled;
   JsonObject addresses = new JsonObject();
   /** Security group names the ports go into. */
   final List<String> securityGroups = new ArrayList<>();

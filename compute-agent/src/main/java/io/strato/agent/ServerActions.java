@@ -7,13 +7,12 @@ import io.strato.common.messages.InstanceUpdate;
 import io.strato.common.messages.InstanceUpdate.Origin;
 import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delete, reboot, stop and start of an instance on this host. The compute API set the task state; the agent does
+ * Delete, reboot, stop, start, pause, unpause, suspend and resume of an instance on this host. The compute API set the task state; the agent does
  * the work and reports the outcome as a compare-and-set from that task state. Delete works whatever the agent
  * remembers (after a restart it finds the ports by device id), and is idempotent.
  */
@@ -28,7 +27,7 @@ final class ServerActions {
   Future<Void> handle(ServerAction order) {
     return switch (order.action()) {
       case "delete" -> delete(order);
-      case "abort-build" -> abort(order);
+      case ServerAction.ABORT_BUILD -> abort(order);
       case "reboot-soft" -> power(order, TaskState.REBOOTING, host.driver.reboot(order.instanceId(), false),
           VmState.ACTIVE, PowerState.RUNNING);
       case "reboot-hard" -> power(order, TaskState.REBOOTING_HARD, host.driver.reboot(order.instanceId(), true),
@@ -37,6 +36,14 @@ final class ServerActions {
           PowerState.SHUTDOWN);
       case "start" -> power(order, TaskState.POWERING_ON, host.driver.powerOn(order.instanceId()), VmState.ACTIVE,
           PowerState.RUNNING);
+      case "pause" -> power(order, TaskState.PAUSING, host.driver.pause(order.instanceId()), VmState.PAUSED,
+          PowerState.PAUSED);
+      case "unpause" -> power(order, TaskState.UNPAUSING, host.driver.unpause(order.instanceId()), VmState.ACTIVE,
+          PowerState.RUNNING);
+      case "suspend" -> power(order, TaskState.SUSPENDING, host.driver.suspend(order.instanceId()),
+          VmState.SUSPENDED, PowerState.SUSPENDED);
+      case "resume" -> power(order, TaskState.RESUMING, host.driver.resume(order.instanceId()), VmState.ACTIVE,
+          PowerState.RUNNING);
       default -> Future.succeededFuture();
     };
   }
@@ -44,7 +51,6 @@ final class ServerActions {
   private Future<Void> delete(ServerAction order) {
     String id = order.instanceId();
     InstanceRecord rec = host.records.get(id);
-    if (rec != null) rec.cancelled = true; // a build still running here stops and undoes what it made
     int attempt = rec == null ? 0 : rec.attempt;
     Future<Void> cleaned = rec != null ? host.cleanup(rec, false) : forgotten(order);
     return cleaned.compose(v -> {
@@ -56,35 +62,40 @@ final class ServerActions {
   }
 
   /**
-   * The conductor ended this instance's build because it timed out (the instance is in ERROR): once the build is no
-   * longer running here (it may only have been slow), what it made goes (domain, disk, ports and the volumes it
-   * created), so no domain outlives the build. After a restart the leftovers are found as for a delete.
+   * The conductor ended this instance's build in ERROR (timed out, a message about it dead-lettered) or found the
+   * instance gone while this host still built it: what the build made goes (domain, disk, ports and the volumes it
+   * created), so no domain outlives the build. Orders of one instance run one after the other, so the build no longer
+   * runs here. Fenced by the durable record: an instance the compute API still shows live on this host (a stale
+   * order) is left alone. After a restart the leftovers are found as for a delete.
    */
   private Future<Void> abort(ServerAction order) {
     String id = order.instanceId();
-    long deadline = System.currentTimeMillis() + host.settings().getLong("conductor.build.timeout.seconds") * 1000;
-    return settled(id, deadline).compose(rec -> {
-      LOG.warn("[{}] the build of instance {} on {} timed out: removing what it made", order.requestId(), id,
-          host.name);
-      return (rec != null ? host.cleanup(rec, true) : forgotten(order)).map(v -> {
-        if (rec != null && host.records.remove(id, rec)) {
-          host.tracker.release(id);
-          host.changed();
-        }
-        return null;
-      });
-    });
+    // NOTE: the conductor decided on the durable record; a compute API that cannot be asked does not keep a leak.
+    return host.compute.server(id).map(server -> server == null || !liveHere(server)).otherwise(true)
+        .compose(over -> {
+          if (!over) {
+            LOG.info("[{}] not aborting the build of instance {} on {}: the instance is live here", order.requestId(),
+                id, host.name);
+            return Future.succeededFuture();
+          }
+          InstanceRecord rec = host.records.get(id);
+          LOG.warn("[{}] the build of instance {} on {} is over (ERROR or deleted): removing what it made",
+              order.requestId(), id, host.name);
+          return (rec != null ? host.cleanup(rec, true) : forgotten(order)).map(v -> {
+            if (rec != null && host.records.remove(id, rec)) {
+              host.tracker.release(id);
+              host.changed();
+            }
+            return null;
+          });
+        });
   }
 
-  /** This host's record of the instance once no build of it is running (null: none), waiting up to the deadline. */
-  private Future<InstanceRecord> settled(String id, long deadline) {
-    InstanceRecord rec = host.records.get(id);
-    if (rec == null || rec.vmState != VmState.BUILDING || System.currentTimeMillis() > deadline) {
-      return Future.succeededFuture(rec);
-    }
-    Promise<InstanceRecord> later = Promise.promise();
-    host.vertx().setTimer(200, t -> settled(id, deadline).onComplete(later));
-    return later.future();
+  /** The compute API records the instance on this host and neither in ERROR nor deleted. */
+  private boolean liveHere(JsonObject server) {
+    VmState vmState = VmState.of(server.getString("OS-EXT-STS:vm_state"));
+    return host.name.equals(server.getString("OS-EXT-SRV-ATTR:host")) && vmState != VmState.ERROR
+        && vmState != VmState.DELETED;
   }
 
   /** An instance this process did not build (it restarted since): find what is left of it and remove it. */

@@ -8,6 +8,7 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.ServerAction;
 import io.strato.conductor.ConductorConfig;
 import io.strato.conductor.ConductorService;
 import io.strato.gateway.GatewayConfig;
@@ -189,6 +190,15 @@ final class AgentTestCloud {
         s.request().attempt(), s.request());
     var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host,
         a.toJson().encode())));
+    return new Server(s.id(), s.owner(), s.request(), meta.getOffset());
+  }
+
+  /** Sends {@code host}'s agent an order about the server {@code s}, as the compute API or the conductor would. */
+  Server order(String host, Server s, String action) {
+    ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), s.id(), host, action,
+        s.owner().projectId(), s.request().requestId());
+    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host,
+        order.toJson().encode())));
     return new Server(s.id(), s.owner(), s.request(), meta.getOffset());
   }
 

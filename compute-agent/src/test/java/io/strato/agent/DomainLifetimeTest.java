@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.strato.agent.hypervisor.DomainXml;
 import io.strato.agent.hypervisor.GuestSpec;
 import io.strato.common.db.Database;
+import io.strato.common.messages.ServerAction;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.http.HttpMethod;
@@ -90,6 +91,23 @@ class DomainLifetimeTest {
         "/v2.0/ports?device_id=" + s.id(), cloud.identity.adminToken(), null, Map.of()).bodyAsJsonObject()
         .getJsonArray("ports");
     assertThat(ports).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an abort-build order for a server that is ACTIVE on this host (stale, or sent by mistake) leaves it"
+      + " running")
+  void abortOfALiveBuildIsRefused() throws Exception {
+    AgentTestCloud cloud = AgentTestCloud.get();
+    String host = "live-" + UUID.randomUUID().toString().substring(0, 6);
+    cloud.startAgent(host, Files.createTempDirectory("agent-live"), Map.of());
+    String image = cloud.image("live-img", "raw", new byte[4096], new JsonObject());
+    var s = cloud.boot(host, "live", "1", image, image, Map.of("disk_format", "raw"), 1);
+    cloud.await(s, j -> j != null && "ACTIVE".equals(j.getString("status")), 30_000);
+
+    cloud.awaitHandled(host, cloud.order(host, s, ServerAction.ABORT_BUILD));
+
+    assertThat(defined(s.id())).as("the domain of the ACTIVE server").isTrue();
+    assertThat(cloud.show(s).getString("status")).isEqualTo("ACTIVE");
   }
 
   @Test

@@ -22,8 +22,10 @@ import java.util.UUID;
  * Updates are also fenced by the host and attempt they come from: the first update from a host records both on the
  * instance, and an update from another host, or from another attempt of that host, is refused (see
  * {@link InstanceUpdate}).
- * An update to {@code deleted} also gives the instance's quota back. A transition that ends a build or a delete is
- * announced on {@code strato.instance-events} in the same transaction ({@link Lifecycle}).
+ * An update from a host still building an instance that is in ERROR or deleted is refused, and that host is told to
+ * remove the build ({@link LateBuilds}). An update to {@code deleted} also gives the instance's quota back. A
+ * transition that ends a build or a delete is announced on {@code strato.instance-events} in the same transaction
+ * ({@link Lifecycle}).
  */
 public final class InstanceStates {
   private final Pool pool;
@@ -52,7 +54,7 @@ public final class InstanceStates {
 
   private Future<Boolean> applyIn(SqlConnection tx, InstanceUpdate u) {
     return transition(tx, u).compose(row -> {
-      if (row == null) return Future.succeededFuture(false);
+      if (row == null) return LateBuilds.abortIfEnded(tx, u).map(false);
       Future<Void> quota = u.vmState() == VmState.DELETED ? releaseQuota(tx, row) : Future.succeededFuture();
       return quota.compose(v -> recordEvent(tx, u))
           .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(v -> true);

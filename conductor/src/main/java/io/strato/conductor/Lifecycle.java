@@ -1,9 +1,11 @@
 package io.strato.conductor;
 
+import io.strato.common.db.Outbox;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.Notification;
+import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -82,9 +84,18 @@ final class Lifecycle {
   }
 
   private static Future<Void> add(SqlConnection tx, List<Notification> notifications) {
-    if (notifications.isEmpty()) return Future.succeededFuture();
-    return tx.preparedQuery("INSERT INTO outbox(topic, key, payload, request_id) VALUES ($1, $2, $3, $4)")
-        .executeBatch(notifications.stream().map(n -> Tuple.of(Topics.INSTANCE_EVENTS, n.key(), n.toJson().encode(),
-            n.requestId())).toList()).mapEmpty();
+    return Outbox.addAll(tx, notifications);
+  }
+
+  /**
+   * Orders {@code host}'s agent to remove what its build of the instance made (domain, disk, ports, the volumes it
+   * created), once that build no longer runs there. Nothing when no host took the build.
+   */
+  static Future<Void> abortBuild(SqlConnection tx, String instanceId, String projectId, String host,
+      String requestId) {
+    if (host == null || host.isBlank()) return Future.succeededFuture();
+    ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), instanceId, host,
+        ServerAction.ABORT_BUILD, projectId, requestId);
+    return Outbox.add(tx, Topics.ASSIGNMENTS, host, order.toJson().encode(), requestId);
   }
 }

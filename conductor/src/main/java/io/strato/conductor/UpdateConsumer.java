@@ -86,8 +86,7 @@ public final class UpdateConsumer extends VerticleBase {
       LOG.info("[{}] instance {}: update to {}/{} ignored, it is no longer {}/{}", update.requestId(),
           update.instanceId(), update.vmState(), update.taskState(), update.expectedVmState(),
           update.expectedTaskState());
-    } else {
-      relay.nudge();
     }
+    relay.nudge(); // an ignored update may have written an order too (LateBuilds)
   }
 }

@@ -13,7 +13,9 @@ import io.strato.common.http.ApiException;
  *       {@code :start}, {@code os_compute_api:os-console-output}, {@code os_compute_api:os-keypairs:create} and
  *       {@code :delete}, {@code os_compute_api:os-server-groups:create} and {@code :delete},
  *       {@code os_compute_api:server-metadata:create}, {@code :update}, {@code :update_all}, {@code :delete},
- *       {@code os_compute_api:os-server-tags:update}, {@code :update_all}, {@code :delete}, {@code :delete_all}:
+ *       {@code os_compute_api:os-server-tags:update}, {@code :update_all}, {@code :delete}, {@code :delete_all},
+ *       {@code os_compute_api:os-pause-server:pause} and {@code :unpause}, {@code os-suspend-server:suspend} and
+ *       {@code :resume}, {@code os-lock-server:lock} and {@code :unlock} (an admin's lock only an admin lifts):
  *       {@code member} of the
  *       project, or {@code admin} ({@link #requireMember}).</li>
  *   <li>Admin only ({@link #requireAdmin}): flavor and extra-spec management, quota updates, hypervisors, hosts of

@@ -180,7 +180,8 @@ class OpenStackCliTest {
 
   @Test
   @Order(7)
-  @DisplayName("openstack server create --wait reaches ACTIVE on the libvirt host; reboot, stop, start, delete work")
+  @DisplayName("openstack server create --wait reaches ACTIVE on the libvirt host; reboot, stop, start, properties"
+      + " (set, unset), tags (2.26, set and list --tag), pause, unpause, suspend, resume, lock, unlock, delete work")
   void servers() throws Exception {
     JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros",
         "--flavor", "m1.tiny", "--key-name", "cli-key", "--wait", "cli-vm", "-f", "json"));
@@ -210,6 +211,35 @@ class OpenStackCliTest {
 
     JsonArray list = new JsonArray(cli.openstack("strato", "server", "list", "-f", "json"));
     assertThat(list.stream().map(s -> ((JsonObject) s).getString("Name"))).contains("cli-vm");
+
+    cli.openstack("strato", "server", "set", "--property", "colour=blue", "--property", "size=s", "cli-vm");
+    cli.openstack("strato", "server", "unset", "--property", "size", "cli-vm");
+    String properties = String.valueOf(new JsonObject(cli.openstack("strato", "server", "show", "cli-vm", "-f",
+        "json")).getValue("properties"));
+    assertThat(properties).contains("colour").contains("blue").doesNotContain("size");
+    cli.openstack("strato", "--os-compute-api-version", "2.26", "server", "set", "--tag", "web", "cli-vm");
+    JsonArray tagged = new JsonArray(cli.openstack("strato", "--os-compute-api-version", "2.26", "server", "list",
+        "--tag", "web", "-f", "json"));
+    assertThat(tagged.stream().map(s -> ((JsonObject) s).getString("Name"))).containsExactly("cli-vm");
+    assertThat(new JsonArray(cli.openstack("strato", "--os-compute-api-version", "2.26", "server", "list", "--tag",
+        "db", "-f", "json"))).isEmpty();
+
+    cli.openstack("strato", "server", "pause", "cli-vm");
+    awaitStatus("cli-vm", "PAUSED");
+    cli.openstack("strato", "server", "unpause", "cli-vm");
+    awaitStatus("cli-vm", "ACTIVE");
+    cli.openstack("strato", "server", "suspend", "cli-vm");
+    awaitStatus("cli-vm", "SUSPENDED");
+    cli.openstack("strato", "server", "resume", "cli-vm");
+    awaitStatus("cli-vm", "ACTIVE");
+    cli.openstack("strato", "server", "lock", "cli-vm");
+    var refused = cli.run(List.of("openstack", "--os-cloud", "strato", "server", "stop", "cli-vm"), Map.of());
+    assertThat(refused.exit()).as("a locked server refuses stop").isNotZero();
+    assertThat(refused.err()).contains("is locked");
+    cli.openstack("strato", "server", "unlock", "cli-vm");
+    JsonArray events = new JsonArray(cli.openstack("strato", "server", "event", "list", "cli-vm", "-f", "json"));
+    assertThat(events.stream().map(a -> ((JsonObject) a).getString("Action")))
+        .contains("pause", "unpause", "suspend", "resume", "lock", "unlock");
     cli.openstack("strato", "server", "delete", "--wait", "cli-vm");
     assertThat(new JsonArray(cli.openstack("strato", "server", "list", "-f", "json"))).isEmpty();
     var missing = cli.run(List.of("openstack", "--os-cloud", "strato", "server", "show", id), Map.of());
@@ -334,6 +364,42 @@ class OpenStackCliTest {
           .doesNotContain("admin_pass").doesNotContain("user_data");
     }
     cli.openstack("strato", "server", "delete", "--wait", "vm-quiet");
+  }
+
+  @Test
+  @Order(13)
+  @DisplayName("openstack compute service list shows the host's nova-compute; disabled with a reason it takes no new"
+      + " server (ERROR, No valid host); enabled again it does")
+  void computeServices() {
+    JsonObject service = computeService();
+    assertThat(service.getString("Binary")).isEqualTo("nova-compute");
+    assertThat(service.getString("Status")).isEqualTo("enabled");
+    assertThat(service.getString("State")).isEqualTo("up");
+    cli.openstack("strato-admin", "compute", "service", "set", "--disable", "--disable-reason", "maintenance",
+        "cli-test-host", "nova-compute");
+    assertThat(computeService().getString("Status")).isEqualTo("disabled");
+    assertThat(computeService().getString("Disabled Reason")).isEqualTo("maintenance");
+
+    // OSC 6 exits 0 after "Error creating server" (a bare SystemExit): the server's status tells.
+    cli.run(List.of("openstack", "--os-cloud", "strato", "server", "create", "--image", "cirros", "--flavor", "m1.tiny",
+        "--network", "private", "--wait", "vm-refused"), Map.of());
+    JsonObject shown = new JsonObject(cli.openstack("strato", "server", "show", "vm-refused", "-f", "json"));
+    assertThat(shown.getString("status")).isEqualTo("ERROR");
+    assertThat(String.valueOf(shown.getValue("fault"))).contains("No valid host was found");
+
+    cli.openstack("strato-admin", "compute", "service", "set", "--enable", "cli-test-host", "nova-compute");
+    assertThat(computeService().getString("Status")).isEqualTo("enabled");
+    JsonObject created = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros", "--flavor",
+        "m1.tiny", "--network", "private", "--wait", "vm-enabled", "-f", "json"));
+    assertThat(created.getString("status")).isEqualTo("ACTIVE");
+    cli.openstack("strato", "server", "delete", "--wait", "vm-refused", "vm-enabled");
+  }
+
+  private static JsonObject computeService() {
+    JsonArray services = new JsonArray(cli.openstack("strato-admin", "compute", "service", "list", "--long",
+        "--host", "cli-test-host", "-f", "json"));
+    assertThat(services).hasSize(1);
+    return services.getJsonObject(0);
   }
 
   /** The first record on {@code topic} that names {@code instanceId}, read from the start (30 s at most). */

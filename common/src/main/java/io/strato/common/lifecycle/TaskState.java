@@ -24,7 +24,11 @@ public enum TaskState {
   REBOOT_STARTED("reboot_started"),
   REBOOTING_HARD("rebooting_hard"),
   REBOOT_PENDING_HARD("reboot_pending_hard"),
-  REBOOT_STARTED_HARD("reboot_started_hard");
+  REBOOT_STARTED_HARD("reboot_started_hard"),
+  PAUSING("pausing"),
+  UNPAUSING("unpausing"),
+  SUSPENDING("suspending"),
+  RESUMING("resuming");
 
   private static final Map<String, TaskState> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(s -> s.wire, Function.identity()));

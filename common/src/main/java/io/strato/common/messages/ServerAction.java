@@ -17,11 +17,14 @@ public record ServerAction(int version, String messageId, String instanceId, Str
   public static final int VERSION = 1;
   public static final String TYPE = "server-action";
   /**
-   * What the compute API asks, and {@code abort-build}: the conductor ended a build that timed out (the instance is
-   * in ERROR), so the host removes whatever that build made (its domain must not outlive the build).
+   * From the conductor, never the compute API: the instance's build was ended in ERROR (timed out, a message about it
+   * dead-lettered) or the instance is gone while this host still reports building it, so the host removes whatever
+   * that build made (its domain must not outlive the build), once the build no longer runs there.
    */
+  public static final String ABORT_BUILD = "abort-build";
+  /** What the compute API asks, and {@link #ABORT_BUILD}. */
   public static final Set<String> ACTIONS = Set.of("delete", "reboot-soft", "reboot-hard", "stop", "start",
-      "abort-build");
+      "pause", "unpause", "suspend", "resume", ABORT_BUILD);
 
   public ServerAction {
     if (version != VERSION) throw new IllegalArgumentException("unsupported server action version " + version);

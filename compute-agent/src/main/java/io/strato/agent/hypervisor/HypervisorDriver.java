@@ -23,11 +23,29 @@ public interface HypervisorDriver extends AutoCloseable {
 
   Future<Void> powerOn(String uuid);
 
+  /** Freezes the running guest in memory (Nova's pause). */
+  Future<Void> pause(String uuid);
+
+  /** Lets a paused guest run again. */
+  Future<Void> unpause(String uuid);
+
+  /** Saves the guest's memory to disk and stops it (Nova's suspend: libvirt's managed save). */
+  Future<Void> suspend(String uuid);
+
+  /** Starts a suspended guest from its saved memory. */
+  Future<Void> resume(String uuid);
+
   /** Nova's power state of the domain; {@link PowerState#NOSTATE} when there is none. */
   Future<Integer> powerState(String uuid);
 
   /** The uuids of the domains that belong to {@code host} (see {@link DomainXml#hostOf}). */
   Future<List<String>> domainsOf(String host);
+
+  /**
+   * {@code action} runs each time the connection to the hypervisor is opened again after it was lost (libvirtd
+   * restarted): what the hypervisor holds may have changed meanwhile (a restarted test driver forgets its domains).
+   */
+  void onReconnect(Runnable action);
 
   @Override
   void close();

@@ -46,6 +46,23 @@ final class LibvirtGuests {
     if (d.isActive() == 0) d.create();
   }
 
+  /** Pauses a running guest; a guest already paused stays so (a redelivered order). */
+  static void pause(Connect conn, String uuid) throws LibvirtException {
+    Domain d = require(conn, uuid);
+    if (PowerState.of(d.getInfo().state) != PowerState.PAUSED) d.suspend();
+  }
+
+  static void unpause(Connect conn, String uuid) throws LibvirtException {
+    Domain d = require(conn, uuid);
+    if (PowerState.of(d.getInfo().state) == PowerState.PAUSED) d.resume();
+  }
+
+  /** Saves a running guest's memory (managed save), which stops it; a stopped guest is left as it is. */
+  static void suspend(Connect conn, String uuid) throws LibvirtException {
+    Domain d = require(conn, uuid);
+    if (d.isActive() == 1) d.managedSave();
+  }
+
   static int powerState(Connect conn, String uuid) throws LibvirtException {
     Domain d = find(conn, uuid);
     return d == null ? PowerState.NOSTATE : PowerState.of(d.getInfo().state);

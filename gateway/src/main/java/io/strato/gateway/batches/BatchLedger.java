@@ -1,7 +1,7 @@
 package io.strato.gateway.batches;
 
 import io.strato.common.messages.Notification;
-import io.strato.gateway.outbox.Outbox;
+import io.strato.common.db.Outbox;
 import io.strato.gateway.servers.ServerCreator;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -8,7 +8,7 @@ import io.strato.common.messages.BootRequest;
 import io.strato.common.messages.Notification;
 import io.strato.gateway.GatewayConfig;
 import io.strato.gateway.actions.InstanceActions;
-import io.strato.gateway.outbox.Outbox;
+import io.strato.common.db.Outbox;
 import io.strato.gateway.flavors.Flavor;
 import io.strato.gateway.groups.ServerGroups;
 import io.strato.gateway.quotas.Quotas;

@@ -10,7 +10,7 @@ import io.strato.common.messages.ServerAction;
 import io.strato.gateway.ComputePolicy;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.gateway.batches.BatchLedger;
-import io.strato.gateway.outbox.Outbox;
+import io.strato.common.db.Outbox;
 import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
 import io.vertx.core.Future;
@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Delete, reboot, stop and start. Each checks the instance's state as Nova does (409 when the state does not allow
+ * Delete, reboot, stop, start, pause, unpause, suspend, resume, lock and unlock. Each checks the instance's state as Nova does (409 when the state does not allow
  * it), sets the task state, records the instance action and queues the order for the host's agent in the outbox,
  * all in one transaction. An instance no host has taken yet is deleted on the spot (Nova's "local delete").
  */
@@ -46,6 +46,12 @@ public final class ServerActions {
       new Rule("reboot", Set.of(VmState.ACTIVE), TaskState.REBOOTING, "reboot-soft");
   private static final Rule REBOOT_HARD = new Rule("reboot", Set.of(VmState.ACTIVE, VmState.STOPPED, VmState.ERROR),
       TaskState.REBOOTING_HARD, "reboot-hard");
+
+  private static final Rule PAUSE = new Rule("pause", Set.of(VmState.ACTIVE), TaskState.PAUSING, "pause");
+  private static final Rule UNPAUSE = new Rule("unpause", Set.of(VmState.PAUSED), TaskState.UNPAUSING, "unpause");
+  private static final Rule SUSPEND =
+      new Rule("suspend", Set.of(VmState.ACTIVE, VmState.SHELVED), TaskState.SUSPENDING, "suspend");
+  private static final Rule RESUME = new Rule("resume", Set.of(VmState.SUSPENDED), TaskState.RESUMING, "resume");
 
   public Future<Void> delete(String id, Token token, String requestId) {
     return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
@@ -74,6 +80,45 @@ public final class ServerActions {
 
   public Future<Void> reboot(String id, Token token, String requestId, boolean hard) {
     return act(id, token, requestId, hard ? REBOOT_HARD : REBOOT_SOFT);
+  }
+
+  public Future<Void> pause(String id, Token token, String requestId) {
+    return act(id, token, requestId, PAUSE);
+  }
+
+  public Future<Void> unpause(String id, Token token, String requestId) {
+    return act(id, token, requestId, UNPAUSE);
+  }
+
+  public Future<Void> suspend(String id, Token token, String requestId) {
+    return act(id, token, requestId, SUSPEND);
+  }
+
+  public Future<Void> resume(String id, Token token, String requestId) {
+    return act(id, token, requestId, RESUME);
+  }
+
+  /**
+   * Locks or unlocks the server (any state; Nova's lock and unlock actions, recorded as such): while locked, every
+   * action and change but an admin's answers 409. A server an admin locked stays locked for its members.
+   */
+  public Future<Void> lock(String id, Token token, String requestId, boolean locked) {
+    return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
+      if (!ComputePolicy.canSee(token, i.projectId())) throw Instances.notFound(id);
+      // Nova's locked_by: "owner" when the server's project locked it, "admin" when another project's admin did.
+      String by = locked ? (token.projectId().equals(i.projectId()) ? "owner" : "admin") : null;
+      boolean override = token.isAdmin();
+      return tx.preparedQuery("UPDATE instances SET locked = $2, locked_by = $3, updated_at = now() WHERE id = $1"
+              + " AND ($4 OR locked_by IS DISTINCT FROM 'admin')")
+          .execute(Tuple.of(UUID.fromString(id), locked, by, override)).compose(r -> {
+            if (r.rowCount() == 0) {
+              throw ApiException.forbidden("Policy doesn't allow os_compute_api:os-lock-server:unlock:unlock_override"
+                  + " to be performed.");
+            }
+            return InstanceActions.record(tx, id, requestId, locked ? "lock" : "unlock", token.userId(),
+                token.projectId());
+          });
+    }));
   }
 
   private Future<Void> act(String id, Token token, String requestId, Rule rule) {

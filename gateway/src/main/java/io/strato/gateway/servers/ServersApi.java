@@ -19,7 +19,10 @@ import java.util.Set;
 import java.util.List;
 import java.util.function.Function;
 
-/** {@code /servers}: create, list, detail, show, update, delete, actions and instance actions. */
+/**
+ * {@code /servers}: create, list, detail, show, update, delete, actions (reboot, stop, start, pause, unpause, suspend,
+ * resume, lock, unlock, console output) and instance actions.
+ */
 public final class ServersApi {
   private final String baseUrl;
   private final Instances instances;
@@ -166,6 +169,31 @@ public final class ServersApi {
       case "os-start" -> {
         ComputePolicy.requireMember(token, "os_compute_api:servers:start");
         yield actions.start(id, token, requestId);
+      }
+      case "pause" -> {
+        ComputePolicy.requireMember(token, "os_compute_api:os-pause-server:pause");
+        yield actions.pause(id, token, requestId);
+      }
+      case "unpause" -> {
+        ComputePolicy.requireMember(token, "os_compute_api:os-pause-server:unpause");
+        yield actions.unpause(id, token, requestId);
+      }
+      case "suspend" -> {
+        ComputePolicy.requireMember(token, "os_compute_api:os-suspend-server:suspend");
+        yield actions.suspend(id, token, requestId);
+      }
+      case "resume" -> {
+        ComputePolicy.requireMember(token, "os_compute_api:os-suspend-server:resume");
+        yield actions.resume(id, token, requestId);
+      }
+      case "lock", "unlock" -> {
+        ComputePolicy.requireMember(token, "os_compute_api:os-lock-server:" + name);
+        Object args = body.getValue(name);
+        if (args != null && !(args instanceof JsonObject a && a.isEmpty())) {
+          throw ApiException.badRequest("Invalid input for field/attribute " + name + ". Value: " + args
+              + ". Additional properties are not allowed");
+        }
+        yield actions.lock(id, token, requestId, name.equals("lock"));
       }
       case "os-getConsoleOutput" -> {
         consoleOutput(ctx, token, id);

@@ -1,10 +1,10 @@
 package io.strato.gateway.services;
 
+import io.strato.common.db.Outbox;
 import io.strato.common.db.OutboxRelay;
 import io.strato.common.http.ApiException;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.ServiceStatus;
-import io.strato.gateway.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

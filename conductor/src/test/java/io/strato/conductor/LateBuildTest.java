@@ -1,0 +1,144 @@
+package io.strato.conductor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strato.common.config.Settings;
+import io.strato.common.db.Database;
+import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.common.messages.InstanceUpdate.Origin;
+import io.strato.common.messages.ServerAction;
+import io.strato.embedded.SharedInfrastructure;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A host that goes on building an instance the conductor no longer builds (ended in ERROR by the build timeout before
+ * the host's first update was recorded, as in a broker outage; or deleted before any host took it) is told to remove
+ * what it made: its updates are refused, and an {@code abort-build} order goes to that host, so no domain of the
+ * build outlives it.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class LateBuildTest {
+  private static TestIdentity identity;
+  private static Settings settings;
+  private static int computePort;
+  private static String imageId;
+  private static KafkaProducer<String, String> producer;
+  private static Pool nova;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ComputeSide side = ComputeSide.get();
+    identity = side.identity;
+    computePort = side.computePort;
+    settings = side.settings;
+    imageId = side.imageId;
+    producer = KafkaProducer.create(identity.vertx, KafkaSettings.producer(settings, "late-build-test"));
+    nova = TestIdentity.await(Database.open(identity.vertx, settings, "nova"));
+  }
+
+  private record Server(String id, String requestId, TestIdentity.Member owner) {}
+
+  private static Server boot(String name) {
+    var member = identity.newProject("late");
+    var resp = identity.call(HttpMethod.POST, computePort, "/v2.1/servers", member.token(), new JsonObject()
+        .put("server", new JsonObject().put("name", name).put("imageRef", imageId).put("flavorRef", "1")), Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    return new Server(resp.bodyAsJsonObject().getJsonObject("server").getString("id"),
+        resp.getHeader("x-openstack-request-id"), member);
+  }
+
+  /** A host of its own, so the test reads only the orders keyed by it on strato.assignments. */
+  private static String newHost() {
+    return "late-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** What the host's build says: its first step, then that it is ACTIVE. */
+  private static void buildOn(String host, Server s) {
+    Origin origin = new Origin(host, 1, s.requestId());
+    for (InstanceUpdate u : List.of(InstanceUpdate.step(origin, s.id(), TaskState.SCHEDULING,
+        TaskState.BLOCK_DEVICE_MAPPING, null), InstanceUpdate.active(origin, s.id(), new JsonObject()))) {
+      TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.INSTANCE_UPDATES, u.instanceId(),
+          u.toJson().encode())));
+    }
+  }
+
+  /** The orders sent to {@code host} about {@code instanceId}, waiting up to 20 s for the first. */
+  private static List<ServerAction> ordersTo(String host, String instanceId) {
+    Map<String, Object> props = new HashMap<>(KafkaSettings.consumer(settings, "late-build-" + UUID.randomUUID()));
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(Topics.ASSIGNMENTS));
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (System.currentTimeMillis() < deadline) {
+        List<ServerAction> orders = new java.util.ArrayList<>();
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          if (!host.equals(r.key())) continue; // every host's orders share the topic
+          ServerAction order = ServerAction.fromJson(new JsonObject(r.value()));
+          if (order.instanceId().equals(instanceId)) orders.add(order);
+        }
+        if (!orders.isEmpty()) return orders;
+      }
+      return List.of();
+    }
+  }
+
+  @Test
+  @DisplayName("a build timed out before its host's first update was recorded: when the host goes on and finishes"
+      + " it, the instance stays ERROR and the host is told to remove the build")
+  void timedOutBuildFinishedLater() {
+    Server s = boot("late");
+    String host = newHost();
+    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(s.id()))));
+    TestIdentity.await(new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1)).reconcile());
+
+    buildOn(host, s);
+
+    List<ServerAction> orders = ordersTo(host, s.id());
+    assertThat(orders).as("orders to " + host).isNotEmpty();
+    assertThat(orders).allSatisfy(o -> {
+      assertThat(o.action()).isEqualTo(ServerAction.ABORT_BUILD);
+      assertThat(o.projectId()).isEqualTo(s.owner().projectId());
+    });
+    JsonObject server = identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id(), s.owner().token(), null,
+        Map.of()).bodyAsJsonObject().getJsonObject("server");
+    assertThat(server.getString("status")).isEqualTo("ERROR");
+  }
+
+  @Test
+  @DisplayName("a server deleted before any host took it: the host that builds it anyway is told to remove the"
+      + " build")
+  void deletedBeforePlacementBuiltAnyway() {
+    Server s = boot("doomed");
+    String host = newHost();
+    assertThat(identity.call(HttpMethod.DELETE, computePort, "/v2.1/servers/" + s.id(), s.owner().token(), null,
+        Map.of()).statusCode()).isEqualTo(204);
+
+    buildOn(host, s);
+
+    List<ServerAction> orders = ordersTo(host, s.id());
+    assertThat(orders).as("orders to " + host).isNotEmpty();
+    assertThat(orders).allSatisfy(o -> assertThat(o.action()).isEqualTo(ServerAction.ABORT_BUILD));
+    assertThat(identity.call(HttpMethod.GET, computePort, "/v2.1/servers/" + s.id(), s.owner().token(), null,
+        Map.of()).statusCode()).as("the deleted server stays deleted").isEqualTo(404);
+  }
+}
