@@ -68,7 +68,7 @@ class LateBuildTest {
         resp.getHeader("x-openstack-request-id"), member);
   }
 
-  /** A host of its own, with its order topic, so the test reads only the orders sent to it. */
+  /** A host of its own, so the test reads only the orders keyed to it. */
   private static String newHost() {
     return "late-" + UUID.randomUUID().toString().substring(0, 8);
   }
