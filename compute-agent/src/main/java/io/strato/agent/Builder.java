@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds one instance, in Nova's order and with its task states: re-check the claim against this host's own
  * account (refuse and reschedule what does not fit), {@code block_device_mapping} (volumes), {@code networking}
- * (ports), {@code spawning} (image from the cache, root overlay, domain), then {@code ACTIVE}. Each step is reported
- * to the conductor as a compare-and-set transition with its instance-action event, fenced by this host and the
- * assignment's attempt. A failure at any step undoes what was made (domain, overlay, ports, volumes) and ends in
+ * (ports), {@code spawning} (image from the cache, root overlay, domain), then {@code ACTIVE}. The conductor hears
+ * twice, each a compare-and-set fenced by this host and the assignment's attempt: when the build starts here (the
+ * instance shows {@code spawning}) and when it ends, with every step and its times as instance-action events. A failure at any step undoes what was made (domain, overlay, ports, volumes) and ends in
  * ERROR with a fault naming the step.
  *
  * <p>The instance's record is read before any side effect and again before the domain is defined: a build whose
@@ -130,11 +130,12 @@ final class Builder {
     host.records.put(id, rec);
     host.tracker.buildStarted();
     host.changed();
-    return step(rec, TaskState.BLOCK_DEVICE_MAPPING, null)
+    return started(rec)
+        .compose(v -> enter(rec, TaskState.BLOCK_DEVICE_MAPPING))
         .compose(v -> blockDevices(rec, req))
-        .compose(disks -> step(rec, TaskState.NETWORKING, null)
+        .compose(disks -> enter(rec, TaskState.NETWORKING)
             .compose(v -> networking(rec, req))
-            .compose(v -> step(rec, TaskState.SPAWNING, new JsonObject().put("addresses", rec.addresses)))
+            .compose(v -> enter(rec, TaskState.SPAWNING))
             .compose(v -> spawn(rec, req, disks)))
         .compose(v -> finish(rec))
         .recover(e -> fail(rec, e));
@@ -154,11 +155,30 @@ final class Builder {
             + " failures for instance " + a.instanceId() + "."));
   }
 
-  /** Reports the end of the current step and the start of the next one (compare-and-set on the current one). */
-  private Future<Void> step(InstanceRecord rec, TaskState nextTask, JsonObject changes) {
-    TaskState from = rec.taskState;
-    rec.taskState = nextTask;
-    return host.publisher.send(InstanceUpdate.step(origin(rec), rec.id, from, nextTask, changes));
+  /**
+   * Tells the conductor the build runs here (the instance shows {@code spawning} on this host from now on): the first
+   * of the build's two updates, and the one {@link #confirmPlacement} waits for.
+   */
+  private Future<Void> started(InstanceRecord rec) {
+    return host.publisher.send(InstanceUpdate.buildStarted(origin(rec), rec.id))
+        .onSuccess(v -> rec.reported = TaskState.SPAWNING);
+  }
+
+  /**
+   * Ends the current step and starts the next one here, without an update: the steps and their times go with the
+   * build's end ({@link #finish}, {@link #fail}), which keeps a build at two updates.
+   */
+  private Future<Void> enter(InstanceRecord rec, TaskState next) {
+    endStep(rec, true);
+    rec.taskState = next;
+    rec.stepStartedMillis = System.currentTimeMillis();
+    return Future.succeededFuture();
+  }
+
+  private static void endStep(InstanceRecord rec, boolean succeeded) {
+    if (rec.taskState != null && rec.taskState != TaskState.SCHEDULING) {
+      rec.steps.add(InstanceUpdate.Step.of(rec.taskState, rec.stepStartedMillis, succeeded));
+    }
   }
 
   private Origin origin(InstanceRecord rec) {
@@ -236,8 +256,8 @@ final class Builder {
     String az = host.config().availabilityZone();
     Future<JsonObject> port = wanted.getString("port") != null
         ? network.bindPort(rec.projectId, wanted.getString("port"), rec.id, host.name, az)
-        : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id, host.name,
-            az, rec.securityGroups);
+        : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id,
+            rec.attempt, rec.ports.size(), host.name, az, rec.securityGroups);
     return port.compose(p -> {
       rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", wanted.getString("port") == null)
           .put("mac", p.getString("mac_address")).put("network_id", p.getString("network_id")));
@@ -334,13 +354,14 @@ final class Builder {
   }
 
   private Future<Void> finish(InstanceRecord rec) {
+    endStep(rec, true);
     rec.vmState = VmState.ACTIVE;
     rec.taskState = null;
     host.tracker.buildEnded(true);
     host.changed();
     JsonObject changes = new JsonObject().put("addresses", rec.addresses)
         .put("volumes_attached", rec.volumesAttached());
-    return host.publisher.send(InstanceUpdate.active(origin(rec), rec.id, changes));
+    return host.publisher.send(InstanceUpdate.built(origin(rec), rec.id, changes, rec.steps));
   }
 
   private Future<Void> fail(InstanceRecord rec, Throwable e) {
@@ -362,7 +383,12 @@ final class Builder {
       String message = e instanceof Cancelled
           ? "Build of instance " + rec.id + " on " + host.name + " cancelled while " + step + ": " + e.getMessage()
           : "Build of instance " + rec.id + " aborted while " + step + ": " + e.getMessage();
-      return host.publisher.send(InstanceUpdate.buildError(origin(rec), rec.id, step, message));
+      if (rec.reported == TaskState.SPAWNING) {
+        endStep(rec, false);
+        return host.publisher.send(InstanceUpdate.buildFailed(origin(rec), rec.id, rec.steps, message));
+      }
+      // The build's start was never recorded: the instance is still scheduling as far as the conductor knows.
+      return host.publisher.send(InstanceUpdate.buildError(origin(rec), rec.id, rec.reported, message));
     });
   }
 

@@ -2,6 +2,7 @@ package io.strato.agent;
 
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
+import io.strato.common.messages.InstanceUpdate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -29,7 +30,13 @@ final class InstanceRecord {
   /** Security group names the ports go into. */
   final List<String> securityGroups = new ArrayList<>();
   VmState vmState = VmState.BUILDING;
+  /** The build step running here now (its fault names it if it fails). */
   TaskState taskState = TaskState.SCHEDULING;
+  /** The task state the conductor was told: what the build's next update expects. */
+  TaskState reported = TaskState.SCHEDULING;
+  long stepStartedMillis;
+  /** The build steps finished here, reported with the build's end. */
+  final List<InstanceUpdate.Step> steps = new ArrayList<>();
 
   InstanceRecord(String id, String projectId, String requestId) {
     this.id = id;

@@ -49,6 +49,7 @@ final class AgentTestCloud {
   final int imagePort;
   private final KafkaProducer<String, String> producer;
   private String imageDeployment;
+  private String networkDeployment;
   private String lastAgent;
 
   private AgentTestCloud() throws Exception {
@@ -60,7 +61,7 @@ final class AgentTestCloud {
         Files.createTempDirectory("agent-volumes").toString()));
     var vertx = identity.vertx;
     startImageService();
-    TestIdentity.await(vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
+    networkDeployment = TestIdentity.await(vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
@@ -81,6 +82,17 @@ final class AgentTestCloud {
 
   void stopImageService() {
     TestIdentity.await(identity.vertx.undeploy(imageDeployment));
+  }
+
+  /**
+   * Moves the network service to {@code port} (the catalog keeps naming {@code network.port}, where a test may put a
+   * proxy in front of it); {@code network.port} again puts it back.
+   */
+  void moveNetworkService(int port) {
+    TestIdentity.await(identity.vertx.undeploy(networkDeployment));
+    networkDeployment = TestIdentity.await(identity.vertx.deployVerticle(new NetworkService(NetworkConfig.from(
+        settings.with("network.port", port)))));
+    identity.awaitReady(port);
   }
 
   static synchronized AgentTestCloud get() throws Exception {

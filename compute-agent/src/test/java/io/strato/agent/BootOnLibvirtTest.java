@@ -7,6 +7,8 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.InstanceUpdate;
+import io.strato.common.lifecycle.VmState;
 import io.strato.conductor.ConductorConfig;
 import io.strato.conductor.ConductorService;
 import io.strato.embedded.SharedInfrastructure;
@@ -26,7 +28,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -48,6 +52,8 @@ class BootOnLibvirtTest {
   private static String imageId;
   private static Path stateDir;
   private static final ConcurrentLinkedQueue<BootRequest> reschedules = new ConcurrentLinkedQueue<>();
+  /** Every instance update on the topic, in order per instance (the topic is keyed by instance id). */
+  private static final Map<String, List<InstanceUpdate>> updates = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -64,6 +70,24 @@ class BootOnLibvirtTest {
       if (b.attempt() > 1) reschedules.add(b);
     });
     TestIdentity.await(consumer.subscribe(Topics.BOOT_REQUESTS));
+    KafkaConsumer<String, String> updateReader =
+        KafkaConsumer.create(identity.vertx, KafkaSettings.consumer(cloud.settings, "agent-test-" + UUID.randomUUID()));
+    updateReader.handler(r -> updates.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>())
+        .add(InstanceUpdate.fromJson(new JsonObject(r.value()))));
+    TestIdentity.await(updateReader.subscribe(Topics.INSTANCE_UPDATES));
+  }
+
+  /** The updates the conductor got for the instance's build, up to the one that made it ACTIVE. */
+  private static List<InstanceUpdate> buildUpdates(String id) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      List<InstanceUpdate> seen = List.copyOf(updates.getOrDefault(id, List.of()));
+      for (int i = 0; i < seen.size(); i++) {
+        if (seen.get(i).vmState() == VmState.ACTIVE) return seen.subList(0, i + 1);
+      }
+      assertThat(System.currentTimeMillis()).as("the update to ACTIVE never came: " + seen).isLessThan(deadline);
+      Thread.sleep(100); // back-off between looks
+    }
   }
 
   private static AgentTestCloud.Server bootOnAgent(String name, String flavor, String image, int attempt) {
@@ -98,7 +122,7 @@ class BootOnLibvirtTest {
   @Test
   @DisplayName("an assignment becomes a running libvirt domain and an ACTIVE server; reboot, stop, start and delete"
       + " reach the domain")
-  void bootAndLifecycle() {
+  void bootAndLifecycle() throws Exception {
     AgentTestCloud.Server s = bootOnAgent("vm1", "1", imageId, 1);
     JsonObject server = await(s, j -> "ACTIVE".equals(j.getString("status")));
     assertThat(server.getString("OS-EXT-SRV-ATTR:host")).isEqualTo(host);
@@ -110,6 +134,12 @@ class BootOnLibvirtTest {
         .getJsonObject("instanceAction");
     assertThat(action.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("event")))
         .containsExactly("schedule", "block_device_mapping", "networking", "spawning");
+    assertThat(action.getJsonArray("events")).allSatisfy(o -> {
+      JsonObject e = (JsonObject) o;
+      assertThat(e.getString("result")).as(e.encode()).isEqualTo("Success");
+      assertThat(e.getString("finish_time")).as(e.encode()).isGreaterThanOrEqualTo(e.getString("start_time"));
+    });
+    assertThat(buildUpdates(s.id())).as("instance updates of one build").hasSize(2);
 
     action(s, new JsonObject().put("reboot", new JsonObject().put("type", "HARD")));
     await(s, j -> "ACTIVE".equals(j.getString("status")) && j.getString("OS-EXT-STS:task_state") == null);

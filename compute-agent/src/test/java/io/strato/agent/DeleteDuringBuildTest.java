@@ -84,10 +84,11 @@ class DeleteDuringBuildTest {
     JsonObject before = usage(member);
 
     Random random = new Random(SEED);
-    List<Point> points = new ArrayList<>(List.of(new Point("at once", 0, null), at("block_device_mapping"),
-        at("networking"), at("spawning"), new Point("once ACTIVE", 0, j -> j == null
+    // The build's steps run on the host under one task state (spawning): random delays land within them.
+    List<Point> points = new ArrayList<>(List.of(new Point("at once", 0, null), at("spawning"),
+        new Point("once ACTIVE", 0, j -> j == null
             || "ACTIVE".equals(j.getString("status")))));
-    for (int i = 0; i < 5; i++) points.add(new Point("after a random delay", random.nextInt(400), null));
+    for (int i = 0; i < 7; i++) points.add(new Point("after a random delay", random.nextInt(400), null));
     JsonObject build = new JsonObject()
         .put("networks", new JsonArray().add(new JsonObject().put("uuid", net)))
         .put("block_device_mapping_v2", new JsonArray().add(new JsonObject().put("boot_index", 0).put("uuid", imageId)

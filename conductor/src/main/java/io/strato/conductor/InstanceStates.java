@@ -99,10 +99,21 @@ public final class InstanceStates {
         .mapEmpty();
   }
 
-  /** Starts or finishes the named event of the action the update belongs to (by request id). */
+  /**
+   * Starts or finishes the named event of the action the update belongs to (by request id), and records the build
+   * steps the update reports, each with its own start and finish.
+   */
   private static Future<Void> recordEvent(SqlConnection tx, InstanceUpdate u) {
-    if (u.event() == null || u.requestId() == null) return Future.succeededFuture();
-    OffsetDateTime at = OffsetDateTime.ofInstant(Instant.ofEpochMilli(u.timestampMillis()), ZoneOffset.UTC);
+    if (u.requestId() == null || (u.event() == null && u.steps().isEmpty())) return Future.succeededFuture();
+    boolean failed = "Error".equals(u.eventResult())
+        || u.steps().stream().anyMatch(s -> "Error".equals(s.result()));
+    return namedEvent(tx, u).compose(v -> steps(tx, u)).compose(r -> tx.preparedQuery("UPDATE instance_actions SET"
+            + " updated_at = now(), message = coalesce($3, message) WHERE instance_id = $1 AND request_id = $2")
+        .execute(Tuple.of(UUID.fromString(u.instanceId()), u.requestId(), failed ? "Error" : null))).mapEmpty();
+  }
+
+  private static Future<Void> namedEvent(SqlConnection tx, InstanceUpdate u) {
+    if (u.event() == null) return Future.succeededFuture();
     String sql = u.eventResult() == null
         ? "INSERT INTO instance_action_events(action_id, event, start_time, host) SELECT id, $3, $4, $5"
             + " FROM instance_actions WHERE instance_id = $1 AND request_id = $2 ON CONFLICT (action_id, event) DO NOTHING"
@@ -111,14 +122,30 @@ public final class InstanceStates {
             + " ON CONFLICT (action_id, event) DO UPDATE SET finish_time = excluded.finish_time,"
             + " result = excluded.result, details = excluded.details";
     Tuple args = Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.requestId()).addString(u.event())
-        .addOffsetDateTime(at).addString(u.host());
+        .addOffsetDateTime(at(u.timestampMillis())).addString(u.host());
     if (u.eventResult() != null) {
       args.addString(u.eventResult()).addString(u.fault() == null ? null : u.fault().getString("message"));
     }
-    return tx.preparedQuery(sql).execute(args).compose(r -> tx.preparedQuery("UPDATE instance_actions SET"
-            + " updated_at = now(), message = coalesce($3, message) WHERE instance_id = $1 AND request_id = $2")
-        .execute(Tuple.of(UUID.fromString(u.instanceId()), u.requestId(),
-            "Error".equals(u.eventResult()) ? "Error" : null))).mapEmpty();
+    return tx.preparedQuery(sql).execute(args).mapEmpty();
+  }
+
+  /** The build steps an update reports; a failed step's details are the update's fault message. */
+  private static Future<Void> steps(SqlConnection tx, InstanceUpdate u) {
+    if (u.steps().isEmpty()) return Future.succeededFuture();
+    String message = u.fault() == null ? null : u.fault().getString("message");
+    return tx.preparedQuery("INSERT INTO instance_action_events(action_id, event, start_time, finish_time, result,"
+            + " host, details) SELECT id, $3, $4, $5, $6, $7, $8 FROM instance_actions WHERE instance_id = $1"
+            + " AND request_id = $2 ON CONFLICT (action_id, event) DO UPDATE SET start_time = excluded.start_time,"
+            + " finish_time = excluded.finish_time, result = excluded.result, details = excluded.details")
+        .executeBatch(u.steps().stream().map(s -> Tuple.tuple().addUUID(UUID.fromString(u.instanceId()))
+            .addString(u.requestId()).addString(s.event()).addOffsetDateTime(at(s.startMillis()))
+            .addOffsetDateTime(at(s.finishMillis())).addString(s.result()).addString(u.host())
+            .addString("Error".equals(s.result()) ? message : null)).toList())
+        .mapEmpty();
+  }
+
+  private static OffsetDateTime at(long millis) {
+    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
   }
 
   private static String created(long millis) {

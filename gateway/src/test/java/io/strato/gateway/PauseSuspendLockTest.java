@@ -1,18 +1,14 @@
 package io.strato.gateway;
 
+import static io.strato.gateway.TestCloud.assertFault;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strato.common.db.Database;
 import io.strato.embedded.SharedInfrastructure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -22,24 +18,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedInfrastructure.class)
 class PauseSuspendLockTest {
   private static TestCloud cloud;
-  private static Pool pool;
 
   @BeforeAll
   static void start() {
     cloud = TestCloud.get();
-    pool = TestCloud.await(Database.open(cloud.vertx, cloud.settings, "nova"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) TestCloud.await(pool.close());
   }
 
   private static String server(String token, String vmState) {
     String id = cloud.call(HttpMethod.POST, "/v2.1/servers", token, cloud.server("actions")).bodyAsJsonObject()
         .getJsonObject("server").getString("id");
-    TestCloud.await(pool.preparedQuery("UPDATE instances SET vm_state = $2, task_state = NULL, host = 'h-actions'"
-        + " WHERE id = $1").execute(Tuple.of(UUID.fromString(id), vmState)));
+    cloud.settle(id, vmState, "h-actions");
     return id;
   }
 
@@ -53,22 +41,17 @@ class PauseSuspendLockTest {
         .getJsonObject("server");
   }
 
-  private static void fault(HttpResponse<Buffer> resp, int status, String name, String message) {
-    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(status);
-    assertThat(resp.bodyAsJsonObject().getJsonObject(name).getString("message")).contains(message);
-  }
-
   @Test
   @DisplayName("pause and suspend an ACTIVE server (202, task pausing/suspending, recorded as instance actions);"
       + " unpause and resume only from PAUSED and SUSPENDED; a second action while one runs is 409")
   void pauseAndSuspend() {
     String t = cloud.newProject("pause").token();
     String active = server(t, "active");
-    fault(act(active, t, "unpause"), 409, "conflictingRequest", "Cannot 'unpause' instance");
-    fault(act(active, t, "resume"), 409, "conflictingRequest", "Cannot 'resume' instance");
+    assertFault(act(active, t, "unpause"), 409, "conflictingRequest", "Cannot 'unpause' instance");
+    assertFault(act(active, t, "resume"), 409, "conflictingRequest", "Cannot 'resume' instance");
     assertThat(act(active, t, "pause").statusCode()).isEqualTo(202);
     assertThat(show(active, t).getString("OS-EXT-STS:task_state")).isEqualTo("pausing");
-    fault(act(active, t, "suspend"), 409, "conflictingRequest", "task_state pausing");
+    assertFault(act(active, t, "suspend"), 409, "conflictingRequest", "task_state pausing");
     var actions = cloud.call(HttpMethod.GET, "/v2.1/servers/" + active + "/os-instance-actions", t, null)
         .bodyAsJsonObject().getJsonArray("instanceActions");
     assertThat(actions.getJsonObject(0).getString("action")).isEqualTo("pause");
@@ -93,14 +76,14 @@ class PauseSuspendLockTest {
     var member = cloud.newProject("lock");
     String t = member.token();
     String id = server(t, "active");
-    fault(cloud.call(HttpMethod.POST, "/v2.1/servers/" + id + "/action", t, new JsonObject().put("lock",
+    assertFault(cloud.call(HttpMethod.POST, "/v2.1/servers/" + id + "/action", t, new JsonObject().put("lock",
         new JsonObject().put("x", 1))), 400, "badRequest", "lock");
     assertThat(act(id, t, "lock").statusCode()).isEqualTo(202);
     assertThat(show(id, t).getBoolean("locked")).isTrue();
-    fault(act(id, t, "os-stop"), 409, "conflictingRequest", "is locked");
-    fault(act(id, t, "pause"), 409, "conflictingRequest", "is locked");
-    fault(cloud.call(HttpMethod.DELETE, "/v2.1/servers/" + id, t, null), 409, "conflictingRequest", "is locked");
-    fault(cloud.call(HttpMethod.PUT, "/v2.1/servers/" + id + "/metadata/k", t, new JsonObject().put("meta",
+    assertFault(act(id, t, "os-stop"), 409, "conflictingRequest", "is locked");
+    assertFault(act(id, t, "pause"), 409, "conflictingRequest", "is locked");
+    assertFault(cloud.call(HttpMethod.DELETE, "/v2.1/servers/" + id, t, null), 409, "conflictingRequest", "is locked");
+    assertFault(cloud.call(HttpMethod.PUT, "/v2.1/servers/" + id + "/metadata/k", t, new JsonObject().put("meta",
         new JsonObject().put("k", "v"))), 409, "conflictingRequest", "is locked");
     assertThat(act(id, t, "unlock").statusCode()).isEqualTo(202);
     assertThat(show(id, t).getBoolean("locked")).isFalse();
@@ -109,7 +92,7 @@ class PauseSuspendLockTest {
     String admin = cloud.adminToken();
     String second = server(t, "active");
     assertThat(act(second, admin, "lock").statusCode()).isEqualTo(202);
-    fault(act(second, t, "unlock"), 403, "forbidden", "unlock_override");
+    assertFault(act(second, t, "unlock"), 403, "forbidden", "unlock_override");
     assertThat(show(second, t).getBoolean("locked")).isTrue();
     assertThat(act(second, admin, "pause").statusCode()).as("an admin acts on a locked server").isEqualTo(202);
     assertThat(act(second, admin, "unlock").statusCode()).isEqualTo(202);

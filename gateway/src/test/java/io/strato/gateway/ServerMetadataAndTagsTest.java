@@ -1,8 +1,8 @@
 package io.strato.gateway;
 
+import static io.strato.gateway.TestCloud.assertFault;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strato.common.db.Database;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.buffer.Buffer;
@@ -10,14 +10,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,17 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServerMetadataAndTagsTest {
   private static final Map<String, String> V226 = Map.of("OpenStack-API-Version", "compute 2.26");
   private static TestCloud cloud;
-  private static Pool pool;
 
   @BeforeAll
   static void start() {
     cloud = TestCloud.get();
-    pool = TestCloud.await(Database.open(cloud.vertx, cloud.settings, "nova"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) TestCloud.await(pool.close());
   }
 
   /** A server of the member's, made ACTIVE on a host as the conductor would after its build. */
@@ -48,21 +39,12 @@ class ServerMetadataAndTagsTest {
     var resp = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), body);
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
     String id = resp.bodyAsJsonObject().getJsonObject("server").getString("id");
-    TestCloud.await(pool.preparedQuery("UPDATE instances SET vm_state = 'active', task_state = NULL, host = 'h-meta',"
-        + " power_state = 1 WHERE id = $1").execute(Tuple.of(UUID.fromString(id))));
+    cloud.settle(id, "active", "h-meta");
     return id;
   }
 
   private static HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
     return cloud.call(method, cloud.computePort, path, token, body, V226);
-  }
-
-  private static void fault(HttpResponse<Buffer> resp, int status, String name, String message) {
-    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(status);
-    JsonObject fault = resp.bodyAsJsonObject().getJsonObject(name);
-    assertThat(fault).as(resp.bodyAsString()).isNotNull();
-    assertThat(fault.getInteger("code")).isEqualTo(status);
-    assertThat(fault.getString("message")).contains(message);
   }
 
   private static JsonObject meta(String key, Object value) {
@@ -98,9 +80,9 @@ class ServerMetadataAndTagsTest {
         .isEqualTo(new JsonObject().put("b", "2").put("c", "3"));
 
     assertThat(cloud.call(HttpMethod.DELETE, path + "/c", member.token(), null).statusCode()).isEqualTo(204);
-    fault(cloud.call(HttpMethod.DELETE, path + "/c", member.token(), null), 404, "itemNotFound",
+    assertFault(cloud.call(HttpMethod.DELETE, path + "/c", member.token(), null), 404, "itemNotFound",
         "Metadata item was not found");
-    fault(cloud.call(HttpMethod.GET, path + "/c", member.token(), null), 404, "itemNotFound",
+    assertFault(cloud.call(HttpMethod.GET, path + "/c", member.token(), null), 404, "itemNotFound",
         "Metadata item was not found");
 
     JsonObject shown = cloud.call(HttpMethod.GET, "/v2.1/servers/" + id, member.token(), null).bodyAsJsonObject()
@@ -111,8 +93,8 @@ class ServerMetadataAndTagsTest {
     assertThat(listed.getJsonObject("metadata")).isEqualTo(new JsonObject().put("b", "2"));
 
     String intruder = cloud.newProject("meta-intruder").token();
-    fault(cloud.call(HttpMethod.GET, path, intruder, null), 404, "itemNotFound", "could not be found");
-    fault(cloud.call(HttpMethod.GET, path + "/b", intruder, null), 404, "itemNotFound", "could not be found");
+    assertFault(cloud.call(HttpMethod.GET, path, intruder, null), 404, "itemNotFound", "could not be found");
+    assertFault(cloud.call(HttpMethod.GET, path + "/b", intruder, null), 404, "itemNotFound", "could not be found");
   }
 
   @Test
@@ -123,48 +105,48 @@ class ServerMetadataAndTagsTest {
     String id = activeServer(member, new JsonObject().put("keep", "me"));
     String path = "/v2.1/servers/" + id + "/metadata";
     String t = member.token();
-    fault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("metadata", new JsonObject()
+    assertFault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("metadata", new JsonObject()
         .put("k".repeat(256), "v"))), 400, "badRequest", "metadata");
-    fault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("metadata", new JsonObject().put("", "v"))),
+    assertFault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("metadata", new JsonObject().put("", "v"))),
         400, "badRequest", "metadata");
-    fault(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", new JsonObject().put("k", 1))),
+    assertFault(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", new JsonObject().put("k", 1))),
         400, "badRequest", "metadata");
-    fault(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", new JsonObject()
+    assertFault(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", new JsonObject()
         .put("k", "v".repeat(256)))), 400, "badRequest", "metadata");
-    fault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("meta", new JsonObject())), 400, "badRequest",
+    assertFault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("meta", new JsonObject())), 400, "badRequest",
         "meta");
-    fault(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", "x")), 400, "badRequest",
+    assertFault(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", "x")), 400, "badRequest",
         "metadata");
-    fault(cloud.call(HttpMethod.PUT, path + "/a", t, meta("b", "1")), 400, "badRequest",
+    assertFault(cloud.call(HttpMethod.PUT, path + "/a", t, meta("b", "1")), 400, "badRequest",
         "Request body and URI mismatch");
-    fault(cloud.call(HttpMethod.PUT, path + "/a", t, new JsonObject().put("meta", new JsonObject().put("a", "1")
+    assertFault(cloud.call(HttpMethod.PUT, path + "/a", t, new JsonObject().put("meta", new JsonObject().put("a", "1")
         .put("b", "2"))), 400, "badRequest", "Request body contains too many items");
-    fault(cloud.call(HttpMethod.PUT, path + "/a", t, new JsonObject().put("meta", new JsonObject())), 400,
+    assertFault(cloud.call(HttpMethod.PUT, path + "/a", t, new JsonObject().put("meta", new JsonObject())), 400,
         "badRequest", "meta");
     JsonObject many = new JsonObject();
     IntStream.range(0, 128).forEach(i -> many.put("m" + i, "v"));
-    fault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("metadata", many)), 403, "forbidden",
+    assertFault(cloud.call(HttpMethod.POST, path, t, new JsonObject().put("metadata", many)), 403, "forbidden",
         "Maximum number of metadata items exceeds 128");
     assertThat(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", many)).statusCode())
         .as("128 items replace the set").isEqualTo(200);
-    fault(cloud.call(HttpMethod.PUT, path + "/one-more", t, meta("one-more", "v")), 403, "forbidden",
+    assertFault(cloud.call(HttpMethod.PUT, path + "/one-more", t, meta("one-more", "v")), 403, "forbidden",
         "Maximum number of metadata items exceeds 128");
     assertThat(cloud.call(HttpMethod.PUT, path, t, new JsonObject().put("metadata", new JsonObject()
         .put("keep", "me"))).statusCode()).isEqualTo(200);
 
-    TestCloud.await(pool.preparedQuery("UPDATE instances SET locked = true WHERE id = $1")
+    TestCloud.await(cloud.nova().preparedQuery("UPDATE instances SET locked = true WHERE id = $1")
         .execute(Tuple.of(UUID.fromString(id))));
-    fault(cloud.call(HttpMethod.PUT, path + "/x", t, meta("x", "1")), 409, "conflictingRequest", "is locked");
+    assertFault(cloud.call(HttpMethod.PUT, path + "/x", t, meta("x", "1")), 409, "conflictingRequest", "is locked");
     assertThat(cloud.call(HttpMethod.PUT, path + "/x", cloud.adminToken(), meta("x", "1")).statusCode())
         .as("an admin changes a locked server").isEqualTo(200);
 
     var building = cloud.call(HttpMethod.POST, "/v2.1/servers", t, cloud.server("building")).bodyAsJsonObject()
         .getJsonObject("server").getString("id");
-    fault(cloud.call(HttpMethod.PUT, "/v2.1/servers/" + building + "/metadata/x", t, meta("x", "1")), 409,
+    assertFault(cloud.call(HttpMethod.PUT, "/v2.1/servers/" + building + "/metadata/x", t, meta("x", "1")), 409,
         "conflictingRequest", "vm_state building");
     assertThat(cloud.call(HttpMethod.GET, path, t, null).bodyAsJsonObject().getJsonObject("metadata"))
         .isEqualTo(new JsonObject().put("keep", "me").put("x", "1"));
-    fault(cloud.call(HttpMethod.GET, "/v2.1/servers/" + UUID.randomUUID() + "/metadata", t, null), 404,
+    assertFault(cloud.call(HttpMethod.GET, "/v2.1/servers/" + UUID.randomUUID() + "/metadata", t, null), 404,
         "itemNotFound", "could not be found");
   }
 
@@ -178,7 +160,7 @@ class ServerMetadataAndTagsTest {
     String t = member.token();
     var before = cloud.call(HttpMethod.GET, cloud.computePort, path, t, null,
         Map.of("OpenStack-API-Version", "compute 2.25"));
-    fault(before, 404, "itemNotFound", "could not be found");
+    assertFault(before, 404, "itemNotFound", "could not be found");
 
     var replaced = call(HttpMethod.PUT, path, t, new JsonObject().put("tags", new JsonArray().add("a").add("b")));
     assertThat(replaced.statusCode()).as(replaced.bodyAsString()).isEqualTo(200);
@@ -188,7 +170,7 @@ class ServerMetadataAndTagsTest {
     assertThat(added.getHeader("Location")).endsWith(path + "/c");
     assertThat(call(HttpMethod.PUT, path + "/c", t, null).statusCode()).as("already there").isEqualTo(204);
     assertThat(call(HttpMethod.GET, path + "/c", t, null).statusCode()).isEqualTo(204);
-    fault(call(HttpMethod.GET, path + "/zz", t, null), 404, "itemNotFound", "has no tag 'zz'");
+    assertFault(call(HttpMethod.GET, path + "/zz", t, null), 404, "itemNotFound", "has no tag 'zz'");
     assertThat(call(HttpMethod.GET, path, t, null).bodyAsJsonObject().getJsonArray("tags"))
         .containsExactly("a", "b", "c");
 
@@ -200,10 +182,10 @@ class ServerMetadataAndTagsTest {
     assertThat(old.containsKey("tags")).as("no tags before 2.26").isFalse();
 
     assertThat(call(HttpMethod.DELETE, path + "/c", t, null).statusCode()).isEqualTo(204);
-    fault(call(HttpMethod.DELETE, path + "/c", t, null), 404, "itemNotFound", "has no tag 'c'");
+    assertFault(call(HttpMethod.DELETE, path + "/c", t, null), 404, "itemNotFound", "has no tag 'c'");
     assertThat(call(HttpMethod.DELETE, path, t, null).statusCode()).isEqualTo(204);
     assertThat(call(HttpMethod.GET, path, t, null).bodyAsJsonObject().getJsonArray("tags")).isEmpty();
-    fault(call(HttpMethod.GET, path, cloud.newProject("tags-intruder").token(), null), 404, "itemNotFound",
+    assertFault(call(HttpMethod.GET, path, cloud.newProject("tags-intruder").token(), null), 404, "itemNotFound",
         "could not be found");
   }
 
@@ -217,28 +199,28 @@ class ServerMetadataAndTagsTest {
     String t = member.token();
     assertThat(call(HttpMethod.PUT, path, t, new JsonObject().put("tags", new JsonArray().add("keep"))).statusCode())
         .isEqualTo(200);
-    fault(call(HttpMethod.PUT, path + "/a%2Cb", t, null), 400, "badRequest", "is invalid");
-    fault(call(HttpMethod.PUT, path + "/" + "x".repeat(61), t, null), 400, "badRequest", "is invalid");
+    assertFault(call(HttpMethod.PUT, path + "/a%2Cb", t, null), 400, "badRequest", "is invalid");
+    assertFault(call(HttpMethod.PUT, path + "/" + "x".repeat(61), t, null), 400, "badRequest", "is invalid");
     for (Object bad : List.of(new JsonArray().add("a/b"), new JsonArray().add(""), new JsonArray().add("x".repeat(61)),
         new JsonArray().add(1), "a", new JsonArray(IntStream.range(0, 51).mapToObj(i -> "t" + i)
             .collect(Collectors.toList())))) {
-      fault(call(HttpMethod.PUT, path, t, new JsonObject().put("tags", bad)), 400, "badRequest", "tags");
+      assertFault(call(HttpMethod.PUT, path, t, new JsonObject().put("tags", bad)), 400, "badRequest", "tags");
     }
-    fault(call(HttpMethod.PUT, path, t, new JsonObject().put("tags", new JsonArray()).put("x", 1)), 400,
+    assertFault(call(HttpMethod.PUT, path, t, new JsonObject().put("tags", new JsonArray()).put("x", 1)), 400,
         "badRequest", "x");
-    fault(call(HttpMethod.PUT, path, t, new JsonObject()), 400, "badRequest", "tags");
+    assertFault(call(HttpMethod.PUT, path, t, new JsonObject()), 400, "badRequest", "tags");
     assertThat(call(HttpMethod.GET, path, t, null).bodyAsJsonObject().getJsonArray("tags")).containsExactly("keep");
 
     JsonArray fifty = new JsonArray(IntStream.range(0, 50).mapToObj(i -> "t" + i).collect(Collectors.toList()));
     assertThat(call(HttpMethod.PUT, path, t, new JsonObject().put("tags", fifty)).statusCode()).isEqualTo(200);
-    fault(call(HttpMethod.PUT, path + "/one-more", t, null), 400, "badRequest",
+    assertFault(call(HttpMethod.PUT, path + "/one-more", t, null), 400, "badRequest",
         "The number of tags exceeded the per-server limit 50");
 
     var building = cloud.call(HttpMethod.POST, "/v2.1/servers", t, cloud.server("building")).bodyAsJsonObject()
         .getJsonObject("server").getString("id");
-    fault(call(HttpMethod.PUT, "/v2.1/servers/" + building + "/tags/x", t, null), 409, "conflictingRequest",
+    assertFault(call(HttpMethod.PUT, "/v2.1/servers/" + building + "/tags/x", t, null), 409, "conflictingRequest",
         "vm_state building");
-    fault(call(HttpMethod.GET, "/v2.1/servers/detail?tags=a,b/c", t, null), 400, "badRequest", "tags");
+    assertFault(call(HttpMethod.GET, "/v2.1/servers/detail?tags=a,b/c", t, null), 400, "badRequest", "tags");
   }
 
   @Test

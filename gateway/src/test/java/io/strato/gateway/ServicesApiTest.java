@@ -1,8 +1,8 @@
 package io.strato.gateway;
 
+import static io.strato.gateway.TestCloud.assertFault;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strato.common.db.Database;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.ServiceStatus;
@@ -40,7 +40,7 @@ class ServicesApiTest {
   @BeforeAll
   static void start() {
     cloud = TestCloud.get();
-    pool = TestCloud.await(Database.open(cloud.vertx, cloud.settings, "nova"));
+    pool = cloud.nova();
     consumer = KafkaConsumer.create(cloud.vertx, KafkaSettings.consumer(cloud.settings, "services-" + UUID.randomUUID()));
     consumer.handler(r -> switches.add(ServiceStatus.fromJson(new JsonObject(r.value()))));
     TestCloud.await(consumer.subscribe(Topics.SERVICE_STATE));
@@ -49,7 +49,6 @@ class ServicesApiTest {
   @AfterAll
   static void stop() {
     if (consumer != null) TestCloud.await(consumer.close());
-    if (pool != null) TestCloud.await(pool.close());
   }
 
   /** A compute host as the conductor records it from its agent's report. */
@@ -81,13 +80,6 @@ class ServicesApiTest {
       assertThat(System.currentTimeMillis()).as("service status on " + Topics.SERVICE_STATE).isLessThan(deadline);
       Thread.sleep(50);
     }
-  }
-
-  private static void fault(HttpResponse<Buffer> resp, int status, String name, String message) {
-    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(status);
-    JsonObject fault = resp.bodyAsJsonObject().getJsonObject(name);
-    assertThat(fault).as(resp.bodyAsString()).isNotNull();
-    assertThat(fault.getString("message")).contains(message);
   }
 
   private static JsonObject hostBody(String host) {
@@ -134,7 +126,7 @@ class ServicesApiTest {
     awaitSwitch(s -> s.host().equals(host) && s.takesNewInstances() && s.disabledReason() == null);
 
     var members = cloud.call(HttpMethod.GET, "/v2.1/os-services", cloud.newProject("svc").token(), null);
-    fault(members, 403, "forbidden", "Policy doesn't allow os_compute_api:os-services:list to be performed.");
+    assertFault(members, 403, "forbidden", "Policy doesn't allow os_compute_api:os-services:list to be performed.");
   }
 
   @Test
@@ -142,17 +134,17 @@ class ServicesApiTest {
       + " 2.11 (404), and the delete of a service hosting servers (409); an empty service is deleted (204)")
   void refusals() {
     String host = host();
-    fault(put("disable", new JsonObject().put("binary", "nova-compute"), Map.of()), 400, "badRequest", "host");
-    fault(put("disable", hostBody(host).put("forced_down", true), Map.of()), 400, "badRequest", "forced_down");
-    fault(put("disable-log-reason", hostBody(host).put("disabled_reason", "x".repeat(256)), Map.of()), 400,
+    assertFault(put("disable", new JsonObject().put("binary", "nova-compute"), Map.of()), 400, "badRequest", "host");
+    assertFault(put("disable", hostBody(host).put("forced_down", true), Map.of()), 400, "badRequest", "forced_down");
+    assertFault(put("disable-log-reason", hostBody(host).put("disabled_reason", "x".repeat(256)), Map.of()), 400,
         "badRequest", "disabled_reason");
-    fault(put("disable-log-reason", hostBody(host), Map.of()), 400, "badRequest", "Missing disabled reason field");
-    fault(put("force-down", hostBody(host).put("forced_down", "yes"), V211), 400, "badRequest", "forced_down");
-    fault(put("force-down", hostBody(host).put("forced_down", true), Map.of()), 404, "itemNotFound",
+    assertFault(put("disable-log-reason", hostBody(host), Map.of()), 400, "badRequest", "Missing disabled reason field");
+    assertFault(put("force-down", hostBody(host).put("forced_down", "yes"), V211), 400, "badRequest", "forced_down");
+    assertFault(put("force-down", hostBody(host).put("forced_down", true), Map.of()), 404, "itemNotFound",
         "Unknown action");
-    fault(put("reboot", hostBody(host), Map.of()), 404, "itemNotFound", "Unknown action");
-    fault(put("disable", hostBody("no-such-host"), Map.of()), 404, "itemNotFound", "could not be found");
-    fault(put("disable", hostBody(host).put("binary", "nova-scheduler"), Map.of()), 404, "itemNotFound",
+    assertFault(put("reboot", hostBody(host), Map.of()), 404, "itemNotFound", "Unknown action");
+    assertFault(put("disable", hostBody("no-such-host"), Map.of()), 404, "itemNotFound", "could not be found");
+    assertFault(put("disable", hostBody(host).put("binary", "nova-scheduler"), Map.of()), 404, "itemNotFound",
         "could not be found");
     assertThat(service(host, Map.of()).getString("status")).as("nothing changed").isEqualTo("enabled");
 
@@ -160,17 +152,16 @@ class ServicesApiTest {
     var member = cloud.newProject("svc-del");
     String server = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), cloud.server("on-host"))
         .bodyAsJsonObject().getJsonObject("server").getString("id");
-    TestCloud.await(pool.preparedQuery("UPDATE instances SET vm_state = 'active', task_state = NULL, host = $2"
-        + " WHERE id = $1").execute(Tuple.of(UUID.fromString(server), host)));
+    cloud.settle(server, "active", host);
     String admin = cloud.adminToken();
-    fault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/" + id, admin, null), 409, "conflictingRequest",
+    assertFault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/" + id, admin, null), 409, "conflictingRequest",
         "hosting instances");
     TestCloud.await(pool.preparedQuery("UPDATE instances SET host = NULL WHERE id = $1")
         .execute(Tuple.of(UUID.fromString(server))));
     assertThat(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/" + id, admin, null).statusCode()).isEqualTo(204);
     assertThat(cloud.call(HttpMethod.GET, "/v2.1/os-services?host=" + host, admin, null).bodyAsJsonObject()
         .getJsonArray("services")).isEmpty();
-    fault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/" + id, admin, null), 404, "itemNotFound", "not found");
-    fault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/abc", admin, null), 404, "itemNotFound", "not found");
+    assertFault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/" + id, admin, null), 404, "itemNotFound", "not found");
+    assertFault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/abc", admin, null), 404, "itemNotFound", "not found");
   }
 }

@@ -1,6 +1,9 @@
 package io.strato.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.strato.common.config.Settings;
+import io.strato.common.db.Database;
 import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
 import io.strato.testkit.TestDisks;
@@ -13,7 +16,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Identity, the image service and the compute API, started once per test JVM on the shared Kafka and PostgreSQL,
@@ -21,6 +27,7 @@ import java.util.Map;
  */
 final class TestCloud {
   private static TestCloud instance;
+  private Pool nova;
 
   final TestIdentity identity = TestIdentity.get();
   final Vertx vertx = identity.vertx;
@@ -64,6 +71,27 @@ final class TestCloud {
         Buffer.buffer(TestDisks.qcow2(4096, 1)), Map.of("Content-Type", "application/octet-stream"));
     if (upload.statusCode() != 204) throw new AssertionError("image upload failed: " + upload.bodyAsString());
     return id;
+  }
+
+  /** The {@code nova} schema, opened once, for tests that stand in for the conductor. */
+  synchronized Pool nova() {
+    if (nova == null) nova = await(Database.open(vertx, settings, "nova"));
+    return nova;
+  }
+
+  /** Records the server as the conductor does once its build or action ended: {@code vmState}, no task, on a host. */
+  void settle(String serverId, String vmState, String host) {
+    await(nova().preparedQuery("UPDATE instances SET vm_state = $2, task_state = NULL, host = $3 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(serverId), vmState, host)));
+  }
+
+  /** Asserts a compute fault: the status, the fault's name in the body with that code, a message containing text. */
+  static void assertFault(HttpResponse<Buffer> resp, int status, String name, String message) {
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(status);
+    JsonObject fault = resp.bodyAsJsonObject().getJsonObject(name);
+    assertThat(fault).as(resp.bodyAsString()).isNotNull();
+    assertThat(fault.getInteger("code")).isEqualTo(status);
+    assertThat(fault.getString("message")).contains(message);
   }
 
   static <T> T await(Future<T> f) {

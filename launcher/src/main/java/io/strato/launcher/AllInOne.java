@@ -48,6 +48,7 @@ public final class AllInOne implements AutoCloseable {
   private Vertx vertx;
   private ProcessCloud processes;
   private Settings settings;
+  private final Progress progress = new Progress(System.err);
 
   /** {@code --processes}: every service in its own OS process instead of this JVM ({@link ProcessCloud}). */
   public static void main(String[] args) throws Exception {
@@ -60,7 +61,12 @@ public final class AllInOne implements AutoCloseable {
       stopped.countDown();
     }));
     try {
-      cloud.start(Settings.load(), System.getenv());
+      Settings settings = Settings.load();
+      LogFile.attach(Path.of(settings.get("aio.data.dir")).toAbsolutePath().resolve("logs").resolve("all-in-one.log"));
+      cloud.start(settings, System.getenv());
+    } catch (StartupProblem e) {
+      System.err.println("strato: " + e.getMessage());
+      System.exit(2);
     } catch (Exception e) {
       LOG.error("Strato failed to start", e);
       System.exit(1);
@@ -82,18 +88,25 @@ public final class AllInOne implements AutoCloseable {
 
   /** Starts everything; completes when every API serves. */
   public Settings start(Settings base, Map<String, String> env) throws Exception {
+    PortsInUse.check(base, env);
     Path dataDir = Path.of(base.get("aio.data.dir")).toAbsolutePath();
     Secrets secrets = Secrets.loadOrCreate(dataDir);
     settings = infrastructure(base, env, secrets);
     if (separateProcesses) {
       processes = new ProcessCloud(settings, dataDir.resolve("logs"));
       ProcessCloud.standard().forEach(processes::add);
-      processes.startAll(java.time.Duration.ofSeconds(180));
+      progress.step("services (processes)", () -> {
+        processes.startAll(java.time.Duration.ofSeconds(180));
+        return null;
+      });
     } else {
       vertx = StratoVertx.create();
-      deploy(vertx, settings).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      deploy(vertx, settings, progress).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
-    new DemoImage(settings, secrets.adminPassword()).ensure();
+    progress.step("demo image", () -> {
+      new DemoImage(settings, secrets.adminPassword()).ensure();
+      return null;
+    });
     ClientFiles.write(settings, secrets);
     return settings;
   }
@@ -102,18 +115,19 @@ public final class AllInOne implements AutoCloseable {
    * Starts the embedded broker and PostgreSQL (unless {@code STRATO_KAFKA_BOOTSTRAP} / {@code STRATO_PG_URI} name
    * external ones) and returns the settings every service of this cloud runs with.
    */
-  Settings infrastructure(Settings base, Map<String, String> env, Secrets secrets) {
+  Settings infrastructure(Settings base, Map<String, String> env, Secrets secrets) throws Exception {
     Path dataDir = Path.of(base.get("aio.data.dir")).toAbsolutePath();
     Map<String, String> overrides = new HashMap<>();
     if (!env.containsKey("STRATO_PG_URI")) {
-      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.getInt("aio.pg.port"),
-          secrets.postgresPassword());
+      EmbeddedPostgresServer pg = progress.step("PostgreSQL", () -> EmbeddedPostgresServer.start(
+          dataDir.resolve("postgres"), base.getInt("aio.pg.port"), secrets.postgresPassword()));
       infrastructure.add(0, pg);
       overrides.put("pg.uri", pg.uri());
       overrides.put("pg.password", secrets.postgresPassword());
     }
     if (!env.containsKey("STRATO_KAFKA_BOOTSTRAP")) {
-      EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), base.getInt("aio.kafka.port"));
+      EmbeddedKafka kafka = progress.step("Kafka", () -> EmbeddedKafka.start(dataDir.resolve("kafka"),
+          base.getInt("aio.kafka.port")));
       infrastructure.add(0, kafka);
       overrides.put("kafka.bootstrap", kafka.bootstrap());
     }
@@ -148,15 +162,21 @@ public final class AllInOne implements AutoCloseable {
   }
 
   /** Deploys every service; identity first, since the others fetch its verification key. */
-  static Future<?> deploy(Vertx vertx, Settings settings) {
-    return vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings)))
-        .compose(id -> vertx.deployVerticle(new ImageService(ImageConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new SchedulerService(SchedulerServiceConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))))
-        .compose(id -> vertx.deployVerticle(new AgentService(AgentConfig.from(settings))));
+  static Future<?> deploy(Vertx vertx, Settings settings, Progress progress) {
+    return progress.timed("identity", () -> vertx.deployVerticle(new IdentityService(IdentityConfig.from(settings))))
+        .compose(id -> progress.timed("image", () -> vertx.deployVerticle(new ImageService(ImageConfig.from(settings)))))
+        .compose(id -> progress.timed("network",
+            () -> vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings)))))
+        .compose(id -> progress.timed("volume",
+            () -> vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings)))))
+        .compose(id -> progress.timed("scheduler",
+            () -> vertx.deployVerticle(new SchedulerService(SchedulerServiceConfig.from(settings)))))
+        .compose(id -> progress.timed("compute API",
+            () -> vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings)))))
+        .compose(id -> progress.timed("conductor",
+            () -> vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings)))))
+        .compose(id -> progress.timed("compute agent",
+            () -> vertx.deployVerticle(new AgentService(AgentConfig.from(settings)))));
   }
 
   private void printWelcome() {

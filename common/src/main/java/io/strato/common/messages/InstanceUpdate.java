@@ -3,7 +3,10 @@ package io.strato.common.messages;
 import io.strato.common.lifecycle.PowerState;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -20,7 +23,11 @@ import java.util.UUID;
  * by a scheduler replica whose partitions moved). An update with no host (the scheduler's NoValidHost) is fenced by
  * its expected state alone.
  *
- * <p>Make updates with the named constructors ({@link #step}, {@link #active}, {@link #buildError}, {@link #deleted},
+ * <p>A build on a host sends two updates: {@link #buildStarted} (the fence is set) and {@link #built} or
+ * {@link #buildFailed} carrying the steps it ran, with their times, as instance-action events.
+ *
+ * <p>Make updates with the named constructors ({@link #buildStarted}, {@link #built}, {@link #buildFailed},
+ * {@link #step}, {@link #active}, {@link #buildError}, {@link #deleted},
  * {@link #actionEnded}, {@link #actionFailed}, {@link #error}); the canonical constructor is for decoding.
  *
  * @param event   the instance-action event this update ends or starts ({@code schedule}, {@code spawn}, ...), or null
@@ -28,10 +35,14 @@ import java.util.UUID;
  * @param attempt the scheduling attempt (1, then +1 per reschedule) whose build sends the update; 0 when not known
  * @param changes other fields to set ({@code power_state}, {@code addresses}, {@code launched_at}, ...)
  * @param fault   {@code {code, message, details}} when the instance goes to ERROR, else null
+ * @param steps   build steps that ran on the host since the last update, each recorded as an instance-action event
+ *                with its own start and finish (a build reports its steps with its end instead of one update each);
+ *                optional on the wire (empty when absent)
  */
 public record InstanceUpdate(int version, String messageId, String instanceId, VmState expectedVmState,
     TaskState expectedTaskState, VmState vmState, TaskState taskState, String host, int attempt, String event,
-    String eventResult, JsonObject changes, JsonObject fault, String requestId, long timestampMillis) {
+    String eventResult, JsonObject changes, JsonObject fault, String requestId, long timestampMillis,
+    List<Step> steps) {
 
   public static final int VERSION = 1;
   private static final String SUCCESS = "Success";
@@ -43,6 +54,43 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
     Objects.requireNonNull(vmState, "vmState");
     changes = changes == null ? new JsonObject() : changes;
     if (attempt < 0) throw new IllegalArgumentException("attempt must not be negative");
+    steps = steps == null ? List.of() : List.copyOf(steps);
+  }
+
+  /** An update without build steps (every update but a build's end). */
+  public InstanceUpdate(int version, String messageId, String instanceId, VmState expectedVmState,
+      TaskState expectedTaskState, VmState vmState, TaskState taskState, String host, int attempt, String event,
+      String eventResult, JsonObject changes, JsonObject fault, String requestId, long timestampMillis) {
+    this(version, messageId, instanceId, expectedVmState, expectedTaskState, vmState, taskState, host, attempt, event,
+        eventResult, changes, fault, requestId, timestampMillis, List.of());
+  }
+
+  /**
+   * A build step that ran on the host: its instance-action event ({@code block_device_mapping}, {@code networking},
+   * {@code spawning}), when it started and finished (epoch milliseconds), {@code Success} or {@code Error}.
+   */
+  public record Step(String event, long startMillis, long finishMillis, String result) {
+    public Step {
+      Objects.requireNonNull(event, "event");
+      if (!SUCCESS.equals(result) && !ERROR.equals(result)) {
+        throw new IllegalArgumentException("a step's result is Success or Error, not " + result);
+      }
+    }
+
+    /** The step {@code task} started at {@code startMillis} and ended now, well or not. */
+    public static Step of(TaskState task, long startMillis, boolean succeeded) {
+      return new Step(task.event(), startMillis, System.currentTimeMillis(), succeeded ? SUCCESS : ERROR);
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("event", event).put("start_ms", startMillis).put("finish_ms", finishMillis)
+          .put("result", result);
+    }
+
+    static Step fromJson(JsonObject j) {
+      return new Step(j.getString("event"), j.getLong("start_ms", 0L), j.getLong("finish_ms", 0L),
+          j.getString("result"));
+    }
   }
 
   /**
@@ -60,6 +108,31 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
       TaskState toTask, String event, String result, JsonObject changes, JsonObject fault) {
     return new InstanceUpdate(VERSION, UUID.randomUUID().toString(), instanceId, fromVm, fromTask, toVm, toTask,
         o.host(), o.attempt(), event, result, changes, fault, o.requestId(), System.currentTimeMillis());
+  }
+
+  /**
+   * A build starts on the host (its claim there re-checked): the instance moves from {@code scheduling} to
+   * {@code spawning}, the host and attempt are recorded (the fence), and the {@code schedule} event ends. The build's
+   * steps then run without an update each; {@link #built} or {@link #buildFailed} reports them.
+   */
+  public static InstanceUpdate buildStarted(Origin o, String instanceId) {
+    return step(o, instanceId, TaskState.SCHEDULING, TaskState.SPAWNING, null);
+  }
+
+  /** The build that {@link #buildStarted} ends: ACTIVE and running with {@code changes}, and its {@code steps}. */
+  public static InstanceUpdate built(Origin o, String instanceId, JsonObject changes, List<Step> steps) {
+    JsonObject c = changes == null ? new JsonObject() : changes.copy();
+    c.put("power_state", PowerState.RUNNING.code());
+    return new InstanceUpdate(VERSION, UUID.randomUUID().toString(), instanceId, VmState.BUILDING,
+        TaskState.SPAWNING, VmState.ACTIVE, null, o.host(), o.attempt(), null, null, c, null, o.requestId(),
+        System.currentTimeMillis(), steps);
+  }
+
+  /** The build that {@link #buildStarted} ends in ERROR, with its {@code steps} (the last one failed). */
+  public static InstanceUpdate buildFailed(Origin o, String instanceId, List<Step> steps, String message) {
+    return new InstanceUpdate(VERSION, UUID.randomUUID().toString(), instanceId, VmState.BUILDING,
+        TaskState.SPAWNING, VmState.ERROR, null, o.host(), o.attempt(), null, null, null, fault(500, message, ""),
+        o.requestId(), System.currentTimeMillis(), steps);
   }
 
   /** A build moves from step {@code from} to step {@code to}, finishing {@code from}'s instance-action event. */
@@ -120,7 +193,8 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
         .put("expected_task_state", TaskState.wireOf(expectedTaskState)).put("vm_state", vmState.wire())
         .put("task_state", TaskState.wireOf(taskState)).put("host", host).put("attempt", attempt)
         .put("event", event).put("event_result", eventResult).put("changes", changes).put("fault", fault)
-        .put("request_id", requestId).put("timestamp_ms", timestampMillis);
+        .put("request_id", requestId).put("timestamp_ms", timestampMillis)
+        .put("steps", new JsonArray(steps.stream().map(Step::toJson).toList()));
   }
 
   public static InstanceUpdate fromJson(JsonObject j) {
@@ -129,9 +203,17 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
           VmState.of(j.getString("expected_vm_state")), TaskState.of(j.getString("expected_task_state")),
           VmState.of(j.getString("vm_state")), TaskState.of(j.getString("task_state")), j.getString("host"),
           j.getInteger("attempt", 0), j.getString("event"), j.getString("event_result"), j.getJsonObject("changes"),
-          j.getJsonObject("fault"), j.getString("request_id"), j.getLong("timestamp_ms", 0L));
+          j.getJsonObject("fault"), j.getString("request_id"), j.getLong("timestamp_ms", 0L),
+          steps(j.getJsonArray("steps")));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("malformed instance update: " + e.getMessage(), e);
     }
+  }
+
+  private static List<Step> steps(JsonArray steps) {
+    if (steps == null) return List.of();
+    List<Step> out = new ArrayList<>();
+    for (Object o : steps) out.add(Step.fromJson((JsonObject) o)); // not an object: ClassCastException, a poison
+    return out;
   }
 }

@@ -53,7 +53,12 @@ class InstanceLifecycleTest {
         InstanceUpdate.actionEnded(HOST, id, TaskState.POWERING_OFF, VmState.STOPPED, PowerState.SHUTDOWN,
             "compute_stop_instance"),
         InstanceUpdate.actionFailed(Origin.unplaced("req-2"), id, TaskState.REBOOTING, "compute_reboot_instance",
-            "no domain"));
+            "no domain"),
+        InstanceUpdate.buildStarted(HOST, id),
+        InstanceUpdate.built(HOST, id, new JsonObject(), List.of(InstanceUpdate.Step.of(TaskState.NETWORKING, 5, true),
+            InstanceUpdate.Step.of(TaskState.SPAWNING, 9, true))),
+        InstanceUpdate.buildFailed(HOST, id, List.of(InstanceUpdate.Step.of(TaskState.NETWORKING, 5, false)),
+            "no IP left"));
     for (InstanceUpdate u : all) {
       InstanceUpdate back = InstanceUpdate.fromJson(new JsonObject(u.toJson().encode()));
       assertThat(back).isEqualTo(u);
@@ -71,6 +76,12 @@ class InstanceLifecycleTest {
     assertThat(all.get(5).host()).isNull();
     assertThat(all.get(4).event()).isEqualTo("compute_stop_instance");
     assertThat(all.get(5).eventResult()).isEqualTo("Error");
+    assertThat(all.get(6).expectedTaskState()).isEqualTo(TaskState.SCHEDULING);
+    assertThat(all.get(6).taskState()).isEqualTo(TaskState.SPAWNING);
+    assertThat(all.get(7).expectedTaskState()).isEqualTo(TaskState.SPAWNING);
+    assertThat(all.get(7).steps()).extracting(InstanceUpdate.Step::event).containsExactly("networking", "spawning");
+    assertThat(all.get(8).vmState()).isEqualTo(VmState.ERROR);
+    assertThat(all.get(8).steps().get(0).result()).isEqualTo("Error");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.strato.gateway.servers;
 
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
+import io.strato.common.http.Fields;
 import io.strato.common.lifecycle.VmState;
 import io.strato.gateway.ComputePolicy;
 import io.vertx.core.Future;
@@ -27,9 +28,11 @@ public final class InstanceEdit {
   public static final Set<VmState> SETTLED =
       Set.of(VmState.ACTIVE, VmState.PAUSED, VmState.SUSPENDED, VmState.STOPPED);
 
+  /** Applies {@code change} to the instance {@code id} (as the URL names it: 404 unless a live instance's UUID). */
   public <T> Future<T> apply(String id, Token token, String action, Set<VmState> vmStates, boolean idleOnly,
       BiFunction<SqlConnection, Instance, Future<T>> change) {
-    return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
+    if (!Fields.isUuid(id)) return Future.failedFuture(Instances.notFound(id));
+    return pool.withTransaction(tx -> Instances.get(tx, Fields.uuid(id, "id"), true).compose(i -> {
       if (!ComputePolicy.canSee(token, i.projectId())) throw Instances.notFound(id);
       if (i.locked() && !token.isAdmin()) throw locked(id);
       if (!vmStates.contains(i.vmState()) || (idleOnly && i.taskState() != null)) throw invalidState(i, action);

@@ -117,9 +117,7 @@ public final class ServerMetadataApi {
 
   /** Writes the metadata {@code change} makes of the current set, under the instance's lock; answers the new set. */
   private Future<JsonObject> change(RoutingContext ctx, Token token, Change change) {
-    String id = ctx.pathParam("id");
-    if (!Fields.isUuid(id)) return Future.failedFuture(Instances.notFound(id));
-    return edit.apply(Fields.uuid(id, "id"), token, "update metadata", InstanceEdit.SETTLED, true, (tx, i) -> {
+    return edit.apply(ctx.pathParam("id"), token, "update metadata", InstanceEdit.SETTLED, true, (tx, i) -> {
       Map<String, String> next = change.next(i.metadata());
       MetadataItems.requireWithinQuota(next.size());
       JsonObject all = new JsonObject(new LinkedHashMap<String, Object>(next));

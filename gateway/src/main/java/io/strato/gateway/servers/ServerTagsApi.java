@@ -130,9 +130,7 @@ public final class ServerTagsApi {
   }
 
   private Future<List<String>> change(RoutingContext ctx, Token token, String action, Change change) {
-    String id = ctx.pathParam("id");
-    if (!Fields.isUuid(id)) return Future.failedFuture(Instances.notFound(id));
-    return edit.apply(Fields.uuid(id, "id"), token, action, InstanceEdit.SETTLED, false, (tx, i) -> {
+    return edit.apply(ctx.pathParam("id"), token, action, InstanceEdit.SETTLED, false, (tx, i) -> {
       List<String> next = change.next(i.tags());
       if (next == i.tags()) return Future.succeededFuture(next);
       return tx.preparedQuery("UPDATE instances SET tags = $2, updated_at = now() WHERE id = $1")
