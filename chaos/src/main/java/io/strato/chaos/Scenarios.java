@@ -173,9 +173,9 @@ final class Scenarios {
    * while the records behind it go on.
    */
   private static int poison(Run r) throws Exception {
-    List<String> topics = new ArrayList<>(List.of(Topics.BOOT_REQUESTS, Topics.HOST_STATE, Topics.INSTANCE_UPDATES,
-        Topics.BOOT_BATCHES));
-    r.cloud.hosts().forEach(h -> topics.add(Topics.assignmentsFor(h)));
+    List<String> topics = List.of(Topics.BOOT_REQUESTS, Topics.HOST_STATE, Topics.INSTANCE_UPDATES,
+        Topics.BOOT_BATCHES, Topics.ASSIGNMENTS);
+    List<String> hosts = r.cloud.hosts();
     String notUuid = "not-a-uuid";
     List<byte[]> values = List.of(
         "this is not JSON".getBytes(StandardCharsets.UTF_8),
@@ -195,9 +195,11 @@ final class Scenarios {
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (String topic : topics) {
         for (byte[] value : values) {
-          // A compacted topic refuses a record without a key (the broker, not a consumer, would reject it).
+          // A compacted topic refuses a record without a key (the broker, not a consumer, would reject it). Orders
+          // are keyed by host: one keyed by a host of the fleet reaches that host's agent, a keyless one no agent.
+          String keyText = topic.equals(Topics.ASSIGNMENTS) ? hosts.get(sent % hosts.size()) : notUuid;
           byte[] key = sent % 3 == 0 && !topic.equals(Topics.HOST_STATE) ? null
-              : notUuid.getBytes(StandardCharsets.UTF_8);
+              : keyText.getBytes(StandardCharsets.UTF_8);
           producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
           sent++;
         }

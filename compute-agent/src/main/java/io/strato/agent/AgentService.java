@@ -17,39 +17,35 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.TopicCreator;
-import io.strato.common.kafka.Topics;
 import io.strato.common.service.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compute agent process: one or (fleet mode) many hosts. Each host reads only its own topic
- * {@code strato.assignments.<host>} (one partition, so its orders keep their order); all of them share one consumer,
- * one producer and one service session. Messages of one instance run in order; different instances run side by
- * side, within bounds per host and per process. Each order's offset is committed once it is done (at-least-once;
- * builds and actions are idempotent).
+ * The compute agent process: one or (fleet mode) many hosts. Every host's orders are on {@code strato.assignments},
+ * keyed by host; this process reads only the partitions its hosts' orders land on (assigned, not subscribed: see
+ * {@link AssignmentPartitions}), handles the orders of its own hosts and skips the others. All hosts share one
+ * consumer, one producer and one service session. Messages of one instance run in order; different instances run
+ * side by side, within bounds per partition and per process. Each order's offset, and each skipped one's, is
+ * committed once it is done (at-least-once; builds and actions are idempotent).
  */
 public final class AgentService extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
   private final AgentConfig config;
   private final Readiness readiness = new Readiness();
-  private final Map<String, AgentHost> byTopic = new LinkedHashMap<>();
+  private final Map<String, AgentHost> byHost = new LinkedHashMap<>();
   private final List<HypervisorDriver> drivers = new ArrayList<>();
   private PollLoop loop;
   private volatile boolean consuming;
@@ -79,35 +75,15 @@ public final class AgentService extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
         .listen(config.port())
         .compose(http -> TopicCreator.ensure(vertx, config.settings()))
-        .compose(v -> createHostTopics())
         .compose(v -> loginWithRetry(session, 30))
         .compose(v -> startHosts(publisher, images, cache, network, volumes, compute))
         .compose(v -> consume())
         .onSuccess(v -> {
           consuming = true;
-          vertx.setPeriodic(config.reportInterval().toMillis(), t -> byTopic.values().forEach(AgentHost::report));
-          LOG.info("compute agent serving {} host(s): {}", byTopic.size(), byTopic.size() > 3
-              ? byTopic.values().iterator().next().name + " ..." : byTopic.values().stream().map(h -> h.name).toList());
+          vertx.setPeriodic(config.reportInterval().toMillis(), t -> byHost.values().forEach(AgentHost::report));
+          LOG.info("compute agent serving {} host(s): {}", byHost.size(), byHost.size() > 3
+              ? byHost.values().iterator().next().name + " ..." : byHost.values().stream().map(h -> h.name).toList());
         });
-  }
-
-  /** One single-partition topic per host: an agent never reads another host's traffic. */
-  private Future<Void> createHostTopics() {
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config.settings()));
-    short replication = (short) config.settings().getInt("kafka.replication.factor");
-    return admin.listTopics().compose(existing -> {
-      List<NewTopic> missing = new ArrayList<>();
-      for (String host : config.hostNames()) {
-        String topic = Topics.assignmentsFor(host);
-        if (!existing.contains(topic)) {
-          missing.add(new NewTopic(topic, 1, replication).setConfig(Map.of("max.message.bytes",
-              String.valueOf(KafkaSettings.maxMessageBytes(config.settings())))));
-        }
-      }
-      if (missing.isEmpty()) return Future.<Void>succeededFuture();
-      return admin.createTopics(missing).recover(e -> String.valueOf(e.getMessage()).contains("already exists")
-          ? Future.succeededFuture() : Future.failedFuture(e));
-    }).eventually(() -> admin.close());
   }
 
   /** Identity may still be starting (the all-in-one starts everything at once): retry the first login a while. */
@@ -130,7 +106,7 @@ public final class AgentService extends VerticleBase {
       chain = chain.compose(v -> driver.hostFacts()).compose(facts -> {
         AgentHost host = new AgentHost(vertx, config, name, driver, facts, publisher, images, cache, network, volumes,
             compute);
-        byTopic.put(Topics.assignmentsFor(name), host);
+        byHost.put(name, host);
         // libvirtd restarted: it may have lost domains (a test driver forgets them all) or kept them; look again.
         driver.onReconnect(() -> {
           LOG.info("{}: libvirt is back; reconciling its domains with the compute API", name);
@@ -146,24 +122,33 @@ public final class AgentService extends VerticleBase {
     String group = "strato-agent-" + config.host();
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx,
         KafkaSettings.consumer(config.settings(), group));
-    loop = new PollLoop(vertx, consumer, group, config.settings(), this::dispatch)
-        .orderedBy(r -> r.topic() + "/" + instanceOf(r))
-        .concurrency(config.settings().getInt("agent.concurrency.per.host"),
-            config.settings().getInt("agent.concurrency"));
-    Set<String> topics = new HashSet<>(byTopic.keySet());
-    return consumer.subscribe(topics).onSuccess(v -> loop.start());
+    return AssignmentPartitions.assign(vertx, consumer, byHost.keySet()).onSuccess(partitions -> {
+      // NOTE: PollLoop bounds work per partition; a partition may hold several of our hosts (fleet mode), so its
+      // bound is agent.concurrency.per.host times the most hosts of ours on one partition (exact for one host).
+      int perHost = config.settings().getInt("agent.concurrency.per.host");
+      int total = config.settings().getInt("agent.concurrency");
+      int perPartition = (int) Math.min(total, (long) perHost * partitions.mostHostsOnOnePartition());
+      loop = new PollLoop(vertx, consumer, group, config.settings(), this::dispatch)
+          .orderedBy(r -> r.key() + "/" + instanceOf(r))
+          .concurrency(perPartition, total);
+      loop.start();
+    }).mapEmpty();
   }
 
   /**
-   * One order for the host whose topic it came on. Orders of one instance run one after the other; other instances'
+   * One order for the host it is keyed by; an order for a host this process does not serve is skipped (it is done,
+   * and committed past: another agent, in its own group, reads it). Orders of one instance run one after the other; other instances'
    * orders, and other hosts', run beside them (up to {@code agent.concurrency.per.host} per host and
    * {@code agent.concurrency} in all), so a slow build holds up nothing but its own instance's later orders.
    * An order that does not parse goes to strato.dead-letters (its instance then ends in ERROR); a build or action
    * that fails has already reported its outcome, and is not run again.
    */
   private Future<Void> dispatch(KafkaConsumerRecord<String, String> r) {
-    AgentHost host = byTopic.get(r.topic());
-    if (host == null) return Future.succeededFuture();
+    AgentHost host = r.key() == null ? null : byHost.get(r.key());
+    if (host == null) {
+      if (r.key() == null) LOG.warn("order {}-{}@{} names no host, skipped", r.topic(), r.partition(), r.offset());
+      return Future.succeededFuture();
+    }
     JsonObject message = PoisonRecord.json(r.value());
     return host.handle(message).recover(e -> {
       if (PoisonRecord.isPermanent(e)) return Future.failedFuture(e);
@@ -172,7 +157,7 @@ public final class AgentService extends VerticleBase {
     });
   }
 
-  /** The instance an order is about (orders are keyed by host or by instance, so the body says). */
+  /** The instance an order is about (orders are keyed by host, so the body says). */
   private static String instanceOf(KafkaConsumerRecord<String, String> r) {
     try {
       return String.valueOf(new JsonObject(r.value()).getValue("instance_id"));

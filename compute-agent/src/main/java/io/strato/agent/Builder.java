@@ -256,8 +256,8 @@ final class Builder {
     String az = host.config().availabilityZone();
     Future<JsonObject> port = wanted.getString("port") != null
         ? network.bindPort(rec.projectId, wanted.getString("port"), rec.id, host.name, az)
-        : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id, host.name,
-            az, rec.securityGroups);
+        : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id,
+            rec.attempt, rec.ports.size(), host.name, az, rec.securityGroups);
     return port.compose(p -> {
       rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", wanted.getString("port") == null)
           .put("mac", p.getString("mac_address")).put("network_id", p.getString("network_id")));

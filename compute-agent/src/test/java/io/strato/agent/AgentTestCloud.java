@@ -3,6 +3,7 @@ package io.strato.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
+import io.strato.common.kafka.HostPartitions;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
@@ -48,6 +49,7 @@ final class AgentTestCloud {
   final int imagePort;
   private final KafkaProducer<String, String> producer;
   private String imageDeployment;
+  private String networkDeployment;
   private String lastAgent;
 
   private AgentTestCloud() throws Exception {
@@ -59,7 +61,7 @@ final class AgentTestCloud {
         Files.createTempDirectory("agent-volumes").toString()));
     var vertx = identity.vertx;
     startImageService();
-    TestIdentity.await(vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
+    networkDeployment = TestIdentity.await(vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
@@ -80,6 +82,17 @@ final class AgentTestCloud {
 
   void stopImageService() {
     TestIdentity.await(identity.vertx.undeploy(imageDeployment));
+  }
+
+  /**
+   * Moves the network service to {@code port} (the catalog keeps naming {@code network.port}, where a test may put a
+   * proxy in front of it); {@code network.port} again puts it back.
+   */
+  void moveNetworkService(int port) {
+    TestIdentity.await(identity.vertx.undeploy(networkDeployment));
+    networkDeployment = TestIdentity.await(identity.vertx.deployVerticle(new NetworkService(NetworkConfig.from(
+        settings.with("network.port", port)))));
+    identity.awaitReady(port);
   }
 
   static synchronized AgentTestCloud get() throws Exception {
@@ -110,7 +123,7 @@ final class AgentTestCloud {
     return id;
   }
 
-  /** A server and the assignment sent for it (at {@code offset} of its host's topic). */
+  /** A server and the assignment sent for it (at {@code offset} of its host's assignment partition). */
   record Server(String id, TestIdentity.Member owner, BootRequest request, long offset) {}
 
   /**
@@ -187,7 +200,7 @@ final class AgentTestCloud {
   Server send(String host, Server s) {
     Assignment a = new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), s.id(), 0, host, List.of(),
         s.request().attempt(), s.request());
-    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), s.id(),
+    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host,
         a.toJson().encode())));
     return new Server(s.id(), s.owner(), s.request(), meta.getOffset());
   }
@@ -196,24 +209,43 @@ final class AgentTestCloud {
   Server order(String host, Server s, String action) {
     ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), s.id(), host, action,
         s.owner().projectId(), s.request().requestId());
-    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), host,
+    var meta = TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host,
         order.toJson().encode())));
     return new Server(s.id(), s.owner(), s.request(), meta.getOffset());
   }
 
   /** Waits until {@code host}'s agent has handled (and committed) the assignment of {@code s}. */
   void awaitHandled(String host, Server s) {
-    TopicPartition tp = new TopicPartition(Topics.assignmentsFor(host), 0);
+    awaitCommittedPast(host, host, s);
+  }
+
+  /**
+   * Waits until the agent named {@code agentHost} (its consumer group) has committed past the assignment of
+   * {@code s}, sent to {@code orderHost}: handled if it serves that host, skipped otherwise.
+   */
+  void awaitCommittedPast(String agentHost, String orderHost, Server s) {
     try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(KafkaSettings.admin(settings)))) {
+      TopicPartition tp = new TopicPartition(Topics.ASSIGNMENTS, HostPartitions.of(orderHost, assignmentPartitions()));
       long deadline = System.currentTimeMillis() + 30_000;
       while (true) {
-        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("strato-agent-" + host)
+        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("strato-agent-" + agentHost)
             .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(tp);
         if (committed != null && committed.offset() > s.offset()) return;
-        assertThat(System.currentTimeMillis()).as("assignment of " + s.id() + " never handled").isLessThan(deadline);
+        assertThat(System.currentTimeMillis()).as("assignment of " + s.id() + " never passed by " + agentHost)
+            .isLessThan(deadline);
         Thread.sleep(100); // back-off between questions to the broker
-
       }
+    } catch (InterruptedException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The partition count of strato.assignments, as the broker has it. */
+  int assignmentPartitions() {
+    try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(KafkaSettings.admin(settings)))) {
+      return admin.describeTopics(List.of(Topics.ASSIGNMENTS)).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(Topics.ASSIGNMENTS).partitions().size();
     } catch (InterruptedException | java.util.concurrent.ExecutionException
         | java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);

@@ -150,7 +150,7 @@ class SlowBuildTest {
         .getString("id"), member, null, -1);
     KafkaProducer<String, String> producer = KafkaProducer.create(cloud.identity.vertx,
         io.strato.common.kafka.KafkaSettings.producer(cloud.settings, "poison-assignments"));
-    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.assignmentsFor(host), broken.id(),
+    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host,
         new JsonObject().put("type", "assignment").put("version", 1).put("instance_id", broken.id())
             .put("host", host).put("request", "not an object").encode())));
     TestIdentity.await(producer.close());
@@ -158,7 +158,7 @@ class SlowBuildTest {
         member);
     JsonObject failed = cloud.await(broken, s -> s != null && "ERROR".equals(s.getString("status")), 60_000);
     assertThat(failed.getJsonObject("fault").getString("message")).contains("can never be processed")
-        .contains(Topics.assignmentsFor(host));
+        .contains(Topics.ASSIGNMENTS);
     cloud.await(next, s -> s != null && "ACTIVE".equals(s.getString("status")), 60_000);
   }
 }

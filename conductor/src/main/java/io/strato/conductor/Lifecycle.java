@@ -141,6 +141,6 @@ final class Lifecycle {
     if (host == null || host.isBlank()) return Future.succeededFuture();
     ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), instanceId, host,
         ServerAction.ABORT_BUILD, projectId, requestId);
-    return Outbox.add(tx, Topics.assignmentsFor(host), host, order.toJson().encode(), requestId);
+    return Outbox.add(tx, Topics.ASSIGNMENTS, host, order.toJson().encode(), requestId);
   }
 }

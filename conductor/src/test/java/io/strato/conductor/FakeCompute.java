@@ -2,6 +2,7 @@ package io.strato.conductor;
 
 import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.TopicCreator;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootRequest;
 import io.strato.common.lifecycle.TaskState;
@@ -11,8 +12,6 @@ import io.strato.common.messages.ServerAction;
 import io.strato.testkit.TestIdentity;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -37,17 +36,18 @@ final class FakeCompute {
 
   FakeCompute(Vertx vertx, Settings settings) {
     producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "fake-compute"));
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(settings));
-    TestIdentity.await(admin.createTopics(List.of(new NewTopic(Topics.assignmentsFor(host), 1, (short) 1))));
-    admin.close();
+    TestIdentity.await(TopicCreator.ensure(vertx, settings));
     KafkaConsumer<String, String> boots =
         KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "fake-compute-" + UUID.randomUUID()));
     boots.handler(r -> build(BootRequest.fromJson(new JsonObject(r.value()))));
     TestIdentity.await(boots.subscribe(Topics.BOOT_REQUESTS));
     KafkaConsumer<String, String> orders =
         KafkaConsumer.create(vertx, KafkaSettings.consumer(settings, "fake-compute-" + UUID.randomUUID()));
-    orders.handler(r -> act(ServerAction.fromJson(new JsonObject(r.value()))));
-    TestIdentity.await(orders.subscribe(Topics.assignmentsFor(host)));
+    // Every host's orders share the topic, keyed by host: this host acts on its own only.
+    orders.handler(r -> {
+      if (host.equals(r.key())) act(ServerAction.fromJson(new JsonObject(r.value())));
+    });
+    TestIdentity.await(orders.subscribe(Topics.ASSIGNMENTS));
   }
 
   /** Builds the instances of this project from now on. */

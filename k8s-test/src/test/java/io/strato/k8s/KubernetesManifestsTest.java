@@ -582,15 +582,16 @@ class KubernetesManifestsTest {
     return Topics.ALL.stream();
   }
 
-  @ParameterizedTest(name = "production has a KafkaTopic for {0} with the configured partitions, 3 replicas, min.insync.replicas 2")
+  @ParameterizedTest(name = "production has a KafkaTopic for {0} with its configured partitions, 3 replicas, min.insync.replicas 2")
   @MethodSource("topics")
   void productionKafkaTopic(Topics.TopicSpec topic) {
     Manifests m = overlay("production");
     GenericKubernetesResource kt = m.custom("KafkaTopic").stream()
         .filter(t -> topic.name().equals(Optional.ofNullable((String) t.get("spec", "topicName")).orElse(t.getMetadata().getName())))
         .findFirst().orElseThrow(() -> new AssertionError("no KafkaTopic for " + topic.name()));
-    String configured = configValue(m, "kafka.partitions");
-    assertThat(String.valueOf((Object) kt.get("spec", "partitions"))).as("partitions = kafka.partitions").isEqualTo(configured);
+    String configured = configValue(m, topic.partitionsSetting());
+    assertThat(String.valueOf((Object) kt.get("spec", "partitions"))).as("partitions = " + topic.partitionsSetting())
+        .isEqualTo(configured);
     assertThat(String.valueOf((Object) kt.get("spec", "replicas"))).as("replicas").isEqualTo("3")
         .isEqualTo(configValue(m, "kafka.replication.factor"));
     assertThat(String.valueOf((Object) kt.get("spec", "config", "min.insync.replicas"))).isEqualTo("2");

@@ -349,7 +349,7 @@ class OpenStackCliTest {
     assertThat(created.getString("status")).isEqualTo("ACTIVE");
     String id = created.getString("id");
     String encoded = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_8));
-    for (String topic : List.of(Topics.BOOT_REQUESTS, Topics.assignmentsFor("cli-test-host"))) {
+    for (String topic : List.of(Topics.BOOT_REQUESTS, Topics.ASSIGNMENTS)) {
       assertThat(recordAbout(topic, id)).as(topic).doesNotContain(password).doesNotContain(encoded)
           .doesNotContain("admin_pass").doesNotContain("user_data");
     }

@@ -19,17 +19,16 @@ public final class TopicCreator {
 
   public static Future<Void> ensure(Vertx vertx, Settings settings) {
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(settings));
-    int partitions = settings.getInt("kafka.partitions");
     short replication = (short) settings.getInt("kafka.replication.factor");
     return admin.listTopics()
-        .compose(existing -> create(admin, existing, partitions, replication, settings))
+        .compose(existing -> create(admin, existing, replication, settings))
         .eventually(() -> admin.close());
   }
 
-  private static Future<Void> create(KafkaAdminClient admin, Set<String> existing, int partitions,
-      short replication, Settings settings) {
+  private static Future<Void> create(KafkaAdminClient admin, Set<String> existing, short replication,
+      Settings settings) {
     List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t.name())).map(t -> {
-      NewTopic topic = new NewTopic(t.name(), partitions, replication);
+      NewTopic topic = new NewTopic(t.name(), settings.getInt(t.partitionsSetting()), replication);
       Map<String, String> config = new java.util.HashMap<>();
       if (t.compacted()) config.put("cleanup.policy", "compact");
       config.put("max.message.bytes", String.valueOf(KafkaSettings.maxMessageBytes(settings)));

@@ -7,8 +7,10 @@ public final class Topics {
   /** gateway -> scheduler, keyed by reservation id. */
   public static final String BOOT_REQUESTS = "strato.boot-requests";
   /**
-   * Prefix of the per-host topics {@code strato.assignments.<host>}: scheduler and gateway -> that host's agent.
-   * One topic per host, so an agent reads only its own traffic, however many hosts there are.
+   * scheduler, compute API and conductor -> agents: every host's orders (assignments, server actions, abort-build),
+   * keyed by host name so each host's orders stay in order; {@code kafka.assignments.partitions} partitions, and each
+   * agent reads only the partitions of its hosts ({@link HostPartitions}). Orders carry no secret, since a partition
+   * holds other hosts' orders.
    */
   public static final String ASSIGNMENTS = "strato.assignments";
   /** agents -> scheduler: resource reports, keyed by host, compacted. */
@@ -28,10 +30,16 @@ public final class Topics {
   /** Header carrying the OpenStack request id on every record. */
   public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
 
-  public record TopicSpec(String name, boolean compacted) {}
+  /** A topic as Strato creates it; {@code partitionsSetting} names the setting that gives its partition count. */
+  public record TopicSpec(String name, boolean compacted, String partitionsSetting) {
+    TopicSpec(String name, boolean compacted) {
+      this(name, compacted, "kafka.partitions");
+    }
+  }
 
   public static final List<TopicSpec> ALL = List.of(
       new TopicSpec(BOOT_REQUESTS, false),
+      new TopicSpec(ASSIGNMENTS, false, "kafka.assignments.partitions"),
       new TopicSpec(HOST_STATE, true),
       new TopicSpec(SERVICE_STATE, true),
       new TopicSpec(INSTANCE_UPDATES, false),
@@ -40,9 +48,4 @@ public final class Topics {
       new TopicSpec(DEAD_LETTERS, false));
 
   private Topics() {}
-
-  /** The assignment topic of one host; host names are made safe for Kafka's topic name alphabet. */
-  public static String assignmentsFor(String host) {
-    return ASSIGNMENTS + "." + host.replaceAll("[^a-zA-Z0-9._-]", "_");
-  }
 }

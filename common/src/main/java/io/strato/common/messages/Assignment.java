@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * scheduler -> the chosen host's agent, on {@code strato.assignments.<host>} keyed by instance id: "build this
+ * scheduler -> the chosen host's agent, on {@code strato.assignments} keyed by the host: "build this
  * instance here; the resources are claimed". Carries everything the agent needs (the boot request's flavor, image
  * and build spec) and the alternates to try if this host fails or refuses.
  *

@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Neutron v2.0, as the agent uses it: find networks, create, bind and delete an instance's ports. Every call acts
@@ -59,17 +60,44 @@ public final class NetworkClient {
   /**
    * Creates a port for the instance, owned by its project, in the named security groups, bound to this host.
    * Without groups (or with only {@code default}) Neutron applies the project's default group itself.
+   *
+   * <p>Retry-safe: the port is named after the instance, the scheduling attempt and the NIC's index
+   * ({@link #portName}). A create that timed out or got a 5xx is tried again like an idempotent call
+   * ({@code http.client.attempts}), and every try after the first first looks for a port of that name on the
+   * instance: when the network service made the port but its answer was lost, that port is the result, never a
+   * second one.
    */
   public Future<JsonObject> createPort(String networkId, String fixedIp, String projectId, String instanceId,
-      String host, String az, List<String> securityGroups) {
-    JsonObject port = new JsonObject().put("network_id", networkId).put("device_id", instanceId)
+      int attempt, int nic, String host, String az, List<String> securityGroups) {
+    String name = portName(instanceId, attempt, nic);
+    JsonObject port = new JsonObject().put("network_id", networkId).put("device_id", instanceId).put("name", name)
         .put("device_owner", "compute:" + az).put("binding:host_id", host);
     if (fixedIp != null) port.put("fixed_ips", new JsonArray().add(new JsonObject().put("ip_address", fixedIp)));
+    String what = "create a port on network " + networkId;
+    AtomicInteger tries = new AtomicInteger();
     return securityGroupIds(projectId, securityGroups).compose(ids -> {
       if (!ids.isEmpty()) port.put("security_groups", new JsonArray(ids));
-      return call(projectId, HttpMethod.POST, "/v2.0/ports", new JsonObject().put("port", port),
-          "create a port on network " + networkId, 201).map(j -> j.getJsonObject("port"));
+      return session.call("network", what, true, token -> {
+        var url = session.endpoint("network");
+        if (url.isEmpty()) return ServiceCall.unavailable("network");
+        Future<JsonObject> made = tries.getAndIncrement() == 0 ? Future.succeededFuture()
+            : session.request(HttpMethod.GET, url.get() + "/v2.0/ports?device_id=" + encode(instanceId) + "&name="
+                + encode(name), token, projectId).send().map(resp -> {
+                  ServiceCall.expect(resp, "look for port " + name, 200);
+                  JsonArray found = resp.bodyAsJsonObject().getJsonArray("ports", new JsonArray());
+                  return found.isEmpty() ? null : found.getJsonObject(0);
+                });
+        return made.compose(existing -> existing != null ? Future.succeededFuture(existing)
+            : session.request(HttpMethod.POST, url.get() + "/v2.0/ports", token, projectId)
+                .sendJsonObject(new JsonObject().put("port", port))
+                .map(resp -> ServiceCall.expect(resp, what, 201).bodyAsJsonObject().getJsonObject("port")));
+      });
     });
+  }
+
+  /** The name of the port the agent makes for NIC {@code nic} of an instance's build at {@code attempt}. */
+  static String portName(String instanceId, int attempt, int nic) {
+    return "instance-" + instanceId + "-" + attempt + "-nic" + nic;
   }
 
   /** The ids of a project's security groups by name; an unknown name fails the build, as in Nova. */

@@ -155,6 +155,6 @@ public final class ServerActions {
   private static Future<Void> order(SqlConnection tx, Instance i, String action, String requestId) {
     ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), i.id(), i.host(), action,
         i.projectId(), requestId);
-    return Outbox.add(tx, Topics.assignmentsFor(i.host()), i.host(), order.toJson().encode(), requestId);
+    return Outbox.add(tx, Topics.ASSIGNMENTS, i.host(), order.toJson().encode(), requestId);
   }
 }

@@ -9,7 +9,6 @@ import io.strato.scheduler.ScheduleResult;
 import io.strato.scheduler.Scheduler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -44,7 +43,6 @@ final class BootRequestConsumer extends VerticleBase {
     private final Future<Void> hostStateReady;
     private PollLoop loop;
     private KafkaProducer<String, String> producer;
-    private KafkaAdminClient admin;
     private AssignmentPublisher publisher;
 
     BootRequestConsumer(SchedulerServiceConfig config, Scheduler scheduler, SchedulerMetrics metrics,
@@ -62,23 +60,20 @@ final class BootRequestConsumer extends VerticleBase {
         props.put("client.id", client);
         KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, props);
         var producerProps = KafkaSettings.producer(config.settings(), client);
-        // NOTE: with one topic per host the producer's sender checks every host's topic each time it wakes; letting
-        // records gather for a few milliseconds makes those wake-ups rare (a boot request is a batch anyway).
+        // NOTE: letting a poll's assignments gather for a few milliseconds sends them as one batch per partition of
+        // strato.assignments (a boot request is a batch anyway).
         producerProps.put("linger.ms", "5");
         producer = KafkaProducer.create(vertx, producerProps);
-        admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config.settings()));
-        publisher = new AssignmentPublisher(producer, admin, config.assignmentPartitions(),
-                (short) config.settings().getInt("kafka.replication.factor"),
-                KafkaSettings.maxMessageBytes(config.settings()));
+        publisher = new AssignmentPublisher(producer);
         loop = new PollLoop(vertx, consumer, config.consumerGroup(), config.settings(), this::decide);
-        Future<Void> subscribed = publisher.loadExistingTopics().compose(v -> consumer.subscribe(Topics.BOOT_REQUESTS));
+        Future<Void> subscribed = consumer.subscribe(Topics.BOOT_REQUESTS);
         Future.all(subscribed, hostStateReady).onSuccess(v -> context.runOnContext(x -> loop.start()));
         return subscribed;
     }
 
     @Override
     public Future<?> stop() {
-        return Future.join(loop.stop(), producer.close(), admin.close());
+        return Future.join(loop.stop(), producer.close());
     }
 
     /** Polling, within Kafka's max.poll.interval.ms (false before the host state has caught up). */

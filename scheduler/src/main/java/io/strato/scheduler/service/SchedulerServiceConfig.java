@@ -31,16 +31,12 @@ public record SchedulerServiceConfig(
         int maxPlacements,
         Duration refreshInterval,
         String consumerGroup,
-        int assignmentPartitions,
         SchedulerConfig decisions,
         Settings settings) {
 
     public SchedulerServiceConfig {
         if (maxHosts < 1 || maxPlacements < 1) {
             throw new IllegalArgumentException("scheduler.max.hosts and scheduler.max.placements must be at least 1");
-        }
-        if (assignmentPartitions < 1) {
-            throw new IllegalArgumentException("scheduler.assignment.partitions must be at least 1");
         }
         if (refreshInterval.isNegative() || refreshInterval.isZero()) {
             throw new IllegalArgumentException("scheduler.refresh.ms must be positive");
@@ -63,7 +59,7 @@ public record SchedulerServiceConfig(
                 Path.of(s.get("scheduler.map.file")), Path.of(s.get("scheduler.ledger.file")),
                 s.getInt("scheduler.max.hosts"), s.getInt("scheduler.max.placements"),
                 Duration.ofMillis(s.getLong("scheduler.refresh.ms")), s.get("scheduler.consumer.group"),
-                s.getInt("scheduler.assignment.partitions"), decisions, s);
+                decisions, s);
     }
 
     private static List<String> names(Settings s, String key) {

@@ -29,7 +29,7 @@ final class KafkaProbe implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     /** One record the scheduler published. */
-    record Seen(String topic, String key, String value, Map<String, String> headers) {
+    record Seen(String topic, int partition, String key, String value, Map<String, String> headers) {
     }
 
     private final KafkaProducer<String, String> producer;
@@ -41,18 +41,16 @@ final class KafkaProbe implements AutoCloseable {
         await(TopicCreator.ensure(vertx, settings).toCompletionStage().toCompletableFuture());
         producer = new KafkaProducer<>(new HashMap<String, Object>(KafkaSettings.producer(settings, "scheduler-test")));
         Map<String, String> props = new HashMap<>(KafkaSettings.consumer(settings, "scheduler-test-" + UUID.randomUUID()));
-        // New per-host topics are noticed within this, rather than Kafka's default five minutes.
-        props.put("metadata.max.age.ms", "300");
         watcher = KafkaConsumer.create(vertx, props);
         watcher.handler(r -> {
             Map<String, String> headers = new HashMap<>();
             r.headers().forEach(h -> headers.put(h.key(), h.value().toString()));
             synchronized (seen) {
-                seen.add(new Seen(r.topic(), r.key(), r.value(), headers));
+                seen.add(new Seen(r.topic(), r.partition(), r.key(), r.value(), headers));
                 seen.notifyAll();
             }
         });
-        await(watcher.subscribe(Pattern.compile(Pattern.quote(Topics.ASSIGNMENTS + ".") + ".*|"
+        await(watcher.subscribe(Pattern.compile(Pattern.quote(Topics.ASSIGNMENTS) + "|"
                 + Pattern.quote(Topics.INSTANCE_UPDATES) + "|" + Pattern.quote(Topics.DEAD_LETTERS)))
                 .toCompletionStage().toCompletableFuture());
     }

@@ -92,7 +92,8 @@ class SchedulerRestartTest {
     }
 
     private List<Assignment> assignmentOf(String id, int count) {
-        return kafka.await(count, s -> s.topic().startsWith(Topics.ASSIGNMENTS + ".") && id.equals(s.key())).stream()
+        return kafka.await(count, s -> s.topic().equals(Topics.ASSIGNMENTS)
+                && id.equals(new JsonObject(s.value()).getString("instance_id"))).stream()
                 .map(s -> Assignment.fromJson(new JsonObject(s.value()))).toList();
     }
 }

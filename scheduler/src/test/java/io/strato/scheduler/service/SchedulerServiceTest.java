@@ -6,6 +6,7 @@ import static io.strato.scheduler.service.Fleet.ids;
 import static io.strato.scheduler.service.Fleet.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strato.common.kafka.HostPartitions;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Assignment;
@@ -65,8 +66,8 @@ class SchedulerServiceTest {
     }
 
     @Test
-    @DisplayName("a boot request for a zone is assigned, on the chosen host's own topic, to a host of that zone with "
-            + "alternates from it, and the host's resources are claimed")
+    @DisplayName("a boot request for a zone is assigned to a host of that zone with alternates from it, keyed by that "
+            + "host on the assignment partition its agent reads, and the host's resources are claimed")
     void assignsWithinTheRequestedZone() {
         String zone = unique("az");
         List<String> inZone = report(zone, 3, 16, 32_768, 500);
@@ -80,7 +81,10 @@ class SchedulerServiceTest {
         KafkaProbe.Seen seen = kafka.await(1, assignmentOf(id)).get(0);
         Assignment assignment = Assignment.fromJson(new JsonObject(seen.value()));
         assertThat(assignment.host()).isIn(inZone);
-        assertThat(seen.topic()).isEqualTo(Topics.assignmentsFor(assignment.host()));
+        assertThat(seen.topic()).isEqualTo(Topics.ASSIGNMENTS);
+        assertThat(seen.key()).isEqualTo(assignment.host());
+        assertThat(seen.partition()).isEqualTo(HostPartitions.of(assignment.host(),
+                SharedInfrastructure.settings().getInt("kafka.assignments.partitions")));
         assertThat(assignment.alternates()).hasSize(2).doesNotContain(assignment.host()).isSubsetOf(inZone);
         assertThat(assignment.launchIndex()).isZero();
         assertThat(assignment.attempt()).isEqualTo(1);
@@ -254,7 +258,7 @@ class SchedulerServiceTest {
 
         Fleet.request(kafka, boot(instances, zone, 1, 1_024, 10, group));
 
-        List<Assignment> assignments = kafka.await(3, s -> isAssignment(s) && instances.contains(s.key())).stream()
+        List<Assignment> assignments = kafka.await(3, s -> isAssignment(s) && instances.contains(new JsonObject(s.value()).getString("instance_id"))).stream()
                 .map(s -> Assignment.fromJson(new JsonObject(s.value()))).toList();
         assertThat(assignments.stream().map(Assignment::host).collect(Collectors.toSet())).hasSize(3);
         assertThat(assignments.stream().map(Assignment::launchIndex).collect(Collectors.toSet()))
@@ -355,11 +359,11 @@ class SchedulerServiceTest {
     }
 
     private static boolean isAssignment(KafkaProbe.Seen s) {
-        return s.topic().startsWith(Topics.ASSIGNMENTS + ".");
+        return s.topic().equals(Topics.ASSIGNMENTS);
     }
 
     private static Predicate<KafkaProbe.Seen> assignmentOf(String instanceId) {
-        return s -> isAssignment(s) && instanceId.equals(s.key());
+        return s -> isAssignment(s) && instanceId.equals(new JsonObject(s.value()).getString("instance_id"));
     }
 
     private static Predicate<KafkaProbe.Seen> updateOf(String instanceId) {
