@@ -36,7 +36,30 @@ public final class FaultyDependency implements AutoCloseable {
             .end("{\"error\": \"injected failure\"}");
       }
     });
-    TestIdentity.await(server.listen(port, "127.0.0.1"));
+    listen(port);
+  }
+
+  /**
+   * Binds {@code port}, trying again for up to 5 s while it is still in use: a service undeployed just before (the
+   * one this stand-in replaces) may release its socket a moment after its undeploy completed.
+   */
+  private void listen(int port) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      try {
+        TestIdentity.await(server.listen(port, "127.0.0.1"));
+        return;
+      } catch (AssertionError e) {
+        boolean inUse = e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("in use");
+        if (!inUse || System.nanoTime() > deadline) throw e;
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** Listens on {@code port} (0: any free port). */
