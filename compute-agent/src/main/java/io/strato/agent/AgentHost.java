@@ -6,6 +6,8 @@ import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HostFacts;
 import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.net.NetworkPlumber;
+import io.strato.agent.net.Plumbing;
 import io.strato.common.config.Settings;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
@@ -36,6 +38,7 @@ final class AgentHost {
   final NetworkClient network;
   final VolumeClient volumes;
   final ComputeClient compute;
+  final NetworkPlumber plumber;
   final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final AgentConfig config;
@@ -59,6 +62,7 @@ final class AgentHost {
     this.network = network;
     this.volumes = volumes;
     this.compute = compute;
+    this.plumber = Plumbing.from(vertx, config.settings(), network, name, config.stateDir(), config.fleetSize());
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
   }
@@ -111,10 +115,13 @@ final class AgentHost {
         : driver.destroy(rec.id).recover(e -> logged("destroy domain " + rec.id, e));
     Future<Void> disk = vertx.fileSystem().deleteRecursive(instanceDir(rec.id).toString())
         .recover(e -> Future.succeededFuture());
-    Future<Void> ports = Future.succeededFuture();
+    // Unplugged once the domain is gone (its tap with it), so a network's last port can take its bridge along.
+    Future<Void> ports = domain;
     for (JsonObject p : rec.ports) {
       String id = p.getString("id");
-      ports = ports.compose(v -> (p.getBoolean("created") ? network.deletePort(rec.projectId, id)
+      ports = ports.compose(v -> plumber.unplug(rec.projectId, InstanceRecord.plumbed(p))
+          .recover(e -> logged("unplug port " + id, e)))
+          .compose(v -> (p.getBoolean("created") ? network.deletePort(rec.projectId, id)
           : network.unbindPort(rec.projectId, id))
           .recover(e -> logged("release port " + id, e)));
     }
@@ -127,6 +134,13 @@ final class AgentHost {
           .recover(e -> logged("release volume " + id, e)));
     }
     return Future.join(domain, disk, ports, vols).mapEmpty();
+  }
+
+  /** Once the instance's domain runs: its ports' taps are up on their networks' bridges. */
+  Future<Void> wire(InstanceRecord rec) {
+    Future<Void> chain = Future.succeededFuture();
+    for (JsonObject p : rec.ports) chain = chain.compose(v -> plumber.wire(InstanceRecord.plumbed(p)));
+    return chain;
   }
 
   private static Future<Void> logged(String what, Throwable e) {

@@ -6,6 +6,7 @@ import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.GuestSpec;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.PowerState;
+import io.strato.agent.net.PlumbedPort;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.Assignment;
@@ -108,8 +109,7 @@ final class Builder {
     Future<List<JsonObject>> ports = host.network.available()
         ? host.network.portsOf(rec.projectId, rec.id) : Future.succeededFuture(List.of());
     return ports.recover(e -> Future.succeededFuture(List.of())).compose(found -> {
-      found.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id"))
-          .put("created", !usersPorts.contains(p.getString("id")))));
+      found.forEach(p -> rec.ports.add(InstanceRecord.portEntry(p, !usersPorts.contains(p.getString("id")))));
       LOG.warn("[{}] instance {} on {}: {}; cleaning up and ending it in ERROR", rec.requestId, rec.id, host.name,
           reason);
       return host.cleanup(rec, true);
@@ -259,9 +259,9 @@ final class Builder {
         : network.createPort(wanted.getString("uuid"), wanted.getString("fixed_ip"), rec.projectId, rec.id,
             rec.attempt, rec.ports.size(), host.name, az, rec.securityGroups);
     return port.compose(p -> {
-      rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", wanted.getString("port") == null)
-          .put("mac", p.getString("mac_address")).put("network_id", p.getString("network_id")));
-      return network.network(rec.projectId, p.getString("network_id")).map(net -> {
+      rec.ports.add(InstanceRecord.portEntry(p, wanted.getString("port") == null));
+      return host.plumber.plug(rec.projectId, PlumbedPort.of(p)).compose(v -> network.network(rec.projectId,
+          p.getString("network_id"))).map(net -> {
         JsonArray addrs = rec.addresses.getJsonArray(net.getString("name"), new JsonArray());
         for (Object o : p.getJsonArray("fixed_ips", new JsonArray())) {
           String ip = ((JsonObject) o).getString("ip_address");
@@ -298,15 +298,15 @@ final class Builder {
     Future<Path> kernel = host.cachedImage(rec.projectId, props.get("kernel_id"));
     Future<Path> ramdisk = host.cachedImage(rec.projectId, props.get("ramdisk_id"));
     return Future.all(disks, kernel, ramdisk).compose(all -> {
-      List<GuestSpec.Nic> nics = rec.ports.stream().map(p -> new GuestSpec.Nic(p.getString("mac"), "default",
-          p.getString("id"))).toList();
+      List<GuestSpec.Nic> nics = rec.ports.stream().map(p -> host.plumber.nic(InstanceRecord.plumbed(p))).toList();
       GuestSpec guest = new GuestSpec(rec.id, "instance-" + rec.id, host.name, host.config().effectiveDomainType(),
           req.flavor().vcpus(), req.flavor().ramMb(), all.resultAt(0), all.resultAt(1), all.resultAt(2),
           all.resultAt(1) == null ? null : props.getOrDefault("os_command_line", "console=ttyS0 root=/dev/vda"),
           nics, dir.resolve("console.log"));
       return confirmPlacement(rec, System.currentTimeMillis() + confirmTimeoutMs(), CONFIRM_BACKOFF_MS).compose(v -> {
         rec.domainDefined = true;
-        return host.vertx().fileSystem().mkdirs(dir.toString()).compose(x -> host.driver.spawn(guest));
+        return host.vertx().fileSystem().mkdirs(dir.toString()).compose(x -> host.driver.spawn(guest))
+            .compose(x -> host.wire(rec));
       });
     }).compose(v -> host.driver.powerState(rec.id)).map(state -> {
       if (state != PowerState.RUNNING) throw new IllegalStateException("the domain did not start (power state "

@@ -1,5 +1,6 @@
 package io.strato.agent;
 
+import io.strato.agent.net.PlumbedPort;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.InstanceUpdate;
@@ -17,7 +18,7 @@ final class InstanceRecord {
   final String id;
   final String projectId;
   final String requestId;
-  /** Ports: id, whether the agent created it (delete) or only bound it (unbind). */
+  /** Ports: id, whether the agent created it (delete) or only bound it (unbind), MAC and network (plumbing). */
   final List<JsonObject> ports = new ArrayList<>();
   /** Volumes: id, attachment id, whether to delete it on termination. */
   final List<JsonObject> volumes = new ArrayList<>();
@@ -42,6 +43,17 @@ final class InstanceRecord {
     this.id = id;
     this.projectId = projectId;
     this.requestId = requestId;
+  }
+
+  /** A port as {@link #ports} keeps it, from the network service's JSON of it. */
+  static JsonObject portEntry(JsonObject port, boolean created) {
+    return new JsonObject().put("id", port.getString("id")).put("created", created)
+        .put("mac", port.getString("mac_address")).put("network_id", port.getString("network_id"));
+  }
+
+  /** A port of {@link #ports} as the host's network plumbing sees it. */
+  static PlumbedPort plumbed(JsonObject entry) {
+    return new PlumbedPort(entry.getString("id"), entry.getString("network_id"), entry.getString("mac"), List.of());
   }
 
   JsonArray volumesAttached() {

@@ -3,6 +3,7 @@ package io.strato.agent;
 import io.strato.agent.clients.ComputeClient;
 import io.strato.agent.hypervisor.GuestSpec;
 import io.strato.agent.hypervisor.PowerState;
+import io.strato.agent.net.PlumbedPort;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -121,15 +122,21 @@ final class Reconciler {
           : Future.succeededFuture(List.of());
       return Future.all(root, kernel, ramdisk, ports).compose(all -> {
         List<JsonObject> portList = all.resultAt(3);
-        List<GuestSpec.Nic> nics = portList.stream().map(p -> new GuestSpec.Nic(p.getString("mac_address"),
-            "default", p.getString("id"))).toList();
+        List<PlumbedPort> plumbed = portList.stream().map(PlumbedPort::of).toList();
+        List<GuestSpec.Nic> nics = plumbed.stream().map(host.plumber::nic).toList();
         Path k = all.resultAt(1);
         GuestSpec guest = new GuestSpec(id, "instance-" + id, host.name, host.config().effectiveDomainType(),
             flavor.getInteger("vcpus"), flavor.getInteger("ram"),
             List.of(new GuestSpec.Disk(all.resultAt(0), "qcow2", "vda", "virtio")), k, all.resultAt(2),
             k == null ? null : img.getString("os_command_line", "console=ttyS0 root=/dev/vda"), nics,
             dir.resolve("console.log"));
-        return host.driver.spawn(guest);
+        Future<Void> plugged = Future.succeededFuture();
+        for (PlumbedPort p : plumbed) plugged = plugged.compose(v -> host.plumber.plug(project, p));
+        return plugged.compose(v -> host.driver.spawn(guest)).compose(v -> {
+          Future<Void> wired = Future.succeededFuture();
+          for (PlumbedPort p : plumbed) wired = wired.compose(x -> host.plumber.wire(p));
+          return wired;
+        });
       });
     }).compose(v -> host.driver.powerState(id)).map(state -> {
       if (state != PowerState.RUNNING) throw new IllegalStateException("the domain did not start again");

@@ -105,7 +105,7 @@ final class ServerActions {
     rec.domainDefined = true; // not known: look
     if (!host.network.available()) return host.cleanup(rec, false);
     return host.network.portsOf(rec.projectId, id).compose(ports -> {
-      ports.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id")).put("created", true)));
+      ports.forEach(p -> rec.ports.add(InstanceRecord.portEntry(p, true)));
       return host.cleanup(rec, false);
     }).recover(e -> host.cleanup(rec, false));
   }

@@ -144,6 +144,43 @@ public final class NetworkClient {
         .map(o -> (JsonObject) o).toList());
   }
 
+  /** The network's subnets as the project sees them. */
+  public Future<List<JsonObject>> subnets(String projectId, String networkId) {
+    return call(projectId, HttpMethod.GET, "/v2.0/subnets?network_id=" + encode(networkId), null,
+        "list subnets of " + networkId, 200).map(j -> j.getJsonArray("subnets", new JsonArray()).stream()
+        .map(o -> (JsonObject) o).toList());
+  }
+
+  /**
+   * The DHCP port of a network on a host (Neutron's {@code network:dhcp} port, one per DHCP server): the one there
+   * is, found by its device id, or a new one. Callers serialise per network, so two are never made side by side.
+   */
+  public Future<JsonObject> dhcpPort(String projectId, String networkId, String host) {
+    return findDhcpPort(projectId, networkId, host).compose(found -> found != null ? Future.succeededFuture(found)
+        : call(projectId, HttpMethod.POST, "/v2.0/ports", new JsonObject().put("port", new JsonObject()
+            .put("network_id", networkId).put("name", "dhcp-" + host).put("device_id", dhcpDeviceId(networkId, host))
+            .put("device_owner", "network:dhcp").put("binding:host_id", host)), "create the DHCP port of "
+            + networkId, 201).map(j -> j.getJsonObject("port")));
+  }
+
+  /** Deletes the network's DHCP port on the host, if there is one. */
+  public Future<Void> deleteDhcpPort(String projectId, String networkId, String host) {
+    return findDhcpPort(projectId, networkId, host).compose(found -> found == null ? Future.succeededFuture()
+        : deletePort(projectId, found.getString("id")));
+  }
+
+  private Future<JsonObject> findDhcpPort(String projectId, String networkId, String host) {
+    return call(projectId, HttpMethod.GET, "/v2.0/ports?network_id=" + encode(networkId) + "&device_id="
+        + encode(dhcpDeviceId(networkId, host)), null, "look for the DHCP port of " + networkId, 200)
+        .map(j -> j.getJsonArray("ports", new JsonArray()).stream().map(o -> (JsonObject) o).findFirst()
+            .orElse(null));
+  }
+
+  /** Neutron names a DHCP port's device after the agent's host and the network ({@code dhcp<host>-<network>}). */
+  static String dhcpDeviceId(String networkId, String host) {
+    return "dhcp-" + host + "-" + networkId;
+  }
+
   /** Deletes a port; a port already gone is fine. */
   public Future<Void> deletePort(String projectId, String portId) {
     return call(projectId, HttpMethod.DELETE, "/v2.0/ports/" + portId, null, "delete port " + portId, 204, 404)

@@ -47,11 +47,18 @@ public final class DomainXml {
           .append("    </disk>\n");
     }
     for (GuestSpec.Nic n : g.nics()) {
-      x.append("    <interface type='network'>\n")
-          .append("      <mac address='").append(esc(n.mac())).append("'/>\n")
-          .append("      <source network='").append(esc(n.network())).append("'/>\n")
-          .append("      <model type='virtio'/>\n")
-          .append("    </interface>\n");
+      if (n.bridge() != null) {
+        // libvirt makes the tap with that name and puts it on the bridge (Nova's linuxbridge VIF).
+        x.append("    <interface type='bridge'>\n")
+            .append("      <mac address='").append(esc(n.mac())).append("'/>\n")
+            .append("      <source bridge='").append(esc(n.bridge())).append("'/>\n")
+            .append("      <target dev='").append(esc(n.tap())).append("'/>\n");
+      } else {
+        x.append("    <interface type='network'>\n")
+            .append("      <mac address='").append(esc(n.mac())).append("'/>\n")
+            .append("      <source network='").append(esc(n.network())).append("'/>\n");
+      }
+      x.append("      <model type='virtio'/>\n").append("    </interface>\n");
     }
     if (g.consoleLog() != null) {
       x.append("    <serial type='file'>\n      <source path='").append(esc(g.consoleLog().toString()))

@@ -14,8 +14,21 @@ public record GuestSpec(String uuid, String name, String host, String type, int 
   /** A disk: file path, format ({@code qcow2}, {@code raw}), target device ({@code vda}) and bus. */
   public record Disk(Path path, String format, String target, String bus) {}
 
-  /** A NIC: the port's MAC and what it plugs into (a libvirt network name). */
-  public record Nic(String mac, String network, String portId) {}
+  /**
+   * A NIC: the port's MAC and what it plugs into: a Linux bridge with the tap libvirt makes for it ({@code bridge}
+   * and {@code tap} set, {@code network} null), or a libvirt network by name (no plumbing of Strato's own).
+   */
+  public record Nic(String mac, String network, String portId, String bridge, String tap) {
+    /** On a libvirt network. */
+    public Nic(String mac, String network, String portId) {
+      this(mac, network, portId, null, null);
+    }
+
+    /** On a Linux bridge of Strato's, through the tap {@code tap}. */
+    public static Nic onBridge(String mac, String portId, String bridge, String tap) {
+      return new Nic(mac, null, portId, bridge, tap);
+    }
+  }
 
   public GuestSpec {
     disks = List.copyOf(disks);

@@ -29,6 +29,16 @@ class DomainXmlTest {
   }
 
   @Test
+  @DisplayName("a port on a Linux bridge is a bridge interface: the port's MAC, its network's bridge, its tap")
+  void bridgeNic() {
+    String xml = DomainXml.of(guest(null, List.of(GuestSpec.Nic.onBridge("fa:16:3e:00:00:02", "p2",
+        "brq0123456789a", "tap0123456789a"))));
+    assertThat(xml).contains("<interface type='bridge'>", "<mac address='fa:16:3e:00:00:02'/>",
+        "<source bridge='brq0123456789a'/>", "<target dev='tap0123456789a'/>", "<model type='virtio'/>")
+        .doesNotContain("<source network=");
+  }
+
+  @Test
   @DisplayName("an image with kernel_id and ramdisk_id boots its kernel directly")
   void directKernelBoot() {
     String xml = DomainXml.of(guest(Path.of("/cache/vmlinuz"), List.of()));

@@ -1,0 +1,152 @@
+package io.strato.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strato.agent.clients.NetworkClient;
+import io.strato.agent.clients.ServiceSession;
+import io.strato.agent.net.LinuxNames;
+import io.strato.agent.net.NetworkPlumber;
+import io.strato.agent.net.PlumbedPort;
+import io.strato.agent.net.Plumbing;
+import io.strato.embedded.SharedInfrastructure;
+import io.strato.testkit.TestIdentity;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Linux-bridge plumbing carries packets on this machine: two networks made through the network API, a port on
+ * each, plumbed by the agent's {@code linuxbridge} plumbing. A "guest" is a namespace of the test's own whose veth
+ * carries the port's MAC and sits on the port's bridge (the stand-in for a VM's tap); it asks for an address with
+ * busybox's {@code udhcpc}. All traffic stays on the bridges and in the namespaces made here (issue 14's rule), and
+ * every command is bounded in time.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class LinuxBridgeDhcpTest {
+  /** Both networks use the same CIDR, so only the bridges (not routing) keep their guests apart. */
+  private static final String CIDR = "10.77.0.0/24";
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<String> links = new ArrayList<>();
+
+  @BeforeAll
+  static void rootWithNamespaces() {
+    String why = !HostShell.run(5, "id", "-u").output().strip().equals("0") ? "the tests do not run as root"
+        : !HostShell.run(5, "ip", "netns", "list").ok() ? "`ip netns` is not available" : null;
+    Assumptions.assumeTrue(why == null, () -> "skipped: Linux-bridge plumbing needs root and network namespaces ("
+        + why + ")");
+  }
+
+  @Test
+  @DisplayName("each port's guest gets exactly its fixed IP by DHCP, guests of two networks cannot reach each other,"
+      + " an unknown MAC gets no lease, and unplugging leaves no bridge, namespace or dnsmasq")
+  void dhcpAndIsolation() throws Exception {
+    AgentTestCloud cloud = AgentTestCloud.get();
+    TestIdentity identity = cloud.identity;
+    int networkPort = identity.settings.getInt("network.port");
+    var member = identity.newProject("netplane");
+    String host = "netplane-" + UUID.randomUUID().toString().substring(0, 6);
+    NetworkClient client = new NetworkClient(new ServiceSession(identity.vertx, cloud.settings));
+    NetworkPlumber plumber = Plumbing.from(identity.vertx, cloud.settings.with(Map.of(NetworkPlumber.SETTING,
+        "linuxbridge")), client, host, Files.createTempDirectory("netplane-agent"), 0);
+
+    String net1 = cloud.privateNetwork(member, CIDR);
+    String net2 = cloud.privateNetwork(member, CIDR);
+    PlumbedPort a = PlumbedPort.of(port(identity, networkPort, member, net1, "10.77.0.10"));
+    PlumbedPort b = PlumbedPort.of(port(identity, networkPort, member, net2, "10.77.0.20"));
+    try {
+      for (PlumbedPort p : List.of(a, b)) {
+        TestIdentity.await(plumber.plug(member.projectId(), p));
+        TestIdentity.await(plumber.wire(p));
+        assertThat(HostShell.run(5, "ip", "-o", "link", "show", "master", LinuxNames.bridge(p.networkId())).output())
+            .as("the port's tap is on its network's bridge").contains(LinuxNames.tap(p.id()));
+      }
+      String guestA = guest(a.mac(), LinuxNames.bridge(net1));
+      String guestB = guest(b.mac(), LinuxNames.bridge(net2));
+      String stranger = guest("02:00:00:77:00:99", LinuxNames.bridge(net1));
+
+      assertThat(lease(guestA)).as("guest of port A").isEqualTo("10.77.0.10");
+      assertThat(lease(guestB)).as("guest of port B").isEqualTo("10.77.0.20");
+      assertThat(lease(stranger)).as("a MAC no port has gets no lease").isNull();
+
+      HostShell.run(5, "ip", "-n", guestA, "addr", "add", "10.77.0.10/24", "dev", "g");
+      HostShell.run(5, "ip", "-n", guestB, "addr", "add", "10.77.0.20/24", "dev", "g");
+      String dhcpA = dhcpAddress(identity, networkPort, member, net1);
+      assertThat(ping(guestA, dhcpA)).as("guest A reaches its network's DHCP server " + dhcpA).isTrue();
+      assertThat(ping(guestA, "10.77.0.20")).as("guest A reaches guest B on another network").isFalse();
+      assertThat(ping(guestB, "10.77.0.10")).as("guest B reaches guest A on another network").isFalse();
+    } finally {
+      TestIdentity.await(plumber.unplug(member.projectId(), a));
+      TestIdentity.await(plumber.unplug(member.projectId(), b));
+    }
+    for (String net : List.of(net1, net2)) {
+      assertThat(HostShell.run(5, "ip", "link", "show", "dev", LinuxNames.bridge(net)).ok()).as("bridge left")
+          .isFalse();
+      assertThat(HostShell.run(5, "ip", "netns", "list").output()).as("DHCP namespace left")
+          .doesNotContain(LinuxNames.dhcpNamespace(net));
+      assertThat(HostShell.run(5, "pgrep", "-f", "dnsmasq.*" + net).ok()).as("dnsmasq left").isFalse();
+      assertThat(dhcpAddress(identity, networkPort, member, net)).as("DHCP port left").isNull();
+    }
+    assertThat(HostShell.run(5, "ip", "link", "show", "dev", LinuxNames.tap(a.id())).ok()).as("tap left").isFalse();
+  }
+
+  @AfterEach
+  void removeGuests() {
+    namespaces.forEach(ns -> HostShell.run(5, "ip", "netns", "delete", ns));
+    links.forEach(l -> HostShell.run(5, "ip", "link", "del", "dev", l));
+  }
+
+  private static JsonObject port(TestIdentity identity, int networkPort, TestIdentity.Member m, String net,
+      String ip) {
+    var resp = identity.call(HttpMethod.POST, networkPort, "/v2.0/ports", m.token(), new JsonObject().put("port",
+        new JsonObject().put("network_id", net).put("fixed_ips", new JsonArray().add(new JsonObject()
+            .put("ip_address", ip)))), Map.of());
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(201);
+    return resp.bodyAsJsonObject().getJsonObject("port");
+  }
+
+  /** The address of the network's DHCP port (Neutron's {@code network:dhcp}), or null when there is none. */
+  private static String dhcpAddress(TestIdentity identity, int networkPort, TestIdentity.Member m, String net) {
+    JsonArray ports = identity.call(HttpMethod.GET, networkPort, "/v2.0/ports?network_id=" + net
+        + "&device_owner=network:dhcp", m.token(), null, Map.of()).bodyAsJsonObject().getJsonArray("ports");
+    return ports.isEmpty() ? null : ports.getJsonObject(0).getJsonArray("fixed_ips").getJsonObject(0)
+        .getString("ip_address");
+  }
+
+  /** A namespace whose interface {@code g} has {@code mac} and whose veth's other end is on {@code bridge}. */
+  private String guest(String mac, String bridge) {
+    String id = UUID.randomUUID().toString().substring(0, 6);
+    String ns = "npguest-" + id;
+    String outside = "npg" + id;
+    namespaces.add(ns);
+    links.add(outside);
+    HostShell.check(5, "ip", "netns", "add", ns);
+    HostShell.check(5, "ip", "link", "add", outside, "type", "veth", "peer", "name", "g", "netns", ns);
+    HostShell.check(5, "ip", "-n", ns, "link", "set", "dev", "g", "address", mac, "up");
+    HostShell.check(5, "ip", "link", "set", "dev", outside, "master", bridge, "up");
+    return ns;
+  }
+
+  /** The address a DHCP client in the namespace is offered and acknowledged (3 tries of 2 s), or null. */
+  private static String lease(String ns) {
+    HostShell.Result r = HostShell.run(20, "ip", "netns", "exec", ns, "udhcpc", "-i", "g", "-n", "-q", "-f", "-t",
+        "3", "-T", "2", "-s", "/bin/true");
+    var m = java.util.regex.Pattern.compile("lease of (\\S+) obtained").matcher(r.output());
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static boolean ping(String ns, String ip) {
+    return HostShell.run(10, "ip", "netns", "exec", ns, "busybox", "ping", "-c", "2", "-W", "2", ip).ok();
+  }
+}
