@@ -61,8 +61,8 @@ class LinuxBridgeDhcpTest {
     NetworkPlumber plumber = Plumbing.from(identity.vertx, cloud.settings.with(Map.of(NetworkPlumber.SETTING,
         "linuxbridge")), client, host, Files.createTempDirectory("netplane-agent"), 0);
 
-    String net1 = cloud.privateNetwork(member, CIDR);
-    String net2 = cloud.privateNetwork(member, CIDR);
+    String net1 = network(identity, networkPort, member);
+    String net2 = network(identity, networkPort, member);
     PlumbedPort a = PlumbedPort.of(port(identity, networkPort, member, net1, "10.77.0.10"));
     PlumbedPort b = PlumbedPort.of(port(identity, networkPort, member, net2, "10.77.0.20"));
     try {
@@ -83,9 +83,13 @@ class LinuxBridgeDhcpTest {
       HostShell.run(5, "ip", "-n", guestA, "addr", "add", "10.77.0.10/24", "dev", "g");
       HostShell.run(5, "ip", "-n", guestB, "addr", "add", "10.77.0.20/24", "dev", "g");
       String dhcpA = dhcpAddress(identity, networkPort, member, net1);
-      assertThat(ping(guestA, dhcpA)).as("guest A reaches its network's DHCP server " + dhcpA).isTrue();
-      assertThat(ping(guestA, "10.77.0.20")).as("guest A reaches guest B on another network").isFalse();
-      assertThat(ping(guestB, "10.77.0.10")).as("guest B reaches guest A on another network").isFalse();
+      assertThat(ping(guestA, dhcpA).ok()).as("guest A reaches its network's DHCP server " + dhcpA).isTrue();
+      HostShell.Result aToB = ping(guestA, "10.77.0.20");
+      assertThat(aToB.ok()).as(() -> "guest A reaches guest B on another network: " + aToB.output()
+          + diagnostics(guestA, net1, net2)).isFalse();
+      HostShell.Result bToA = ping(guestB, "10.77.0.10");
+      assertThat(bToA.ok()).as(() -> "guest B reaches guest A on another network: " + bToA.output()
+          + diagnostics(guestB, net1, net2)).isFalse();
     } finally {
       TestIdentity.await(plumber.unplug(member.projectId(), a));
       TestIdentity.await(plumber.unplug(member.projectId(), b));
@@ -105,6 +109,22 @@ class LinuxBridgeDhcpTest {
   void removeGuests() {
     namespaces.forEach(ns -> HostShell.run(5, "ip", "netns", "delete", ns));
     links.forEach(l -> HostShell.run(5, "ip", "link", "del", "dev", l));
+  }
+
+  /**
+   * A network with a subnet of {@link #CIDR} whose pool (.100-.200) holds neither guest's address: the DHCP ports
+   * take theirs from the pool, so no DHCP server on one network has the address of the other network's guest.
+   */
+  private static String network(TestIdentity identity, int networkPort, TestIdentity.Member m) {
+    String net = identity.call(HttpMethod.POST, networkPort, "/v2.0/networks", m.token(), new JsonObject()
+        .put("network", new JsonObject().put("name", "netplane")), Map.of()).bodyAsJsonObject()
+        .getJsonObject("network").getString("id");
+    var subnet = identity.call(HttpMethod.POST, networkPort, "/v2.0/subnets", m.token(), new JsonObject()
+        .put("subnet", new JsonObject().put("network_id", net).put("ip_version", 4).put("cidr", CIDR)
+            .put("allocation_pools", new JsonArray().add(new JsonObject().put("start", "10.77.0.100")
+                .put("end", "10.77.0.200")))), Map.of());
+    assertThat(subnet.statusCode()).as(subnet.bodyAsString()).isEqualTo(201);
+    return net;
   }
 
   private static JsonObject port(TestIdentity identity, int networkPort, TestIdentity.Member m, String net,
@@ -146,7 +166,15 @@ class LinuxBridgeDhcpTest {
     return m.find() ? m.group(1) : null;
   }
 
-  private static boolean ping(String ns, String ip) {
-    return HostShell.run(10, "ip", "netns", "exec", ns, "busybox", "ping", "-c", "2", "-W", "2", ip).ok();
+  private static HostShell.Result ping(String ns, String ip) {
+    return HostShell.run(10, "ip", "netns", "exec", ns, "busybox", "ping", "-c", "2", "-W", "2", ip);
+  }
+
+  /** What the bridges and namespaces hold, for a failure's message. */
+  private static String diagnostics(String guest, String net1, String net2) {
+    return "\n" + HostShell.run(5, "ip", "-n", guest, "neigh").output() + HostShell.run(5, "ip", "-n", guest, "addr")
+        .output() + HostShell.run(5, "bridge", "link").output() + HostShell.run(5, "ip", "-n",
+        LinuxNames.dhcpNamespace(net1), "addr").output() + HostShell.run(5, "ip", "-n",
+        LinuxNames.dhcpNamespace(net2), "addr").output();
   }
 }
