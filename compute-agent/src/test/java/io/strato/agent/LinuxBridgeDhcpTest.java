@@ -105,6 +105,43 @@ class LinuxBridgeDhcpTest {
     assertThat(HostShell.run(5, "ip", "link", "show", "dev", LinuxNames.tap(a.id())).ok()).as("tap left").isFalse();
   }
 
+  @Test
+  @DisplayName("a server built by an agent with linuxbridge plumbing has its tap on its network's bridge and its fixed"
+      + " IP from the network's DHCP server; deleting the server removes the bridge, namespace, dnsmasq and DHCP port")
+  void agentPlumbsAndUnplugs() throws Exception {
+    AgentTestCloud cloud = AgentTestCloud.get();
+    TestIdentity identity = cloud.identity;
+    int networkPort = identity.settings.getInt("network.port");
+    String host = "netplane-" + UUID.randomUUID().toString().substring(0, 6);
+    Path state = Files.createTempDirectory("netplane-agent");
+    cloud.startAgent(host, state, Map.of(NetworkPlumber.SETTING, "linuxbridge"));
+    String image = cloud.image("netplane-img", "raw", new byte[4096], new JsonObject());
+    var member = identity.newProject("netplane");
+    String net = network(identity, networkPort, member);
+    var s = cloud.boot(host, "plumbed", "1", image, image, Map.of("disk_format", "raw"), 1, new JsonObject()
+        .put("networks", new JsonArray().add(new JsonObject().put("uuid", net))), member);
+    JsonObject server = cloud.await(s, j -> j != null && !"BUILD".equals(j.getString("status")), 60_000);
+    assertThat(server.getString("status")).as(String.valueOf(server.getValue("fault"))).isEqualTo("ACTIVE");
+    JsonObject port = identity.call(HttpMethod.GET, networkPort, "/v2.0/ports?device_id=" + s.id(), member.token(),
+        null, Map.of()).bodyAsJsonObject().getJsonArray("ports").getJsonObject(0);
+    PlumbedPort p = PlumbedPort.of(port);
+
+    assertThat(HostShell.run(5, "ip", "-o", "link", "show", "master", LinuxNames.bridge(net)).output())
+        .as("the server's tap is on its network's bridge").contains(LinuxNames.tap(p.id()));
+    String guest = guest(p.mac(), LinuxNames.bridge(net));
+    assertThat(lease(guest)).as("a guest with the port's MAC").isEqualTo(p.fixedIps().get(0).ip());
+
+    cloud.delete(s);
+    cloud.await(s, j -> j == null || "DELETED".equals(j.getString("status")), 60_000);
+    assertThat(HostShell.run(5, "ip", "link", "show", "dev", LinuxNames.bridge(net)).ok()).as("bridge left")
+        .isFalse();
+    assertThat(HostShell.run(5, "ip", "link", "show", "dev", LinuxNames.tap(p.id())).ok()).as("tap left").isFalse();
+    assertThat(HostShell.run(5, "ip", "netns", "list").output()).as("DHCP namespace left")
+        .doesNotContain(LinuxNames.dhcpNamespace(net));
+    assertThat(HostShell.run(5, "pgrep", "-f", "dnsmasq.*" + net).ok()).as("dnsmasq left").isFalse();
+    assertThat(dhcpAddress(identity, networkPort, member, net)).as("DHCP port left").isNull();
+  }
+
   @AfterEach
   void removeGuests() {
     namespaces.forEach(ns -> HostShell.run(5, "ip", "netns", "delete", ns));
