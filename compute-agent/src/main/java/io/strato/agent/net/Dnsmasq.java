@@ -98,6 +98,9 @@ final class Dnsmasq {
         "--except-interface=lo", "--pid-file=" + files.resolve("pid"),
         "--dhcp-hostsfile=" + files.resolve("hosts"), "--dhcp-leasefile=" + files.resolve("leases"),
         "--log-facility=" + files.resolve("log"), "--log-dhcp"));
+    // dnsmasq keeps 1,000 leases by default: as Neutron, room for every address of the subnets.
+    long addresses = net.subnets().stream().mapToLong(s -> 1L << (32 - s.prefixLength())).sum();
+    argv.add("--dhcp-lease-max=" + Math.min(addresses, Integer.MAX_VALUE));
     int i = 0;
     for (DhcpNetwork.Subnet s : net.subnets()) {
       String tag = "subnet" + i++;
