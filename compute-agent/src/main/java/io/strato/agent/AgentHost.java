@@ -91,8 +91,7 @@ final class AgentHost {
    */
   Future<Path> cachedImage(String projectId, String imageId) {
     if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return images.image(projectId, imageId).compose(image -> cache.fetch(projectId, image))
-        .map(ImageCache.Cached::path);
+    return cache.fetch(projectId, imageId).map(ImageCache.Cached::path);
   }
 
   /**
