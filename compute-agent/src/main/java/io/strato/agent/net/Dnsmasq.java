@@ -1,6 +1,7 @@
 package io.strato.agent.net;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
  * files live in {@code <dir>/<network id>/}; the pid file is how a restarted agent finds a dnsmasq it started before.
  */
 final class Dnsmasq {
+  private static final long STOP_GRACE_MS = 5000;
   private final Vertx vertx;
   private final HostCommands commands;
   private final Path dir;
@@ -61,12 +63,34 @@ final class Dnsmasq {
         : commands.run(command(net)).mapEmpty());
   }
 
-  /** Stops the network's dnsmasq, if one runs, and removes its files. */
+  /**
+   * Stops the network's dnsmasq, if one runs, and removes its files. Done means gone: it is given
+   * {@link #STOP_GRACE_MS} to exit after SIGTERM, then killed.
+   */
   Future<Void> stop(String networkId) {
     return pid(networkId).compose(pid -> pid == null ? Future.succeededFuture()
-            : commands.run(List.of("kill", "-TERM", String.valueOf(pid))).mapEmpty())
+            : commands.run(List.of("kill", "-TERM", String.valueOf(pid)))
+                .compose(v -> exited(pid, System.currentTimeMillis() + STOP_GRACE_MS))
+                .compose(gone -> gone ? Future.succeededFuture()
+                    : commands.run(List.of("kill", "-KILL", String.valueOf(pid))).mapEmpty()))
         .compose(v -> vertx.fileSystem().deleteRecursive(dir.resolve(networkId).toString())
             .recover(e -> Future.succeededFuture()));
+  }
+
+  /**
+   * Whether process {@code pid} exits before {@code deadline} (looked at every 50 ms on a timer). An exited process
+   * nobody reaped yet (a zombie: its command line is empty) counts as gone.
+   */
+  private Future<Boolean> exited(long pid, long deadline) {
+    String cmdline = "/proc/" + pid + "/cmdline";
+    return vertx.fileSystem().readFile(cmdline).map(b -> b.length() > 0).recover(e -> Future.succeededFuture(false))
+        .compose(alive -> {
+          if (!alive) return Future.succeededFuture(true);
+          if (System.currentTimeMillis() > deadline) return Future.succeededFuture(false);
+          Promise<Boolean> later = Promise.promise();
+          vertx.setTimer(50, t -> exited(pid, deadline).onComplete(later));
+          return later.future();
+        });
   }
 
   /** The pid of the network's running dnsmasq, or null: the pid file's process, if it is still that dnsmasq. */
