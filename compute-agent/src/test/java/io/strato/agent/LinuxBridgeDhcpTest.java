@@ -91,6 +91,7 @@ class LinuxBridgeDhcpTest {
       assertThat(bToA.ok()).as(() -> "guest B reaches guest A on another network: " + bToA.output()
           + diagnostics(guestB, net1, net2)).isFalse();
     } finally {
+      removeGuests(); // as a VM's tap goes with the VM, before its port is unplugged
       TestIdentity.await(plumber.unplug(member.projectId(), a));
       TestIdentity.await(plumber.unplug(member.projectId(), b));
     }
@@ -131,6 +132,7 @@ class LinuxBridgeDhcpTest {
     String guest = guest(p.mac(), LinuxNames.bridge(net));
     assertThat(lease(guest)).as("a guest with the port's MAC").isEqualTo(p.fixedIps().get(0).ip());
 
+    removeGuests();
     cloud.delete(s);
     cloud.await(s, j -> j == null || "DELETED".equals(j.getString("status")), 60_000);
     assertThat(HostShell.run(5, "ip", "link", "show", "dev", LinuxNames.bridge(net)).ok()).as("bridge left")
@@ -146,6 +148,8 @@ class LinuxBridgeDhcpTest {
   void removeGuests() {
     namespaces.forEach(ns -> HostShell.run(5, "ip", "netns", "delete", ns));
     links.forEach(l -> HostShell.run(5, "ip", "link", "del", "dev", l));
+    namespaces.clear();
+    links.clear();
   }
 
   /**

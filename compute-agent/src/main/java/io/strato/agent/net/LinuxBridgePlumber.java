@@ -68,13 +68,21 @@ public final class LinuxBridgePlumber implements NetworkPlumber {
         }));
   }
 
-  /** The network's last port here is gone: its DHCP server, namespace and port, then its bridge. */
+  /**
+   * The network's last DHCP client here is gone: its DHCP server, namespace and port, then its bridge unless a port
+   * without a DHCP address (IPv6 only, say) is still on it.
+   */
   private Future<Void> removeNetwork(String projectId, String net) {
-    LOG.info("network {}: no port left on {}; removing its bridge and DHCP server", net, host);
+    String bridge = LinuxNames.bridge(net);
     return dnsmasq.stop(net)
         .compose(v -> links.deleteNamespace(LinuxNames.dhcpNamespace(net)))
         .compose(v -> network.deleteDhcpPort(projectId, net, host))
-        .compose(v -> links.delete(LinuxNames.bridge(net)));
+        .compose(v -> links.hasMembers(bridge))
+        .compose(used -> {
+          if (used) return Future.succeededFuture();
+          LOG.info("network {}: no port left on {}; its bridge and DHCP server are removed", net, host);
+          return links.delete(bridge);
+        });
   }
 
   /** Adds the port's first IPv4 address on a DHCP subnet to its network's DHCP server, started when needed. */

@@ -72,6 +72,12 @@ final class LinuxLinks {
                 + link + ": " + r.output().strip())) : Future.succeededFuture())));
   }
 
+  /** Whether any link is on {@code bridge} (a missing bridge has none). */
+  Future<Boolean> hasMembers(String bridge) {
+    return commands.probe(List.of("ip", "-o", "link", "show", "master", bridge))
+        .map(r -> r.ok() && !r.output().isBlank());
+  }
+
   /** Removes a namespace with what is in it (its end of a veth takes the other end along); missing is fine. */
   Future<Void> deleteNamespace(String namespace) {
     return commands.probe(List.of("ip", "netns", "delete", namespace)).compose(r -> r.ok()
