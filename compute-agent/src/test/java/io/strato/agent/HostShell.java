@@ -1,6 +1,9 @@
 package io.strato.agent;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,16 +18,16 @@ final class HostShell {
   private HostShell() {}
 
   static Result run(int timeoutSeconds, String... argv) {
-    java.nio.file.Path out = null;
+    Path out = null;
     try {
       // Output to a file: a process that never ends cannot hold the reader past the time limit.
-      out = java.nio.file.Files.createTempFile("host-shell", ".out");
+      out = Files.createTempFile("host-shell", ".out");
       Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       boolean ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
       if (!ended) p.destroyForcibly();
-      String text = java.nio.file.Files.readString(out, StandardCharsets.UTF_8);
+      String text = Files.readString(out, StandardCharsets.UTF_8);
       return ended ? new Result(p.exitValue(), text) : new Result(-1, text + " (timed out)");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return new Result(127, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

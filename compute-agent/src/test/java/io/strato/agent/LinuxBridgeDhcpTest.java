@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -203,7 +204,7 @@ class LinuxBridgeDhcpTest {
   private static String lease(String ns) {
     HostShell.Result r = HostShell.run(20, "ip", "netns", "exec", ns, "udhcpc", "-i", "g", "-n", "-q", "-f", "-t",
         "3", "-T", "2", "-s", "/bin/true");
-    var m = java.util.regex.Pattern.compile("lease of (\\S+) obtained").matcher(r.output());
+    var m = Pattern.compile("lease of (\\S+) obtained").matcher(r.output());
     return m.find() ? m.group(1) : null;
   }
 

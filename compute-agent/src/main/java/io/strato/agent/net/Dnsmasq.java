@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.CopyOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class Dnsmasq {
     return vertx.fileSystem().mkdirs(dir.resolve(networkId).toString())
         .compose(v -> vertx.fileSystem().writeFile(file + ".new", Buffer.buffer(text.toString())))
         .compose(v -> vertx.fileSystem().move(file + ".new", file,
-            new io.vertx.core.file.CopyOptions().setReplaceExisting(true)));
+            new CopyOptions().setReplaceExisting(true)));
   }
 
   /** dnsmasq serves the network: started when not running, else told to read its hosts file again. */
