@@ -112,12 +112,14 @@ final class ServerActions {
 
   private Future<Void> power(ServerAction order, TaskState task, Future<Void> work, VmState to, PowerState power) {
     Origin origin = new Origin(host.name, 0, order.requestId());
+    // Nova's instance-action event of the action: compute_reboot_instance, compute_pause_instance, ...
+    String event = "compute_" + order.action().replaceFirst("-(soft|hard)$", "") + "_instance";
     return work.compose(v -> host.publisher.send(InstanceUpdate.actionEnded(origin, order.instanceId(), task, to,
-            power)))
+            power, event)))
         .recover(e -> {
           LOG.warn("[{}] {} of instance {} failed: {}", order.requestId(), order.action(), order.instanceId(),
               e.toString());
-          return host.publisher.send(InstanceUpdate.actionFailed(origin, order.instanceId(), task,
+          return host.publisher.send(InstanceUpdate.actionFailed(origin, order.instanceId(), task, event,
               "Failed to " + order.action() + " instance: " + e.getMessage()));
         });
   }

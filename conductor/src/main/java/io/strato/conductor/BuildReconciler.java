@@ -1,15 +1,12 @@
 package io.strato.conductor;
 
-import io.strato.common.kafka.Topics;
-import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * building without any progress for {@code conductor.build.timeout.seconds} (its scheduler or agent died, a message
  * was lost) goes to ERROR with a fault saying in which step it stopped, announced as {@code instance.create.error}.
  * Compare-and-set on the state it was seen in, so a build that moves on meanwhile is left alone; several conductors
- * may run it at once. When the build had reached a host, that host's agent is told in the same transaction (an
- * {@code abort-build} order through the outbox) to remove what the build made, once it is no longer running there: a
- * build that was only slow must not leave a domain running for an instance in ERROR.
+ * may run it at once. It ends the build as {@link Lifecycle#endedInError} does: the scheduler's claim is given back
+ * and, when the build had reached a host, that host's agent is told to remove what the build made once it is no
+ * longer running there: a build that was only slow must not leave a domain running for an instance in ERROR.
  */
 public final class BuildReconciler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BuildReconciler.class);
@@ -40,35 +37,28 @@ public final class BuildReconciler extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Ends every build quiet for longer than the timeout (up to 500 a run); answers how many it ended. */
   Future<Integer> reconcile() {
-    String sql = "UPDATE instances SET vm_state = 'error', task_state = NULL, updated_at = now(),"
-        + " fault = jsonb_build_object('code', 500, 'created', to_char(now() AT TIME ZONE 'UTC',"
-        + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'message', 'Build of instance ' || id || ' timed out after ' || $1"
-        + " || ' s in task state ' || coalesce(task_state, 'none'), 'details', '')"
-        + " WHERE NOT deleted AND vm_state = 'building' AND updated_at < now() - make_interval(secs => $1)"
-        + " RETURNING 'building' AS old_vm_state, " + Lifecycle.RETURNING
-        + ", (SELECT request_id FROM instance_actions a WHERE a.instance_id = instances.id AND a.action = 'create'"
-        + " ORDER BY a.id LIMIT 1) AS request_id";
-    return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(Tuple.of((double) timeout.toSeconds()))
+    double seconds = timeout.toSeconds();
+    return pool.preparedQuery("SELECT id, task_state FROM instances WHERE NOT deleted AND vm_state = 'building'"
+            + " AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT 500")
+        .execute(Tuple.of(seconds))
         .compose(rows -> {
-          Future<Void> announced = Future.succeededFuture();
+          Future<Integer> ended = Future.succeededFuture(0);
           for (Row r : rows) {
-            LOG.warn("instance {} timed out while building; it is now in ERROR", r.getUUID("id"));
-            Lifecycle.Transition t = Lifecycle.Transition.from(r);
-            announced = announced.compose(v -> Lifecycle.announce(tx, t, r.getString("request_id")))
-                .compose(v -> abortOnHost(tx, t, r.getString("request_id")));
+            String id = r.getUUID("id").toString();
+            JsonObject fault = new JsonObject().put("code", 500).put("message", "Build of instance " + id + " timed out after " + timeout.toSeconds()
+                    + " s in task state " + (r.getString("task_state") == null ? "none" : r.getString("task_state")))
+                .put("details", "");
+            ended = ended.compose(n -> pool.withTransaction(tx -> Lifecycle.endedInError(tx, id, fault, null, seconds,
+                    "build-timeout"))
+                .map(done -> {
+                  if (done) LOG.warn("instance {} timed out while building; it is now in ERROR", id);
+                  return done ? n + 1 : n;
+                }));
           }
-          return announced.map(v -> rows.rowCount());
-        }))
+          return ended;
+        })
         .onFailure(e -> LOG.warn("reconciling stuck builds failed: {}", e.toString()));
   }
-
-  private static Future<Void> abortOnHost(SqlConnection tx, Lifecycle.Transition t, String requestId) {
-    if (t.host() == null || t.host().isBlank()) return Future.succeededFuture();
-    ServerAction order = new ServerAction(ServerAction.VERSION, UUID.randomUUID().toString(), t.instanceId(), t.host(),
-        "abort-build", t.projectId(), requestId);
-    return tx.preparedQuery("INSERT INTO outbox(topic, key, payload, request_id) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(Topics.assignmentsFor(t.host()), t.host(), order.toJson().encode(), requestId)).mapEmpty();
-  }
-
 }

@@ -6,23 +6,14 @@ import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
-import io.strato.common.lifecycle.TaskState;
 import io.strato.common.messages.DeadLetter;
-import io.strato.common.messages.InstanceUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * Reads {@code strato.dead-letters} in the {@code strato-conductor-dead-letters} group and ends every instance a dead
  * letter names that is still building in ERROR, with the letter's reason as its fault: an instance whose boot request,
  * assignment or update can never be processed does not wait in BUILD for its build timeout. An instance already
- * ACTIVE, in ERROR or deleted is left alone. In the same transaction it announces {@code instance.create.error}
- * ({@link Lifecycle}) and puts the matching error update on {@code strato.instance-updates} (through the outbox), so
- * the scheduler gives back the instance's claim as for any failed build; that update changes nothing here (the
- * instance is no longer building).
+ * ACTIVE, in ERROR or deleted is left alone. The build ends as {@link Lifecycle#endedInError} ends it:
+ * {@code instance.create.error} announced, the scheduler's claim given back, and the host the build reached told to
+ * remove what it made, all in the same transaction.
  *
  * <p>A letter that is not one is skipped (logged): it cannot be dead-lettered again. PostgreSQL down is retried.
  */
@@ -91,40 +81,15 @@ final class DeadLetterConsumer extends VerticleBase {
     String full = "A message about this instance can never be processed (" + printable(letter.topic()) + "): "
         + reason;
     String message = full.length() > MAX_MESSAGE ? full.substring(0, MAX_MESSAGE) : full;
-    JsonObject fault = new JsonObject().put("code", 500).put("message", message).put("details", reason)
-        .put("created", DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").format(OffsetDateTime.now(
-            ZoneOffset.UTC)));
-    return pool.withTransaction(tx -> tx.preparedQuery("WITH old AS (SELECT id AS old_id, vm_state AS old_vm_state,"
-            + " task_state AS old_task_state FROM instances WHERE id = $1 FOR UPDATE)"
-            + " UPDATE instances SET vm_state = 'error', task_state = NULL, fault = $2, updated_at = now()"
-            + " FROM old WHERE id = old_id AND id = $1 AND NOT deleted AND vm_state = 'building'"
-            + " RETURNING old_vm_state, old_task_state, " + Lifecycle.RETURNING)
-        .execute(Tuple.of(UUID.fromString(instanceId), fault))
-        .compose(rows -> {
-          if (rows.size() == 0) return Future.succeededFuture(false);
-          Row row = rows.iterator().next();
-          LOG.error("[{}] instance {} ended in ERROR: {}", requestId, instanceId, message);
-          return Lifecycle.announce(tx, Lifecycle.Transition.from(row), requestId)
-              .compose(v -> tellScheduler(tx, letter.messageId(), requestId, instanceId,
-                  row.getString("old_task_state"), fault))
-              .map(true);
-        }))
+    JsonObject fault = new JsonObject().put("code", 500).put("message", message).put("details", reason);
+    return pool.withTransaction(tx -> Lifecycle.endedInError(tx, instanceId, fault, requestId, null,
+            "dead-letter " + letter.messageId()))
         .onSuccess(ended -> {
-          if (ended) relay.nudge();
+          if (ended) {
+            LOG.error("[{}] instance {} ended in ERROR: {}", requestId, instanceId, message);
+            relay.nudge();
+          }
         })
-        .mapEmpty();
-  }
-
-  /** The error update the scheduler's claim releaser reads (idempotent: stable message id per letter and instance). */
-  private static Future<Void> tellScheduler(SqlConnection tx, String letterId, String requestId, String instanceId,
-      String taskState, JsonObject fault) {
-    String messageId = UUID.nameUUIDFromBytes((letterId + "\n" + instanceId).getBytes(
-        java.nio.charset.StandardCharsets.UTF_8)).toString();
-    InstanceUpdate update = InstanceUpdate.error(messageId, instanceId, TaskState.of(taskState), null, null,
-        fault.getInteger("code"),
-        fault.getString("message"), fault.getString("details"), requestId);
-    return tx.preparedQuery("INSERT INTO outbox(topic, key, payload, request_id) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(Topics.INSTANCE_UPDATES, instanceId, update.toJson().encode(), requestId))
         .mapEmpty();
   }
 

@@ -4,6 +4,7 @@ import io.strato.common.db.Outbox;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
+import io.strato.common.messages.InstanceUpdate;
 import io.strato.common.messages.Notification;
 import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
@@ -11,6 +12,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -80,6 +85,46 @@ final class Lifecycle {
                 r.getInteger("error"), r.getInteger("deleted"), r.getInteger("refused")), r.getString("request_id")));
           }
           return add(tx, ends);
+        });
+  }
+
+  /**
+   * The one way the conductor itself ends a build in ERROR (a build that timed out, an instance a dead letter names):
+   * a compare-and-set from {@code building} (and, when {@code quietForSeconds} is given, no progress for that long)
+   * records {@code fault}, then in the same transaction announces {@code instance.create.error} ({@link #announce}),
+   * gives the scheduler's claim back (the error update a failed build would send, on {@code strato.instance-updates}
+   * through the outbox; its id is derived from {@code causeId}, so a cause repeated sends the same update) and orders
+   * the host the build reached to remove what it made ({@link #abortBuild}). Quota stays taken, as for any instance in
+   * ERROR, until it is deleted. A build that ends in ERROR by its own host's update needs none of these: the scheduler
+   * reads that update itself and the host has undone its build. Answers whether the build was ended here.
+   */
+  static Future<Boolean> endedInError(SqlConnection tx, String instanceId, JsonObject fault, String requestId,
+      Double quietForSeconds, String causeId) {
+    String sql = "WITH old AS (SELECT id AS old_id, vm_state AS old_vm_state, task_state AS old_task_state"
+        + " FROM instances WHERE id = $1 FOR UPDATE)"
+        + " UPDATE instances SET vm_state = 'error', task_state = NULL, fault = $2, updated_at = now()"
+        + " FROM old WHERE id = old_id AND id = $1 AND NOT deleted AND vm_state = 'building'"
+        + " AND ($3::float8 IS NULL OR updated_at < now() - make_interval(secs => $3))"
+        + " RETURNING old_vm_state, old_task_state, " + RETURNING
+        + ", (SELECT request_id FROM instance_actions a WHERE a.instance_id = instances.id AND a.action = 'create'"
+        + " ORDER BY a.id LIMIT 1) AS create_request_id";
+    JsonObject recorded = fault.copy().put("created", DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+        .format(OffsetDateTime.now(ZoneOffset.UTC)));
+    return tx.preparedQuery(sql).execute(Tuple.of(UUID.fromString(instanceId), recorded, quietForSeconds))
+        .compose(rows -> {
+          if (rows.size() == 0) return Future.succeededFuture(false);
+          Row row = rows.iterator().next();
+          String request = requestId != null ? requestId : row.getString("create_request_id");
+          Transition t = Transition.from(row);
+          String messageId = UUID.nameUUIDFromBytes((causeId + "\n" + instanceId).getBytes(StandardCharsets.UTF_8))
+              .toString();
+          InstanceUpdate claimBack = InstanceUpdate.error(messageId, instanceId,
+              TaskState.of(row.getString("old_task_state")), null, null, fault.getInteger("code", 500),
+              fault.getString("message"), fault.getString("details", ""), request);
+          return announce(tx, t, request)
+              .compose(v -> Outbox.add(tx, Topics.INSTANCE_UPDATES, instanceId, claimBack.toJson().encode(), request))
+              .compose(v -> abortBuild(tx, instanceId, t.projectId(), t.host(), request))
+              .map(true);
         });
   }
 

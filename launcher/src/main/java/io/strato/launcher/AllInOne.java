@@ -137,6 +137,7 @@ public final class AllInOne implements AutoCloseable {
     if (base.get("agent.state.dir").equals(Settings.defaults().get("agent.state.dir"))) {
       overrides.put("agent.state.dir", dataDir.resolve("agent").toString());
     }
+    overrides.putAll(SimulatedHost.sizing(base));
     for (String key : new String[] {"scheduler.map.file", "scheduler.ledger.file"}) {
       String file = base.get(key);
       if (file.equals(Settings.defaults().get(key))) {

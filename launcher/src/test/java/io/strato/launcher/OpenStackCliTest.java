@@ -2,10 +2,8 @@ package io.strato.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
-import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,21 +39,8 @@ class OpenStackCliTest {
   static void start() throws Exception {
     Cli.requireInstalled();
     dir = Files.createTempDirectory("strato-aio");
-    Settings shared = SharedInfrastructure.settings();
-    Map<String, String> overrides = new java.util.HashMap<>();
-    for (String port : List.of("identity.port", "compute.port", "image.port", "network.port", "volume.port",
-        "scheduler.port", "conductor.port", "agent.port")) {
-      overrides.put(port, String.valueOf(Ports.free()));
-    }
-    overrides.put("aio.data.dir", dir.resolve("data").toString());
-    overrides.put("aio.clouds.dir", dir.toString());
-    overrides.put("identity.password.iterations", "10000");
-    overrides.put("agent.host", "cli-test-host");
-    Settings base = shared.with(overrides);
     cloud = new AllInOne();
-    // The shared broker and database stand in for external ones, as STRATO_KAFKA_BOOTSTRAP / STRATO_PG_URI would.
-    cloud.start(base, Map.of("STRATO_KAFKA_BOOTSTRAP", shared.get("kafka.bootstrap"),
-        "STRATO_PG_URI", shared.get("pg.uri")));
+    cloud.start(TestClouds.settings(dir, "cli-test-host", Map.of()), TestClouds.externalInfrastructure());
     cli = new Cli(dir.resolve("clouds.yaml"));
   }
 
@@ -240,6 +225,11 @@ class OpenStackCliTest {
     JsonArray events = new JsonArray(cli.openstack("strato", "server", "event", "list", "cli-vm", "-f", "json"));
     assertThat(events.stream().map(a -> ((JsonObject) a).getString("Action")))
         .contains("pause", "unpause", "suspend", "resume", "lock", "unlock");
+    String pauseRequest = events.stream().map(a -> (JsonObject) a).filter(a -> "pause".equals(a.getString("Action")))
+        .findFirst().orElseThrow().getString("Request ID");
+    String pauseEvents = String.valueOf(new JsonObject(cli.openstack("strato", "server", "event", "show", "cli-vm",
+        pauseRequest, "-f", "json")).getValue("events"));
+    assertThat(pauseEvents).contains("compute_pause_instance").contains("Success");
     cli.openstack("strato", "server", "delete", "--wait", "cli-vm");
     assertThat(new JsonArray(cli.openstack("strato", "server", "list", "-f", "json"))).isEmpty();
     var missing = cli.run(List.of("openstack", "--os-cloud", "strato", "server", "show", id), Map.of());

@@ -1,5 +1,6 @@
 package io.strato.common.config;
 
+import io.strato.common.logging.StratoLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -28,8 +29,11 @@ public final class Settings {
   }
 
   /** Defaults, then file, environment and system properties of this process. */
+  /** This process's settings; also applies {@code log.format} to its log lines ({@link StratoLayout}). */
   public static Settings load() {
-    return load(System.getenv(), System.getProperties());
+    Settings settings = load(System.getenv(), System.getProperties());
+    StratoLayout.use(settings.get("log.format"));
+    return settings;
   }
 
   static Settings load(Map<String, String> env, Properties sys) {

@@ -1,5 +1,6 @@
 package io.strato.common.http;
 
+import io.strato.common.logging.RequestContext;
 import io.strato.common.service.Readiness;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -119,8 +120,8 @@ public final class ServiceRouter {
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       fault(ctx, format, ctx.statusCode(), null, FaultFormat.title(ctx.statusCode()));
     } else {
-      LOG.error("[{}] unexpected failure on {} {}", RequestIds.of(ctx), ctx.request().method(),
-          ctx.request().path(), failure);
+      LOG.atError().addKeyValue(RequestContext.LOG_KEY, RequestIds.of(ctx)).setCause(failure)
+          .log("unexpected failure on {} {}", ctx.request().method(), ctx.request().path());
       fault(ctx, format, 500, null, "Unexpected API Error. Please report this at your cloud's operator "
           + "with the request id " + RequestIds.of(ctx) + ".");
     }

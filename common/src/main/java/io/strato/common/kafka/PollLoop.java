@@ -1,6 +1,7 @@
 package io.strato.common.kafka;
 
 import io.strato.common.config.Settings;
+import io.strato.common.logging.RequestContext;
 import io.strato.common.messages.DeadLetter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -255,11 +256,9 @@ public final class PollLoop {
   private void attempt(Partition p, KafkaConsumerRecord<String, String> r, int attempt, long backoff,
       Promise<Void> done) {
     Future<Void> handled;
-    try {
-      handled = handler.handle(r);
-    } catch (RuntimeException e) {
-      handled = Future.failedFuture(e);
-    }
+    // Each attempt runs as its own request, under the id the record carries, so its log lines and its calls to
+    // other services name the request that started it.
+    handled = RequestContext.within(vertx, header(r, Topics.REQUEST_ID_HEADER), () -> handler.handle(r));
     handled.onComplete(ar -> {
       if (ar.succeeded()) {
         done.complete();
@@ -273,6 +272,13 @@ public final class PollLoop {
         vertx.setTimer(backoff, t -> attempt(p, r, attempt + 1, Math.min(retryMaxMs, backoff * 2), done));
       }
     });
+  }
+
+  /** The value of the record's header {@code name}, or null. */
+  private static String header(KafkaConsumerRecord<String, String> r, String name) {
+    String value = null;
+    for (var h : r.headers()) if (h.key().equals(name) && h.value() != null) value = h.value().toString();
+    return value;
   }
 
   /** Sends the record to strato.dead-letters; until Kafka has it the record is not done (retried with back-off). */

@@ -94,15 +94,20 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
         new JsonObject().put("power_state", PowerState.NOSTATE.code()), null);
   }
 
-  /** An action ({@code task}: reboot, stop, start) is done: the instance is {@code to}, its power {@code power}. */
-  public static InstanceUpdate actionEnded(Origin o, String instanceId, TaskState task, VmState to, PowerState power) {
-    return of(o, instanceId, null, task, to, null, null, null, new JsonObject().put("power_state", power.code()),
-        null);
+  /**
+   * An action ({@code task}: reboot, stop, start, pause, ...) is done: the instance is {@code to}, its power
+   * {@code power}; its instance-action {@code event} (Nova's {@code compute_<action>_instance}) succeeded.
+   */
+  public static InstanceUpdate actionEnded(Origin o, String instanceId, TaskState task, VmState to, PowerState power,
+      String event) {
+    return of(o, instanceId, null, task, to, null, event, SUCCESS, new JsonObject().put("power_state",
+        power.code()), null);
   }
 
   /** An action ({@code task}) failed: the instance goes to ERROR with {@code message}. */
-  public static InstanceUpdate actionFailed(Origin o, String instanceId, TaskState task, String message) {
-    return of(o, instanceId, null, task, VmState.ERROR, null, null, null, null, fault(500, message, ""));
+  public static InstanceUpdate actionFailed(Origin o, String instanceId, TaskState task, String event,
+      String message) {
+    return of(o, instanceId, null, task, VmState.ERROR, null, event, ERROR, null, fault(500, message, ""));
   }
 
   private static JsonObject fault(int code, String message, String details) {

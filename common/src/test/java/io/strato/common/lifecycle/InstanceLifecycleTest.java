@@ -50,8 +50,10 @@ class InstanceLifecycleTest {
         InstanceUpdate.active(HOST, id, new JsonObject().put("addresses", new JsonObject())),
         InstanceUpdate.buildError(HOST, id, TaskState.NETWORKING, "no IP left"),
         InstanceUpdate.deleted(HOST, id),
-        InstanceUpdate.actionEnded(HOST, id, TaskState.POWERING_OFF, VmState.STOPPED, PowerState.SHUTDOWN),
-        InstanceUpdate.actionFailed(Origin.unplaced("req-2"), id, TaskState.REBOOTING, "no domain"));
+        InstanceUpdate.actionEnded(HOST, id, TaskState.POWERING_OFF, VmState.STOPPED, PowerState.SHUTDOWN,
+            "compute_stop_instance"),
+        InstanceUpdate.actionFailed(Origin.unplaced("req-2"), id, TaskState.REBOOTING, "compute_reboot_instance",
+            "no domain"));
     for (InstanceUpdate u : all) {
       InstanceUpdate back = InstanceUpdate.fromJson(new JsonObject(u.toJson().encode()));
       assertThat(back).isEqualTo(u);
@@ -67,6 +69,8 @@ class InstanceLifecycleTest {
     assertThat(all.get(3).expectedVmState()).isNull();
     assertThat(all.get(3).expectedTaskState()).isEqualTo(TaskState.DELETING);
     assertThat(all.get(5).host()).isNull();
+    assertThat(all.get(4).event()).isEqualTo("compute_stop_instance");
+    assertThat(all.get(5).eventResult()).isEqualTo("Error");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.strato.agent.clients;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.config.Settings;
 import io.strato.common.http.ClientPolicy;
+import io.strato.common.logging.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,11 +56,12 @@ public final class ServiceSession {
   }
 
   /**
-   * A request as the service user acting for {@code projectId} (its member rights, nothing more: the service checks
+   * A request as the service user acting for {@code projectId}, carrying the id of the request it serves (the boot's,
+   * from its assignment) as the global request id (its member rights, nothing more: the service checks
    * ownership and visibility as if the project had asked), or as the service user itself when it is null.
    */
   public HttpRequest<Buffer> request(HttpMethod method, String url, String token, String projectId) {
-    HttpRequest<Buffer> req = policy.bound(http.requestAbs(method, url), policy.timeoutMs())
+    HttpRequest<Buffer> req = RequestContext.propagate(policy.bound(http.requestAbs(method, url), policy.timeoutMs()))
         .putHeader("X-Auth-Token", token);
     if (projectId != null) req.putHeader(AuthHandler.ON_BEHALF_OF, projectId);
     return req;

@@ -2,6 +2,7 @@ package io.strato.gateway.references;
 
 import io.strato.common.http.ApiException;
 import io.strato.common.http.ClientPolicy;
+import io.strato.common.logging.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -49,7 +50,8 @@ public final class ServiceLookup {
   }
 
   private Future<HttpResponse<Buffer>> attempt(String path, String token, String microversion, long timeout) {
-    var req = policy.bound(client.getAbs(baseUrl + path), timeout).putHeader("X-Auth-Token", token);
+    var req = RequestContext.propagate(policy.bound(client.getAbs(baseUrl + path), timeout))
+        .putHeader("X-Auth-Token", token);
     if (microversion != null) req.putHeader("OpenStack-API-Version", microversion);
     return req.send().map(resp -> {
       if (resp.statusCode() >= 500) {

@@ -2,6 +2,7 @@ package io.strato.gateway.servers;
 
 import io.strato.common.http.ApiException;
 import io.strato.common.lifecycle.VmState;
+import io.strato.common.logging.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -27,7 +28,7 @@ public final class ConsoleOutput {
     }
     String url = urlTemplate.replace("{host}", i.host()) + "/v1/instances/" + i.id() + "/console"
         + (length == null ? "" : "?length=" + length);
-    return client.getAbs(url).putHeader("X-Auth-Token", token).timeout(10_000).send()
+    return RequestContext.propagate(client.getAbs(url)).putHeader("X-Auth-Token", token).timeout(10_000).send()
         .recover(e -> Future.failedFuture(new ApiException(503, "The console of instance " + i.id()
             + " is unavailable: its host's agent does not answer.")))
         .map(resp -> {

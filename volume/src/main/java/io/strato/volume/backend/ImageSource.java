@@ -3,6 +3,7 @@ package io.strato.volume.backend;
 import io.strato.common.auth.Credentials;
 import io.strato.common.http.ApiException;
 import io.strato.common.http.ClientPolicy;
+import io.strato.common.logging.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
@@ -56,7 +57,7 @@ public final class ImageSource {
     ClientPolicy lookup = policy.withDeadline(policy.timeoutMs());
     String what = "GET image " + imageId;
     return lookup.run(vertx, timeout -> lookup.bound(client.getAbs(baseUrl + "/v2/images/" + imageId), timeout)
-            .putHeaders(caller.headers()).send().map(resp -> {
+            .putHeaders(RequestContext.propagate(caller.headers())).send().map(resp -> {
               if (resp.statusCode() >= 500) {
                 throw new ApiException(503, "The image service answered " + resp.statusCode() + " for image "
                     + imageId + (lookup.attempts() > 1 ? " (up to " + lookup.attempts() + " attempts)" : ""));
@@ -96,7 +97,7 @@ public final class ImageSource {
   private Future<Void> downloadOnce(String imageId, Credentials caller, Path target, long timeout) {
     OpenOptions options = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-        .setAbsoluteURI(baseUrl + "/v2/images/" + imageId + "/file").setHeaders(caller.headers())
+        .setAbsoluteURI(baseUrl + "/v2/images/" + imageId + "/file").setHeaders(RequestContext.propagate(caller.headers()))
         .setConnectTimeout(policy.connectTimeoutMs()).setIdleTimeout(timeout);
     return vertx.fileSystem().open(target.toString(), options)
         .compose(file -> http.request(request).compose(HttpClientRequest::send).compose(resp -> {
