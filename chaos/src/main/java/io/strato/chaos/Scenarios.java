@@ -60,6 +60,17 @@ final class Scenarios {
       r.cloud.processes.start(agent);
       r.cloud.processes.awaitHealthy(agent, Duration.ofMinutes(2));
     }));
+    s.add(new Scenario("libvirtd-restart", Duration.ofMinutes(4), r -> {
+      CompletableFuture<List<String>> storm = r.storm(n, 300);
+      Checker.Instance building = r.awaitInstance(i -> i.host() != null && "building".equals(i.vmState()),
+          Duration.ofMinutes(2), "a build on a host");
+      r.cloud.restartLibvirtd();
+      r.checker.openLibvirt();
+      r.note("libvirtd restarted while " + building.id() + " was " + building.taskState() + ", after "
+          + r.accepted.size() + " accepted boots");
+      storm.get(2, TimeUnit.MINUTES);
+      r.storm(n / 2, 100).get(2, TimeUnit.MINUTES);
+    }));
     for (String service : List.of("scheduler", "conductor", "compute-api")) {
       s.add(new Scenario(service + "-kill-mid-storm", Duration.ofMinutes(4), r -> {
         // Spread over about 15 s, so that boots arrive before, during and after the outage.
