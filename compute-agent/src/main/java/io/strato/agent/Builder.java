@@ -6,6 +6,7 @@ import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.GuestSpec;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.PowerState;
+import io.strato.common.faults.PausePoints;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.Assignment;
@@ -43,9 +44,11 @@ final class Builder {
   private static final long CONFIRM_BACKOFF_MS = 20;
   private static final long CONFIRM_BACKOFF_MAX_MS = 1000;
   private final AgentHost host;
+  private final PausePoints pauses;
 
   Builder(AgentHost host) {
     this.host = host;
+    this.pauses = PausePoints.of(host.vertx(), host.settings());
   }
 
   /**
@@ -131,11 +134,11 @@ final class Builder {
     host.tracker.buildStarted();
     host.changed();
     return started(rec)
-        .compose(v -> enter(rec, TaskState.BLOCK_DEVICE_MAPPING))
+        .compose(v -> enter(rec, TaskState.BLOCK_DEVICE_MAPPING, req))
         .compose(v -> blockDevices(rec, req))
-        .compose(disks -> enter(rec, TaskState.NETWORKING)
+        .compose(disks -> enter(rec, TaskState.NETWORKING, req)
             .compose(v -> networking(rec, req))
-            .compose(v -> enter(rec, TaskState.SPAWNING))
+            .compose(v -> enter(rec, TaskState.SPAWNING, req))
             .compose(v -> spawn(rec, req, disks)))
         .compose(v -> finish(rec))
         .recover(e -> fail(rec, e));
@@ -166,13 +169,14 @@ final class Builder {
 
   /**
    * Ends the current step and starts the next one here, without an update: the steps and their times go with the
-   * build's end ({@link #finish}, {@link #fail}), which keeps a build at two updates.
+   * build's end ({@link #finish}, {@link #fail}), which keeps a build at two updates. (A test may pause a build
+   * here, at the step's start: {@link PausePoints}.)
    */
-  private Future<Void> enter(InstanceRecord rec, TaskState next) {
+  private Future<Void> enter(InstanceRecord rec, TaskState next, BootRequest req) {
     endStep(rec, true);
     rec.taskState = next;
     rec.stepStartedMillis = System.currentTimeMillis();
-    return Future.succeededFuture();
+    return pauses.at(next.wire(), req.build(), rec.id);
   }
 
   private static void endStep(InstanceRecord rec, boolean succeeded) {
