@@ -80,6 +80,8 @@ final class ChaosCloud implements AutoCloseable {
     } else {
       libvirtUri = config.libvirtUri();
     }
+    // Boots that ask for it (metadata strato-test-pause-at) pause at that point long enough for a kill -9 to hit it.
+    o.put("test.pause.seconds", "30");
     o.put("agent.libvirt.uri", libvirtUri);
     o.put("agent.domain.type", "test");
     o.put("agent.report.interval.seconds", "5");
