@@ -20,7 +20,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +99,8 @@ final class Builder {
 
   /**
    * A build that began here before the agent restarted: what it made that can be found (its domain and disk, its
-   * ports; ports the user made are given back, not deleted) is removed and the instance ends in ERROR.
+   * ports, its volumes and their attachments; the user's own ports and volumes are given back, not deleted) is
+   * removed and the instance ends in ERROR.
    */
   private Future<Void> interrupted(Assignment a, JsonObject server, String reason) {
     BootRequest req = a.request();
@@ -110,7 +113,9 @@ final class Builder {
         .filter(p -> p != null).toList() : List.of();
     Future<List<JsonObject>> ports = host.network.available()
         ? host.network.portsOf(rec.projectId, rec.id) : Future.succeededFuture(List.of());
-    return ports.recover(e -> Future.succeededFuture(List.of())).compose(found -> {
+    Future<Void> volumes = madeVolumes(rec, req);
+    return Future.join(ports.recover(e -> Future.succeededFuture(List.of())), volumes).compose(all -> {
+      List<JsonObject> found = all.resultAt(0);
       found.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id"))
           .put("created", !usersPorts.contains(p.getString("id")))));
       LOG.warn("[{}] instance {} on {}: {}; cleaning up and ending it in ERROR", rec.requestId, rec.id, host.name,
@@ -118,6 +123,44 @@ final class Builder {
       return host.cleanup(rec, true);
     }).compose(v -> host.publisher.send(InstanceUpdate.buildError(new Origin(host.name, a.attempt(), rec.requestId),
         rec.id, rec.taskState, "Build of instance " + rec.id + " aborted: " + reason)));
+  }
+
+  /**
+   * Adds to {@code rec} the volumes an interrupted build may have made or attached: every attachment of the instance
+   * (a volume the boot named is the user's, given back; any other the build created) and the volumes it created
+   * ({@link #volumeName}) that it had not attached yet. What cannot be listed is left, and logged.
+   */
+  private Future<Void> madeVolumes(InstanceRecord rec, BootRequest req) {
+    if (!host.volumes.available()) return Future.succeededFuture();
+    List<String> usersVolumes = req.build().getJsonArray("block_device_mapping_v2", new JsonArray()).stream()
+        .filter(o -> o instanceof JsonObject d && "volume".equals(d.getString("source_type")))
+        .map(o -> ((JsonObject) o).getString("uuid")).toList();
+    Future<List<JsonObject>> attachments = host.volumes.attachmentsOf(rec.projectId, rec.id);
+    Future<List<JsonObject>> created = host.volumes.volumesNamed(rec.projectId, volumeName(rec.id));
+    return Future.all(attachments, created).<Void>map(all -> {
+      Set<String> seen = new HashSet<>();
+      for (JsonObject att : all.<List<JsonObject>>resultAt(0)) {
+        String volume = att.getString("volume_id");
+        seen.add(volume);
+        rec.volumes.add(new JsonObject().put("id", volume).put("attachment_id", att.getString("id"))
+            .put("created", !usersVolumes.contains(volume)).put("delete_on_termination", false));
+      }
+      for (JsonObject v : all.<List<JsonObject>>resultAt(1)) {
+        if (seen.add(v.getString("id"))) {
+          rec.volumes.add(new JsonObject().put("id", v.getString("id")).put("created", true)
+              .put("delete_on_termination", false));
+        }
+      }
+      return null;
+    }).recover(e -> {
+      LOG.warn("[{}] instance {}: could not list the volumes its build made: {}", rec.requestId, rec.id, e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The name of a volume a build creates for an instance ({@code block_device_mapping_v2} from image or blank). */
+  private static String volumeName(String instanceId) {
+    return "instance-" + instanceId;
   }
 
   private Future<Void> start(Assignment a) {
@@ -226,7 +269,7 @@ final class Builder {
     String image = "image".equals(source) ? d.getString("uuid") : null;
     int size = d.getInteger("volume_size", 1);
     long deadline = System.currentTimeMillis() + 300_000;
-    return host.volumes.create(rec.projectId, "instance-" + rec.id, size, image)
+    return host.volumes.create(rec.projectId, volumeName(rec.id), size, image)
         .compose(v -> host.volumes.awaitAvailable(rec.projectId, v.getString("id"), deadline))
         .map(v -> v.getString("id"));
   }
