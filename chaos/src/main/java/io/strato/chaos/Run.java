@@ -65,23 +65,24 @@ final class Run {
   }
 
   /**
-   * Waits until one of {@code processes} logs that instance {@code id} reached {@code point} and pauses there;
-   * returns that process's name (the one to kill -9 now).
+   * Waits until one of {@code processes} has logged {@code times} times that instance {@code id} reached {@code point}
+   * and pauses there (a restarted process pauses again on a redelivered record); returns that process's name (the one
+   * to kill -9 now).
    */
-  String awaitPause(String point, String id, List<String> processes, Duration timeout) {
+  String awaitPause(String point, String id, List<String> processes, Duration timeout, int times) {
     String marker = PausePoints.MARKER + point + " reached by instance " + id;
     Map<String, LogWatch> logs = new HashMap<>();
-    processes.forEach(p -> logs.put(p, new LogWatch(cloud.processes.log(p))));
+    processes.forEach(p -> logs.put(p, new LogWatch(cloud.processes.log(p), marker)));
     String[] found = new String[1];
     awaitTrue(() -> {
       for (var e : logs.entrySet()) {
-        if (e.getValue().contains(marker)) {
+        if (e.getValue().seen() >= times) {
           found[0] = e.getKey();
           return true;
         }
       }
       return false;
-    }, timeout, "\"" + marker + "\" in the log of " + processes);
+    }, timeout, "\"" + marker + "\" " + times + " time(s) in the log of " + processes);
     return found[0];
   }
 
