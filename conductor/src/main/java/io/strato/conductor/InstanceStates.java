@@ -53,6 +53,7 @@ public final class InstanceStates {
   }
 
   private Future<Boolean> applyIn(SqlConnection tx, InstanceUpdate u) {
+    if (u.isVolumeOutcome()) return VolumeOutcomes.apply(tx, u);
     return transition(tx, u).compose(row -> {
       if (row == null) return LateBuilds.abortIfEnded(tx, u).map(false);
       Future<Void> quota = u.vmState() == VmState.DELETED ? releaseQuota(tx, row) : Future.succeededFuture();
@@ -103,7 +104,7 @@ public final class InstanceStates {
    * Starts or finishes the named event of the action the update belongs to (by request id), and records the build
    * steps the update reports, each with its own start and finish.
    */
-  private static Future<Void> recordEvent(SqlConnection tx, InstanceUpdate u) {
+  static Future<Void> recordEvent(SqlConnection tx, InstanceUpdate u) {
     if (u.requestId() == null || (u.event() == null && u.steps().isEmpty())) return Future.succeededFuture();
     boolean failed = "Error".equals(u.eventResult())
         || u.steps().stream().anyMatch(s -> "Error".equals(s.result()));
@@ -148,7 +149,7 @@ public final class InstanceStates {
     return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
   }
 
-  private static String created(long millis) {
+  static String created(long millis) {
     return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
         .format(OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis == 0 ? System.currentTimeMillis() : millis),
             ZoneOffset.UTC));
