@@ -168,7 +168,7 @@ class VolumeAttachCliTest {
     String otherToken = token(other, "va-other-user");
     assertFault(call("POST", path, otherToken, attach(free).encode()), 404, "itemNotFound");
     other.openstack("va-other-user", "volume", "create", "--size", "1", "theirs");
-    awaitVolume(other, "va-other-user", "theirs", "available");
+    other.awaitVolume("va-other-user", "theirs", "available");
     String theirs = new JsonObject(other.openstack("va-other-user", "volume", "show", "theirs", "-f", "json"))
         .getString("id");
     assertFault(call("POST", path, token, attach(theirs).encode()), 404, "itemNotFound");
@@ -256,26 +256,11 @@ class VolumeAttachCliTest {
   }
 
   private static JsonObject awaitVolume(String volume, String status) {
-    return awaitVolume(cli, "strato", volume, status);
-  }
-
-  private static JsonObject awaitVolume(Cli as, String cloudName, String volume, String status) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      JsonObject v = new JsonObject(as.openstack(cloudName, "volume", "show", volume, "-f", "json"));
-      if (status.equals(v.getString("status"))) return v;
-      assertThat(System.currentTimeMillis()).as(volume + " stayed " + v.getString("status")).isLessThan(deadline);
-    }
+    return cli.awaitVolume("strato", volume, status);
   }
 
   private static void awaitStatus(String server, String status) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      String now = new JsonObject(cli.openstack("strato", "server", "show", server, "-f", "json")).getString("status");
-      if (status.equals(now)) return;
-      assertThat(System.currentTimeMillis()).as(server + " stayed " + now + ", expected " + status)
-          .isLessThan(deadline);
-    }
+    cli.awaitServerStatus("strato", server, status);
   }
 
   /** The domain's definition (what the guest has from its next start; the test driver has no hot-plug). */
@@ -331,13 +316,6 @@ class VolumeAttachCliTest {
   }
 
   private static Map<String, String> openrc() throws Exception {
-    Map<String, String> env = new java.util.HashMap<>();
-    for (String line : Files.readAllLines(dir.resolve("openrc"))) {
-      if (line.startsWith("export ")) {
-        String[] kv = line.substring("export ".length()).split("=", 2);
-        env.put(kv[0], kv[1]);
-      }
-    }
-    return env;
+    return Cli.openrc(dir.resolve("openrc"));
   }
 }
