@@ -28,7 +28,7 @@ final class VolumeOutcomes {
         : "SELECT coalesce(jsonb_agg(e ORDER BY n) FILTER (WHERE e->>'id' <> $2), '[]'::jsonb)"
             + " FROM jsonb_array_elements(volumes_attached) WITH ORDINALITY AS x(e, n)";
     JsonObject fault = u.fault() == null ? null
-        : u.fault().copy().put("created", InstanceStates.created(u.timestampMillis()));
+        : u.fault().copy().put("created", Transitions.created(u.timestampMillis()));
     return tx.preparedQuery("UPDATE instances SET volumes_attached = (" + entries + "), fault = coalesce($4, fault),"
             + " updated_at = now() WHERE id = $1 AND NOT deleted AND ($3::text IS NULL OR host = $3) RETURNING id")
         .execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(outcome.getString("volume_id"))
