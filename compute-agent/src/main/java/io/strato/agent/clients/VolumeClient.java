@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -101,7 +103,7 @@ public final class VolumeClient {
   public Future<List<JsonObject>> attachmentsOf(String projectId, String instanceId, String volumeId) {
     String query = "?instance_id=" + instanceId + (volumeId == null ? "" : "&volume_id=" + volumeId);
     return call(HttpMethod.GET, projectId, "/attachments" + query, null, "attachments of " + instanceId, 200)
-        .map(j -> j.getJsonArray("attachments", new JsonArray()).stream().map(o -> (JsonObject) o).toList());
+        .map(j -> objects(j.getJsonArray("attachments")));
   }
 
   /**
@@ -118,6 +120,21 @@ public final class VolumeClient {
   public Future<Void> complete(String projectId, String attachmentId) {
     return call(HttpMethod.POST, projectId, "/attachments/" + attachmentId + "/action",
         new JsonObject().putNull("os-complete"), "complete attachment " + attachmentId, 200, 202, 204).mapEmpty();
+  }
+
+  /** The attachments of an instance in a project (id, volume_id), whoever made them. */
+  public Future<List<JsonObject>> attachmentsOf(String projectId, String instanceId) {
+    return attachmentsOf(projectId, instanceId, null);
+  }
+
+  /** The project's volumes named {@code name}, with their attachments. */
+  public Future<List<JsonObject>> volumesNamed(String projectId, String name) {
+    return call(HttpMethod.GET, projectId, "/volumes/detail?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+        null, "volumes named " + name, 200).map(j -> objects(j.getJsonArray("volumes")));
+  }
+
+  private static List<JsonObject> objects(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(o -> (JsonObject) o).toList();
   }
 
   public Future<Void> detach(String projectId, String attachmentId) {
