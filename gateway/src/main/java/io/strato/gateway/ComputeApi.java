@@ -30,6 +30,9 @@ import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerMetadataApi;
 import io.strato.gateway.servers.ServerTagsApi;
 import io.strato.gateway.servers.ServersApi;
+import io.strato.gateway.servers.volumes.CinderAttachments;
+import io.strato.gateway.servers.volumes.VolumeAttachments;
+import io.strato.gateway.servers.volumes.VolumeAttachmentsApi;
 import io.strato.gateway.servers.snapshot.ServerSnapshotApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -66,8 +69,7 @@ final class ComputeApi extends VerticleBase {
     ClientPolicy lookups = lookupPolicy(config);
     BootReferences references = new BootReferences(
         new ServiceLookup(vertx, "network", config.serviceUrl("network"), lookups),
-        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookups),
-        new ServiceLookup(vertx, "image", config.imageUrl(), lookups));
+        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookups), shared.images());
     return new ServerCreator(pool, config, shared.flavors(), new Keypairs(pool), new ServerGroups(pool),
         new Quotas(pool, config.quotas()), shared.images(), references, shared.relay());
   }
@@ -97,6 +99,8 @@ final class ComputeApi extends VerticleBase {
     InstanceEdit edit = new InstanceEdit(pool);
     new ServerMetadataApi(servers, edit).mount(api);
     new ServerTagsApi(baseUrl, servers, edit).mount(api);
+    new VolumeAttachmentsApi(new VolumeAttachments(pool, new CinderAttachments(vertx, config.serviceUrl("volume"),
+        lookupPolicy(config)), shared.relay())).mount(api);
     new FlavorsApi(shared.flavors(), baseUrl).mount(api);
     new KeypairsApi(vertx, keypairs, quotas).mount(api);
     new QuotasApi(quotas, keypairs, groups).mount(api);
