@@ -10,6 +10,7 @@ import io.strato.common.config.Settings;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
+import io.strato.common.messages.ResizeOrder;
 import io.strato.common.messages.ServerAction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ final class AgentHost {
   private final HostFacts facts;
   private final Builder builder;
   private final ServerActions actions;
+  private final ResizeSteps resizes;
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
@@ -61,6 +63,7 @@ final class AgentHost {
     this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
+    this.resizes = new ResizeSteps(this);
   }
 
   Vertx vertx() {
@@ -98,6 +101,7 @@ final class AgentHost {
     return switch (type) {
       case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
       case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
+      case ResizeOrder.TYPE -> resizes.handle(ResizeOrder.fromJson(message));
       default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
     };
   }

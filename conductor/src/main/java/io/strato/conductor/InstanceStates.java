@@ -55,7 +55,9 @@ public final class InstanceStates {
   private Future<Boolean> applyIn(SqlConnection tx, InstanceUpdate u) {
     return transition(tx, u).compose(row -> {
       if (row == null) return LateBuilds.abortIfEnded(tx, u).map(false);
-      Future<Void> quota = u.vmState() == VmState.DELETED ? releaseQuota(tx, row) : Future.succeededFuture();
+      Future<Void> quota = u.vmState() == VmState.DELETED ? releaseQuota(tx, row)
+          : u.changes().containsKey("quota_release") ? releaseResized(tx, row, u.changes().getJsonObject("quota_release"))
+          : Future.succeededFuture();
       return quota.compose(v -> recordEvent(tx, u))
           .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(v -> true);
     });
@@ -66,9 +68,10 @@ public final class InstanceStates {
     boolean deleting = u.vmState() == VmState.DELETED;
     // The locked read gives the vm_state before the change (RETURNING sees only the new row).
     String sql = "WITH old AS (SELECT id AS old_id, vm_state AS old_vm_state FROM instances WHERE id = $1 FOR UPDATE)"
-        + " UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($4, host),"
+        + " UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($12, $4, host),"
         + " attempt = CASE WHEN host IS NULL AND $4::text IS NOT NULL THEN $11 ELSE attempt END,"
-        + " node = coalesce($4, node), fault = coalesce($5, fault), power_state = coalesce($6, power_state),"
+        + " node = coalesce($12, $4, node), flavor = coalesce($13, flavor),"
+        + " fault = coalesce($5, fault), power_state = coalesce($6, power_state),"
         + " addresses = coalesce($7, addresses), volumes_attached = coalesce($8, volumes_attached),"
         + " launched_at = CASE WHEN $2 = 'active' AND launched_at IS NULL THEN now() ELSE launched_at END,"
         + (deleting ? " deleted = true, deleted_at = now(), terminated_at = now()," : "")
@@ -86,7 +89,9 @@ public final class InstanceStates {
             .addValue(fault).addInteger(c.getInteger("power_state"))
             .addValue(c.getJsonObject("addresses")).addValue(c.getJsonArray("volumes_attached"))
             .addString(VmState.wireOf(u.expectedVmState())).addString(TaskState.wireOf(u.expectedTaskState()))
-            .addInteger(u.attempt() > 0 ? u.attempt() : null))
+            .addInteger(u.attempt() > 0 ? u.attempt() : null)
+            // A resize or migration moves the instance to another host and flavor (ResizeOrder).
+            .addString(c.getString("host")).addValue(c.getJsonObject("flavor")))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
@@ -96,6 +101,17 @@ public final class InstanceStates {
     return tx.preparedQuery("UPDATE project_usage SET instances = greatest(instances - 1, 0),"
             + " cores = greatest(cores - $2, 0), ram = greatest(ram - $3, 0) WHERE project_id = $1")
         .execute(Tuple.of(row.getString("project_id"), flavor.getInteger("vcpus"), flavor.getInteger("ram")))
+        .mapEmpty();
+  }
+
+  /**
+   * A resize that ended without the new flavor (no host had room, or it failed) gives back the cores and RAM the compute
+   * API counted for it when it was asked for.
+   */
+  private static Future<Void> releaseResized(SqlConnection tx, Row row, JsonObject release) {
+    return tx.preparedQuery("UPDATE project_usage SET cores = greatest(cores - $2, 0), ram = greatest(ram - $3, 0)"
+            + " WHERE project_id = $1")
+        .execute(Tuple.of(row.getString("project_id"), release.getInteger("cores", 0), release.getInteger("ram", 0)))
         .mapEmpty();
   }
 

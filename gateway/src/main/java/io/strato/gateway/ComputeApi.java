@@ -26,6 +26,8 @@ import io.strato.gateway.services.ServicesApi;
 import io.strato.gateway.servers.InstanceEdit;
 import io.strato.gateway.servers.Instances;
 import io.strato.gateway.servers.ServerActions;
+import io.strato.gateway.servers.resize.ResizeApi;
+import io.strato.gateway.servers.resize.ServerResizes;
 import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerMetadataApi;
 import io.strato.gateway.servers.ServerTagsApi;
@@ -89,6 +91,7 @@ final class ComputeApi extends VerticleBase {
     new VersionsApi(baseUrl).mount(router);
     Router api = Router.router(vertx);
     api.route().handler(Microversion::handle).handler(AuthHandler.projectScoped(shared.verifier()));
+    new ResizeApi(new ServerResizes(pool, shared.flavors(), quotas, shared.relay())).mount(api);
     new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool),
         new ConsoleOutput(vertx, config.settings().get("compute.agent.url.template"))).mount(api);
     Instances servers = new Instances(pool);

@@ -39,17 +39,25 @@ public record Instance(String id, long seq, String reservationId, int launchInde
   public String status() {
     return switch (vmState) {
       case BUILDING -> "BUILD";
-      case ACTIVE -> taskState == null ? "ACTIVE" : switch (taskState) {
-        case REBOOTING, REBOOT_PENDING, REBOOT_STARTED -> "REBOOT";
-        case REBOOTING_HARD, REBOOT_PENDING_HARD, REBOOT_STARTED_HARD -> "HARD_REBOOT";
-        default -> "ACTIVE";
-      };
-      case STOPPED -> "SHUTOFF";
+      case ACTIVE, STOPPED -> taskState != null && taskState.isResizeStep() ? "RESIZE" : steadyStatus();
+      case RESIZED -> taskState == TaskState.RESIZE_REVERTING ? "REVERT_RESIZE" : "VERIFY_RESIZE";
       case ERROR -> "ERROR";
       case DELETED -> "DELETED";
       case PAUSED -> "PAUSED";
       case SUSPENDED -> "SUSPENDED";
       default -> "UNKNOWN";
+    };
+  }
+
+  /** ACTIVE (or a reboot's status) and SHUTOFF, when no resize runs. */
+  private String steadyStatus() {
+    return switch (vmState) {
+      case ACTIVE -> taskState == null ? "ACTIVE" : switch (taskState) {
+        case REBOOTING, REBOOT_PENDING, REBOOT_STARTED -> "REBOOT";
+        case REBOOTING_HARD, REBOOT_PENDING_HARD, REBOOT_STARTED_HARD -> "HARD_REBOOT";
+        default -> "ACTIVE";
+      };
+      default -> "SHUTOFF";
     };
   }
 }
