@@ -72,7 +72,8 @@ final class ResizeSteps {
             o.requestId(), o.step(), o.migrationId(), o.instanceId(), host.name);
         return Future.succeededFuture();
       }
-      return step.get().recover(e -> failed(o, failFrom, e));
+      // A step that throws fails like one whose future fails: the instance ends with a fault, never stuck.
+      return Future.<Void>succeededFuture().compose(v -> step.get()).recover(e -> failed(o, failFrom, e));
     });
   }
 
@@ -102,13 +103,15 @@ final class ResizeSteps {
     return send(o, TaskState.RESIZE_PREP, o.vmState(), TaskState.RESIZE_MIGRATING,
             "compute_resize_instance", null, null)
         .compose(v -> fs.exists(saved.resolve(SAVED_XML).toString()))
-        .compose(done -> done ? Future.succeededFuture() : fs.exists(dir.resolve(SAVED_XML).toString())
-            .compose(kept -> kept ? Future.succeededFuture() : host.driver.domainXml(o.instanceId()).compose(xml -> {
-              if (xml == null) return Future.failedFuture(new IllegalStateException("the instance has no domain on "
-                  + host.name));
-              return fs.mkdirs(dir.toString()).compose(x -> fs.writeFile(dir.resolve(SAVED_XML).toString(),
-                  io.vertx.core.buffer.Buffer.buffer(xml)));
-            }))
+        .compose(done -> done ? Future.succeededFuture() : host.driver.domainXml(o.instanceId()).compose(xml -> {
+              if (xml != null) {
+                return fs.mkdirs(dir.toString()).compose(x -> fs.writeFile(dir.resolve(SAVED_XML).toString(),
+                    io.vertx.core.buffer.Buffer.buffer(xml)));
+              }
+              // Undefined already by an earlier try of this step, which saved the definition first.
+              return fs.exists(dir.resolve(SAVED_XML).toString()).compose(kept -> kept ? Future.succeededFuture()
+                  : Future.failedFuture(new IllegalStateException("the instance has no domain on " + host.name)));
+            })
             .compose(x -> host.driver.destroy(o.instanceId()))
             .compose(x -> fs.move(dir.toString(), saved.toString())))
         .compose(v -> send(o, TaskState.RESIZE_MIGRATING, o.vmState(), TaskState.RESIZE_MIGRATED,
@@ -138,6 +141,9 @@ final class ResizeSteps {
             : host.vertx().fileSystem().readFile(from.resolve(SAVED_XML).toString()).compose(xml -> ResizedDisk.copy(
                 host.vertx(), from.resolve("disk"), dir.resolve("disk"), f.diskGb(),
                 host.settings().getLong("agent.resize.wait.ms"))
+                .compose(x -> host.vertx().fileSystem().mkdirs(dir.toString()))
+                .compose(x -> host.vertx().fileSystem().writeFile(marker(dir, o).toString(),
+                    io.vertx.core.buffer.Buffer.buffer(o.sourceDir())))
                 .compose(x -> host.driver.define(ResizedDomain.of(xml.toString(), originalDir(from), dir, host.name,
                     f.vcpus(), f.ramMb()), start))))
         .compose(v -> send(o, TaskState.RESIZE_FINISH, VmState.RESIZED, null, "compute_finish_resize", true,
@@ -177,8 +183,9 @@ final class ResizeSteps {
   private Future<Void> revert(ResizeOrder o) {
     var fs = host.vertx().fileSystem();
     Path dir = host.instanceDir(o.instanceId());
-    // Once the source has taken its folder back, what is at <id> is the source's again (same host): leave it.
-    return fs.exists(o.sourceDir()).compose(pending -> !pending ? Future.succeededFuture()
+    // Only a folder this migration made is removed: once the source has taken its folder back (same host, or a
+    // shared state folder), what is at <id> is the source's again and has no marker.
+    return fs.exists(marker(dir, o).toString()).compose(pending -> !pending ? Future.succeededFuture()
             : host.driver.destroy(o.instanceId())
                 .compose(v -> fs.deleteRecursive(dir.toString()).recover(e -> Future.succeededFuture())))
         .compose(v -> {
@@ -202,6 +209,7 @@ final class ResizeSteps {
             .compose(v -> fs.move(saved.toString(), dir.toString())) : Future.succeededFuture())
         .compose(v -> fs.readFile(dir.resolve(SAVED_XML).toString()))
         .compose(xml -> host.driver.define(xml.toString(), start))
+        .compose(v -> fs.delete(dir.resolve(SAVED_XML).toString()).recover(e -> Future.succeededFuture()))
         .compose(v -> send(o, TaskState.RESIZE_REVERTING, o.vmState(), null, "compute_finish_revert_resize", true,
             new JsonObject().put("host", host.name).put("flavor", ResizeOrder.snapshot(o.oldFlavor()))
                 .put("power_state", (start ? PowerState.RUNNING : PowerState.SHUTDOWN).code())));
@@ -242,6 +250,11 @@ final class ResizeSteps {
     JsonObject c = (changes == null ? new JsonObject() : changes.copy()).put("migration_id", o.migrationId());
     return host.publisher.send(InstanceUpdate.resizeStep(Origin.unplaced(o.requestId()), o.instanceId(), from, to,
         task, event, succeeded, c, fault));
+  }
+
+  /** The file that says the instance folder on this host is the destination's copy made by this migration. */
+  private static Path marker(Path instanceDir, ResizeOrder o) {
+    return instanceDir.resolve("resize-" + o.migrationId());
   }
 
   /** Nova's name for the folder a resize sets aside on the source until confirm or revert. */
