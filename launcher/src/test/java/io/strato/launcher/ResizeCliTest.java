@@ -126,7 +126,8 @@ class ResizeCliTest {
     assertThat(shown.getString("status")).isEqualTo("ACTIVE");
     assertThat(shown.getString("flavor")).contains("m1.small");
     assertThat(ramUsed()).isEqualTo(2048);
-    JsonArray actions = new JsonArray(cli.openstack("strato", "server", "event", "list", "rs-vm", "-f", "json"));
+    JsonArray actions = new JsonArray(cli.openstack("strato", "server", "event", "list", "--long", "rs-vm", "-f",
+        "json"));
     JsonObject failed = actions.stream().map(a -> (JsonObject) a).filter(a -> a.getString("Action").equals("resize"))
         .findFirst().orElseThrow(); // newest first
     assertThat(failed.getString("Message")).isEqualTo("Error");
@@ -150,6 +151,39 @@ class ResizeCliTest {
     assertThat(actions.stream().map(a -> ((JsonObject) a).getString("Action"))).contains("migrate");
     JsonObject asAdmin = new JsonObject(cli.openstack("strato-admin", "server", "show", id, "-f", "json"));
     assertThat(asAdmin.getString("OS-EXT-SRV-ATTR:host")).isEqualTo(HOST);
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("policy: a reader of the project may not resize (403); another project's member does not see the"
+      + " server (404)")
+  void policy() throws Exception {
+    cli.openstack("strato-admin", "user", "create", "--project", "demo", "--password", "rs-pass-1", "rs-reader");
+    cli.openstack("strato-admin", "role", "add", "--project", "demo", "--user", "rs-reader", "reader");
+    cli.openstack("strato-admin", "project", "create", "rs-other");
+    cli.openstack("strato-admin", "user", "create", "--project", "rs-other", "--password", "rs-pass-1", "rs-outsider");
+    cli.openstack("strato-admin", "role", "add", "--project", "rs-other", "--user", "rs-outsider", "member");
+    String authUrl = Files.readString(dir.resolve("clouds.yaml")).lines().filter(l -> l.contains("auth_url"))
+        .findFirst().orElseThrow().split("auth_url: ")[1];
+    Path clouds = dir.resolve("resize-clouds.yaml");
+    StringBuilder yaml = new StringBuilder("clouds:\n");
+    for (String[] u : new String[][] {{"rs-reader", "demo"}, {"rs-outsider", "rs-other"}}) {
+      yaml.append("  ").append(u[0]).append(":\n    auth:\n      auth_url: ").append(authUrl)
+          .append("\n      username: ").append(u[0]).append("\n      password: rs-pass-1\n      project_name: ")
+          .append(u[1]).append("\n      user_domain_name: Default\n      project_domain_name: Default\n")
+          .append("    identity_api_version: 3\n");
+    }
+    Files.writeString(clouds, yaml);
+    Cli others = new Cli(clouds);
+    Cli.Result reader = others.run(List.of("openstack", "--os-cloud", "rs-reader", "server", "resize", "--flavor",
+        "m1.medium", id), Map.of());
+    assertThat(reader.exit()).isNotZero();
+    assertThat(reader.err()).contains("403");
+    Cli.Result outsider = others.run(List.of("openstack", "--os-cloud", "rs-outsider", "server", "resize", "--flavor",
+        "m1.medium", id), Map.of());
+    assertThat(outsider.exit()).isNotZero();
+    assertThat(outsider.err()).contains("No server with a name or ID");
+    assertThat(show().getString("status")).isEqualTo("ACTIVE");
   }
 
   private static void assertFails(List<String> args, String expected) {
