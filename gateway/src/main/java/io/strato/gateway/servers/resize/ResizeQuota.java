@@ -8,8 +8,8 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * The quota of a resize, exact: the new flavor's cores and RAM are counted when the resize is asked for (refused with
- * Nova's 403 when they do not fit), the old flavor's given back at confirm, the new one's at revert (or by the
- * conductor when the resize ends without it).
+ * Nova's 403 when they do not fit); the old flavor's are given back at confirm, the new one's at revert
+ * ({@link io.strato.gateway.quotas.Quotas#release}), or by the conductor when the resize ends without it.
  */
 final class ResizeQuota {
   private ResizeQuota() {}
@@ -31,10 +31,5 @@ final class ResizeQuota {
                     + (coresShort ? limits.cores() : limits.ram()) + " " + resource);
               });
         });
-  }
-
-  static Future<Void> giveBack(SqlClient tx, String projectId, int cores, int ram) {
-    return tx.preparedQuery("UPDATE project_usage SET cores = greatest(cores - $2, 0), ram = greatest(ram - $3, 0)"
-            + " WHERE project_id = $1").execute(Tuple.of(projectId, cores, ram)).mapEmpty();
   }
 }

@@ -73,7 +73,7 @@ public final class ServerResizes {
       return waiting(tx, i, Migrations.CONFIRMING).compose(order -> {
         ResizeOrder confirm = order.next(ResizeOrder.CONFIRM, order.sourceHost(), i.host()).withRequestId(requestId);
         Future<Void> quota = order.migration() ? Future.succeededFuture()
-            : ResizeQuota.giveBack(tx, i.projectId(), order.oldFlavor().vcpus(), order.oldFlavor().ramMb());
+            : quotas.release(tx, i.projectId(), 0, order.oldFlavor().vcpus(), order.oldFlavor().ramMb());
         return quota.compose(v -> start(tx, i, token, requestId, "confirmResize", TaskState.RESIZE_CONFIRMING, confirm));
       });
     })).onSuccess(v -> relay.nudge());
@@ -86,7 +86,7 @@ public final class ServerResizes {
       return waiting(tx, i, Migrations.REVERTING).compose(order -> {
         ResizeOrder revert = order.next(ResizeOrder.REVERT, i.host(), i.host()).withRequestId(requestId);
         Future<Void> quota = order.migration() ? Future.succeededFuture()
-            : ResizeQuota.giveBack(tx, i.projectId(), order.newFlavor().vcpus(), order.newFlavor().ramMb());
+            : quotas.release(tx, i.projectId(), 0, order.newFlavor().vcpus(), order.newFlavor().ramMb());
         return quota.compose(v -> start(tx, i, token, requestId, "revertResize", TaskState.RESIZE_REVERTING, revert));
       });
     })).onSuccess(v -> relay.nudge());
