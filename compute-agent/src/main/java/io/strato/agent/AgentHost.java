@@ -6,12 +6,15 @@ import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HostFacts;
 import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.snapshot.Snapshotter;
 import io.strato.common.config.Settings;
+import io.strato.common.disk.DiskConverter;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ResizeOrder;
 import io.strato.common.messages.ServerAction;
+import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +47,7 @@ final class AgentHost {
   private final Builder builder;
   private final ServerActions actions;
   private final ResizeSteps resizes;
+  private final Snapshotter snapshots;
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
@@ -64,6 +68,8 @@ final class AgentHost {
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
     this.resizes = new ResizeSteps(this);
+    this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
+        new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
   }
 
   Vertx vertx() {
@@ -88,8 +94,7 @@ final class AgentHost {
    */
   Future<Path> cachedImage(String projectId, String imageId) {
     if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return images.image(projectId, imageId).compose(image -> cache.fetch(projectId, image))
-        .map(ImageCache.Cached::path);
+    return cache.fetch(projectId, imageId).map(ImageCache.Cached::path);
   }
 
   /**
@@ -102,6 +107,7 @@ final class AgentHost {
       case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
       case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
       case ResizeOrder.TYPE -> resizes.handle(ResizeOrder.fromJson(message));
+      case SnapshotOrder.TYPE -> snapshots.handle(SnapshotOrder.fromJson(message));
       default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
     };
   }

@@ -41,7 +41,7 @@ public record Instance(String id, long seq, String reservationId, int launchInde
       case BUILDING -> "BUILD";
       case ACTIVE, STOPPED -> taskState != null && taskState.isResizeStep() ? "RESIZE" : steadyStatus();
       case RESIZED -> taskState == TaskState.RESIZE_REVERTING ? "REVERT_RESIZE" : "VERIFY_RESIZE";
-      case ERROR -> "ERROR";
+      case ERROR -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "ERROR";
       case DELETED -> "DELETED";
       case PAUSED -> "PAUSED";
       case SUSPENDED -> "SUSPENDED";
@@ -49,15 +49,16 @@ public record Instance(String id, long seq, String reservationId, int launchInde
     };
   }
 
-  /** ACTIVE (or a reboot's status) and SHUTOFF, when no resize runs. */
+  /** ACTIVE (or a reboot's or rebuild's status) and SHUTOFF, when no resize runs. */
   private String steadyStatus() {
     return switch (vmState) {
       case ACTIVE -> taskState == null ? "ACTIVE" : switch (taskState) {
         case REBOOTING, REBOOT_PENDING, REBOOT_STARTED -> "REBOOT";
         case REBOOTING_HARD, REBOOT_PENDING_HARD, REBOOT_STARTED_HARD -> "HARD_REBOOT";
+        case REBUILDING, REBUILD_BLOCK_DEVICE_MAPPING, REBUILD_SPAWNING -> "REBUILD";
         default -> "ACTIVE";
       };
-      default -> "SHUTOFF";
+      default -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "SHUTOFF";
     };
   }
 }
