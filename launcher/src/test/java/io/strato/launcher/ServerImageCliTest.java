@@ -84,11 +84,13 @@ class ServerImageCliTest {
   @DisplayName("openstack server rebuild --image --wait rebuilds the server from the snapshot on the same host with"
       + " the same address; nova rebuild --poll rebuilds it from cirros again")
   void rebuild() throws Exception {
-    JsonObject before = new JsonObject(cli.openstack("strato-admin", "server", "show", "snap-vm", "-f", "json"));
+    // The admin shows the host; by id, since a name is looked up in the admin's own project.
+    String id = new JsonObject(cli.openstack("strato", "server", "show", "snap-vm", "-f", "json")).getString("id");
+    JsonObject before = new JsonObject(cli.openstack("strato-admin", "server", "show", id, "-f", "json"));
     JsonObject rebuilt = new JsonObject(cli.openstack("strato", "server", "rebuild", "--image", "snap-image",
         "--wait", "snap-vm", "-f", "json"));
     assertThat(rebuilt.getString("status")).isEqualTo("ACTIVE");
-    JsonObject after = new JsonObject(cli.openstack("strato-admin", "server", "show", "snap-vm", "-f", "json"));
+    JsonObject after = new JsonObject(cli.openstack("strato-admin", "server", "show", id, "-f", "json"));
     assertThat(after.getString("status")).isEqualTo("ACTIVE");
     assertThat(after.getString("image")).contains("snap-image");
     assertThat(after.getString("OS-EXT-SRV-ATTR:host")).isEqualTo(before.getString("OS-EXT-SRV-ATTR:host"));
