@@ -15,6 +15,7 @@ import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServerAction;
 import io.strato.common.messages.RebuildOrder;
+import io.strato.common.messages.VolumeOrder;
 import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,6 +48,7 @@ final class AgentHost {
   private final HostFacts facts;
   private final Builder builder;
   private final ServerActions actions;
+  final VolumeOrders volumeOrders;
   private final Snapshotter snapshots;
   private final Rebuilder rebuilds;
   private boolean reportPending;
@@ -68,6 +70,7 @@ final class AgentHost {
     this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
+    this.volumeOrders = new VolumeOrders(this);
     this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
         new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
     this.rebuilds = new Rebuilder(vertx, name, driver, compute, cache, publisher, config::instanceDir);
@@ -107,6 +110,7 @@ final class AgentHost {
     return switch (type) {
       case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
       case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
+      case VolumeOrder.TYPE -> volumeOrders.handle(VolumeOrder.fromJson(message));
       case SnapshotOrder.TYPE -> snapshots.handle(SnapshotOrder.fromJson(message));
       case RebuildOrder.TYPE -> rebuilds.handle(RebuildOrder.fromJson(message));
       default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
@@ -132,7 +136,9 @@ final class AgentHost {
     Future<Void> vols = Future.succeededFuture();
     for (JsonObject v : rec.volumes) {
       String id = v.getString("id");
-      vols = vols.compose(x -> volumes.detach(rec.projectId, v.getString("attachment_id"))
+      String attachment = v.getString("attachment_id");
+      vols = vols.compose(x -> (attachment == null ? Future.<Void>succeededFuture()
+              : volumes.detach(rec.projectId, attachment))
           .compose(y -> (failedBuild && v.getBoolean("created")) || v.getBoolean("delete_on_termination")
               ? volumes.delete(rec.projectId, id) : Future.succeededFuture())
           .recover(e -> logged("release volume " + id, e)));

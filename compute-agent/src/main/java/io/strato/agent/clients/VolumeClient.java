@@ -4,7 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Cinder v3 (3.44), as the agent uses it: create a volume (from an image) in the instance's project, wait for it,
@@ -71,10 +75,15 @@ public final class VolumeClient {
     });
   }
 
+  /** What this host tells the volume service about itself when it connects a volume (os-brick's connector). */
+  private static JsonObject connector(String host) {
+    return new JsonObject().put("host", host).put("platform", "x86_64").put("os_type", "linux")
+        .put("multipath", false).put("initiator", "iqn.2026-11.io.strato:" + host);
+  }
+
   /** Creates an attachment with this host's connector and completes it; answers the attachment. */
   public Future<JsonObject> attach(String projectId, String volumeId, String instanceId, String host) {
-    JsonObject connector = new JsonObject().put("host", host).put("platform", "x86_64").put("os_type", "linux")
-        .put("multipath", false).put("initiator", "iqn.2026-11.io.strato:" + host);
+    JsonObject connector = connector(host);
     JsonObject body = new JsonObject().put("attachment", new JsonObject().put("instance_uuid", instanceId)
         .put("volume_uuid", volumeId).put("connector", connector));
     return call(HttpMethod.POST, projectId, "/attachments", body, "attach volume " + volumeId, 200, 202)
@@ -82,6 +91,50 @@ public final class VolumeClient {
         .compose(a -> call(HttpMethod.POST, projectId, "/attachments/" + a.getString("id") + "/action",
             new JsonObject().putNull("os-complete"), "complete attachment " + a.getString("id"), 200, 202, 204)
             .map(x -> a));
+  }
+
+  /** The attachment (its {@code status}: reserved, attaching, attached, detaching), or null when it is gone. */
+  public Future<JsonObject> attachment(String projectId, String attachmentId) {
+    return call(HttpMethod.GET, projectId, "/attachments/" + attachmentId, null, "attachment " + attachmentId, 200,
+        404).map(j -> j.getJsonObject("attachment"));
+  }
+
+  /** The attachments of an instance (of one of its volumes when {@code volumeId} is given): id, status, volume_id. */
+  public Future<List<JsonObject>> attachmentsOf(String projectId, String instanceId, String volumeId) {
+    String query = "?instance_id=" + instanceId + (volumeId == null ? "" : "&volume_id=" + volumeId);
+    return call(HttpMethod.GET, projectId, "/attachments" + query, null, "attachments of " + instanceId, 200)
+        .map(j -> objects(j.getJsonArray("attachments")));
+  }
+
+  /**
+   * Gives a reserved attachment this host's connector (the volume becomes attaching); answers the attachment with
+   * its {@code connection_info}. Repeatable: a PUT.
+   */
+  public Future<JsonObject> connect(String projectId, String attachmentId, String host) {
+    return call(HttpMethod.PUT, projectId, "/attachments/" + attachmentId,
+        new JsonObject().put("attachment", new JsonObject().put("connector", connector(host))),
+        "connect attachment " + attachmentId, 200).map(j -> j.getJsonObject("attachment"));
+  }
+
+  /** Completes an attachment (the volume in-use); completing twice is harmless. */
+  public Future<Void> complete(String projectId, String attachmentId) {
+    return call(HttpMethod.POST, projectId, "/attachments/" + attachmentId + "/action",
+        new JsonObject().putNull("os-complete"), "complete attachment " + attachmentId, 200, 202, 204).mapEmpty();
+  }
+
+  /** The attachments of an instance in a project (id, volume_id), whoever made them. */
+  public Future<List<JsonObject>> attachmentsOf(String projectId, String instanceId) {
+    return attachmentsOf(projectId, instanceId, null);
+  }
+
+  /** The project's volumes named {@code name}, with their attachments. */
+  public Future<List<JsonObject>> volumesNamed(String projectId, String name) {
+    return call(HttpMethod.GET, projectId, "/volumes/detail?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+        null, "volumes named " + name, 200).map(j -> objects(j.getJsonArray("volumes")));
+  }
+
+  private static List<JsonObject> objects(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(o -> (JsonObject) o).toList();
   }
 
   public Future<Void> detach(String projectId, String attachmentId) {
