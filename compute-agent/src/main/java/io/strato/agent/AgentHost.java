@@ -6,6 +6,7 @@ import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HostFacts;
 import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.rebuild.Rebuilder;
 import io.strato.agent.snapshot.Snapshotter;
 import io.strato.common.config.Settings;
 import io.strato.common.disk.DiskConverter;
@@ -14,6 +15,7 @@ import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ResizeOrder;
 import io.strato.common.messages.ServerAction;
+import io.strato.common.messages.RebuildOrder;
 import io.strato.common.messages.VolumeOrder;
 import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
@@ -50,6 +52,7 @@ final class AgentHost {
   private final ResizeSteps resizes;
   final VolumeOrders volumeOrders;
   private final Snapshotter snapshots;
+  private final Rebuilder rebuilds;
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
@@ -73,6 +76,7 @@ final class AgentHost {
     this.volumeOrders = new VolumeOrders(this);
     this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
         new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
+    this.rebuilds = new Rebuilder(vertx, name, driver, compute, cache, publisher, config::instanceDir);
   }
 
   Vertx vertx() {
@@ -112,6 +116,7 @@ final class AgentHost {
       case ResizeOrder.TYPE -> resizes.handle(ResizeOrder.fromJson(message));
       case VolumeOrder.TYPE -> volumeOrders.handle(VolumeOrder.fromJson(message));
       case SnapshotOrder.TYPE -> snapshots.handle(SnapshotOrder.fromJson(message));
+      case RebuildOrder.TYPE -> rebuilds.handle(RebuildOrder.fromJson(message));
       default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
     };
   }
