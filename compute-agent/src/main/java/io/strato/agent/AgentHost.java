@@ -90,16 +90,33 @@ final class AgentHost {
   }
 
   /**
-   * One message from this host's assignment topic: an assignment or a server action. One that is neither, or does
-   * not validate, fails with a permanent failure ({@link PoisonRecord}, {@link IllegalArgumentException}).
+   * One order from this host's assignment topic, read and validated at the edge: an {@link Assignment} or a
+   * {@link ServerAction} naming its instance by UUID. Whatever fails here (not JSON, an unknown type, a wrong type,
+   * a missing field, a non-UUID instance id) is a {@link PoisonRecord}, before any side effect.
    */
-  Future<Void> handle(JsonObject message) {
-    String type = message.getString("type", "");
-    return switch (type) {
-      case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
-      case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
-      default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
-    };
+  static Object order(String value) {
+    return PoisonRecord.parsed(() -> {
+      JsonObject message = PoisonRecord.json(value);
+      String type = message.getString("type", "");
+      return switch (type) {
+        case Assignment.TYPE -> {
+          Assignment a = Assignment.fromJson(message);
+          PoisonRecord.uuid("instance_id", a.instanceId());
+          yield a;
+        }
+        case ServerAction.TYPE -> {
+          ServerAction action = ServerAction.fromJson(message);
+          PoisonRecord.uuid("instance_id", action.instanceId());
+          yield action;
+        }
+        default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
+      };
+    });
+  }
+
+  /** Carries out an order {@link #order} read. */
+  Future<Void> handle(Object order) {
+    return order instanceof Assignment a ? builder.build(a) : actions.handle((ServerAction) order);
   }
 
   /**
