@@ -6,11 +6,14 @@ import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HostFacts;
 import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.snapshot.Snapshotter;
 import io.strato.common.config.Settings;
+import io.strato.common.disk.DiskConverter;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServerAction;
+import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +45,7 @@ final class AgentHost {
   private final HostFacts facts;
   private final Builder builder;
   private final ServerActions actions;
+  private final Snapshotter snapshots;
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
@@ -61,6 +65,8 @@ final class AgentHost {
     this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
+    this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
+        new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
   }
 
   Vertx vertx() {
@@ -85,13 +91,12 @@ final class AgentHost {
    */
   Future<Path> cachedImage(String projectId, String imageId) {
     if (imageId == null || imageId.isBlank()) return Future.succeededFuture(null);
-    return images.image(projectId, imageId).compose(image -> cache.fetch(projectId, image))
-        .map(ImageCache.Cached::path);
+    return cache.fetch(projectId, imageId).map(ImageCache.Cached::path);
   }
 
   /**
-   * One order from this host's assignment topic, read and validated at the edge: an {@link Assignment} or a
-   * {@link ServerAction} naming its instance by UUID. Whatever fails here (not JSON, an unknown type, a wrong type,
+   * One order from this host's assignment topic, read and validated at the edge: an {@link Assignment}, a
+   * {@link ServerAction} or a {@link SnapshotOrder} naming its instance by UUID. Whatever fails here (not JSON, an unknown type, a wrong type,
    * a missing field, a non-UUID instance id) is a {@link PoisonRecord}, before any side effect.
    */
   static Object order(String value) {
@@ -109,6 +114,11 @@ final class AgentHost {
           PoisonRecord.uuid("instance_id", action.instanceId());
           yield action;
         }
+        case SnapshotOrder.TYPE -> {
+          SnapshotOrder snapshot = SnapshotOrder.fromJson(message);
+          PoisonRecord.uuid("instance_id", snapshot.instanceId());
+          yield snapshot;
+        }
         default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
       };
     });
@@ -116,7 +126,9 @@ final class AgentHost {
 
   /** Carries out an order {@link #order} read. */
   Future<Void> handle(Object order) {
-    return order instanceof Assignment a ? builder.build(a) : actions.handle((ServerAction) order);
+    if (order instanceof Assignment a) return builder.build(a);
+    if (order instanceof SnapshotOrder snapshot) return snapshots.handle(snapshot);
+    return actions.handle((ServerAction) order);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.strato.agent;
 
-import io.strato.agent.clients.ImageClient;
 import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.GuestSpec;
@@ -283,8 +282,7 @@ final class Builder {
     if (bootVolume || req.image().id().isEmpty()) {
       disks = Future.succeededFuture(volumeDisks);
     } else {
-      disks = host.images.image(rec.projectId, req.image().id())
-          .compose(image -> host.cache.fetch(rec.projectId, image))
+      disks = host.cache.fetch(rec.projectId, req.image().id())
           .compose(base -> DiskImages.overlay(host.vertx(), base, dir.resolve("disk"), req.flavor().diskGb()))
           .map(overlay -> {
             rec.overlay = overlay;

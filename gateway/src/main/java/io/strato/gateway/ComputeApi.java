@@ -30,6 +30,7 @@ import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerMetadataApi;
 import io.strato.gateway.servers.ServerTagsApi;
 import io.strato.gateway.servers.ServersApi;
+import io.strato.gateway.servers.snapshot.ServerSnapshotApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -89,6 +90,7 @@ final class ComputeApi extends VerticleBase {
     new VersionsApi(baseUrl).mount(router);
     Router api = Router.router(vertx);
     api.route().handler(Microversion::handle).handler(AuthHandler.projectScoped(shared.verifier()));
+    new ServerSnapshotApi(vertx, pool, shared.relay(), config.imageUrl(), lookupPolicy(config)).mount(api);
     new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool),
         new ConsoleOutput(vertx, config.settings().get("compute.agent.url.template"))).mount(api);
     Instances servers = new Instances(pool);

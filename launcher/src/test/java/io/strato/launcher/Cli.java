@@ -69,4 +69,17 @@ final class Cli {
       throw new AssertionError(e);
     }
   }
+
+  /** The variables an {@code openrc} file exports, as {@code source openrc} would set them. */
+  static Map<String, String> openrc(Path file) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      if (line.startsWith("export ")) {
+        String[] kv = line.substring("export ".length()).split("=", 2);
+        env.put(kv[0], kv[1]);
+      }
+    }
+    assertThat(env).containsKeys("OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME");
+    return env;
+  }
 }

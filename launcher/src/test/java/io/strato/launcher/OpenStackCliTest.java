@@ -119,7 +119,7 @@ class OpenStackCliTest {
   @Order(5)
   @DisplayName("the legacy nova client negotiates a microversion and lists flavors and servers")
   void novaClient() throws Exception {
-    Map<String, String> openrc = openrc(dir.resolve("openrc"));
+    Map<String, String> openrc = Cli.openrc(dir.resolve("openrc"));
     var flavors = cli.run(List.of("nova", "flavor-list"), openrc);
     assertThat(flavors.exit()).as(flavors.err()).isZero();
     assertThat(flavors.out()).contains("m1.tiny", "m1.xlarge");
@@ -308,7 +308,7 @@ class OpenStackCliTest {
 
     String privateId = new JsonObject(cli.openstack("strato", "network", "show", "private", "-f", "json"))
         .getString("id");
-    Map<String, String> openrc = openrc(dir.resolve("openrc"));
+    Map<String, String> openrc = Cli.openrc(dir.resolve("openrc"));
     var boot = cli.run(List.of("nova", "boot", "--flavor", "m1.small", "--image", "cirros", "--nic",
         "net-id=" + privateId, "--security-group", "web", "--key-name", "cli-key", "--poll", "stack_testvm"), openrc);
     assertThat(boot.exit()).as(boot.out() + boot.err()).isZero();
@@ -438,18 +438,5 @@ class OpenStackCliTest {
     } finally {
       c.close();
     }
-  }
-
-  /** The variables an {@code openrc} file exports, as {@code source openrc} would set them. */
-  private static Map<String, String> openrc(Path file) throws Exception {
-    Map<String, String> env = new java.util.HashMap<>();
-    for (String line : Files.readAllLines(file)) {
-      if (line.startsWith("export ")) {
-        String[] kv = line.substring("export ".length()).split("=", 2);
-        env.put(kv[0], kv[1]);
-      }
-    }
-    assertThat(env).containsKeys("OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME");
-    return env;
   }
 }

@@ -28,7 +28,14 @@ public enum TaskState {
   PAUSING("pausing"),
   UNPAUSING("unpausing"),
   SUSPENDING("suspending"),
-  RESUMING("resuming");
+  RESUMING("resuming"),
+  IMAGE_SNAPSHOT_PENDING("image_snapshot_pending"),
+  IMAGE_SNAPSHOT("image_snapshot"),
+  IMAGE_PENDING_UPLOAD("image_pending_upload"),
+  IMAGE_UPLOADING("image_uploading"),
+  REBUILDING("rebuilding"),
+  REBUILD_BLOCK_DEVICE_MAPPING("rebuild_block_device_mapping"),
+  REBUILD_SPAWNING("rebuild_spawning");
 
   private static final Map<String, TaskState> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(s -> s.wire, Function.identity()));
@@ -45,6 +52,17 @@ public enum TaskState {
   /** The build steps, in order. */
   public boolean isBuildStep() {
     return this == SCHEDULING || this == BLOCK_DEVICE_MAPPING || this == NETWORKING || this == SPAWNING;
+  }
+
+  /** The steps of a rebuild (Nova shows the server as {@code REBUILD} during them, whatever its vm_state). */
+  public boolean isRebuildStep() {
+    return this == REBUILDING || this == REBUILD_BLOCK_DEVICE_MAPPING || this == REBUILD_SPAWNING;
+  }
+
+  /** The steps of a snapshot ({@code createImage}): the server stays ACTIVE (or SHUTOFF, ...) through them. */
+  public boolean isSnapshotStep() {
+    return this == IMAGE_SNAPSHOT_PENDING || this == IMAGE_SNAPSHOT || this == IMAGE_PENDING_UPLOAD
+        || this == IMAGE_UPLOADING;
   }
 
   /**

@@ -183,6 +183,26 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
     return of(o, instanceId, null, task, VmState.ERROR, null, event, ERROR, null, fault(500, message, ""));
   }
 
+  /**
+   * A long action (snapshot, rebuild) moves on from task {@code from} to task {@code to}, the instance staying
+   * {@code vmState}; its instance-action {@code event} starts (null: none). The action ends with
+   * {@link #actionEnded} or {@link #taskReverted}.
+   */
+  public static InstanceUpdate taskMoved(Origin o, String instanceId, VmState vmState, TaskState from, TaskState to,
+      String event) {
+    return of(o, instanceId, null, from, vmState, to, event, null, null, null);
+  }
+
+  /**
+   * A long action (task {@code from}) failed but left the instance as it was (Nova's snapshot): back to {@code to}
+   * with no task; its {@code event} ends in error with {@code message}, recorded as the instance's fault too (shown
+   * only if the instance is ever in ERROR, as Nova's instance faults).
+   */
+  public static InstanceUpdate taskReverted(Origin o, String instanceId, TaskState from, VmState to, String event,
+      String message) {
+    return of(o, instanceId, null, from, to, null, event, ERROR, null, fault(500, message, ""));
+  }
+
   private static JsonObject fault(int code, String message, String details) {
     return new JsonObject().put("code", code).put("message", message).put("details", details);
   }

@@ -50,4 +50,49 @@ public final class ImageClient {
           }));
     });
   }
+
+  /** The image's status as {@code projectId} sees it, or null when that project cannot see it (or it is gone). */
+  public Future<String> status(String projectId, String id) {
+    return session.call("image", "GET image " + id, true, token -> {
+      var url = session.endpoint("image");
+      if (url.isEmpty()) return ServiceCall.unavailable("image");
+      return session.request(HttpMethod.GET, url.get() + "/v2/images/" + id, token, projectId).send()
+          .map(resp -> resp.statusCode() == 404 ? null
+              : ServiceCall.expect(resp, "image " + id, 200).bodyAsJsonObject().getString("status"));
+    });
+  }
+
+  /**
+   * Streams {@code file} as the data of the queued image {@code id} of {@code projectId} (a snapshot). Sent once: an
+   * upload that broke leaves the image {@code saving} or {@code killed}, which a second try cannot mend.
+   */
+  public Future<Void> upload(String projectId, String id, Path file) {
+    return session.call("image", "upload image " + id, false, token -> {
+      var url = session.endpoint("image");
+      if (url.isEmpty()) return ServiceCall.unavailable("image");
+      return vertx.fileSystem().props(file.toString()).compose(props -> vertx.fileSystem().open(file.toString(),
+              new OpenOptions().setRead(true).setWrite(false)).compose(data -> session.request(HttpMethod.PUT,
+                  url.get() + "/v2/images/" + id + "/file", token, projectId)
+              .putHeader("Content-Type", "application/octet-stream")
+              .putHeader("Content-Length", String.valueOf(props.size())).sendStream(data)
+              .eventually(() -> data.close())))
+          .map(resp -> {
+            ServiceCall.expect(resp, "upload image " + id, 204);
+            return null;
+          });
+    });
+  }
+
+  /** Deletes the image (a snapshot that failed); an image already gone is fine. */
+  public Future<Void> delete(String projectId, String id) {
+    return session.call("image", "DELETE image " + id, true, token -> {
+      var url = session.endpoint("image");
+      if (url.isEmpty()) return ServiceCall.unavailable("image");
+      return session.request(HttpMethod.DELETE, url.get() + "/v2/images/" + id, token, projectId).send()
+          .map(resp -> {
+            ServiceCall.expect(resp, "DELETE image " + id, 204, 404);
+            return null;
+          });
+    });
+  }
 }

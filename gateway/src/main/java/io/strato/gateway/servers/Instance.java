@@ -42,10 +42,11 @@ public record Instance(String id, long seq, String reservationId, int launchInde
       case ACTIVE -> taskState == null ? "ACTIVE" : switch (taskState) {
         case REBOOTING, REBOOT_PENDING, REBOOT_STARTED -> "REBOOT";
         case REBOOTING_HARD, REBOOT_PENDING_HARD, REBOOT_STARTED_HARD -> "HARD_REBOOT";
+        case REBUILDING, REBUILD_BLOCK_DEVICE_MAPPING, REBUILD_SPAWNING -> "REBUILD";
         default -> "ACTIVE";
       };
-      case STOPPED -> "SHUTOFF";
-      case ERROR -> "ERROR";
+      case STOPPED -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "SHUTOFF";
+      case ERROR -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "ERROR";
       case DELETED -> "DELETED";
       case PAUSED -> "PAUSED";
       case SUSPENDED -> "SUSPENDED";

@@ -94,7 +94,7 @@ public final class Instances {
         });
   }
 
-  static ApiException notFound(String id) {
+  public static ApiException notFound(String id) {
     return ApiException.notFound("Instance " + id + " could not be found.");
   }
 
