@@ -297,7 +297,7 @@ class PollLoopTest {
       Settings fast = settings.with(Map.of("kafka.consumer.lag.refresh.ms", "200"));
       KafkaConsumer<String, String> consumer = KafkaConsumer.create(metered, KafkaSettings.consumer(fast, group));
       PollLoop metering = new PollLoop(metered, consumer, group, fast, r -> {
-        new JsonObject(r.value());
+        PoisonRecord.parsed(() -> new JsonObject(r.value()));
         return Future.succeededFuture();
       });
       TestIdentity.await(consumer.subscribe(topic));
