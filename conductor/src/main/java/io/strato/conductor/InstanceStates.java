@@ -12,8 +12,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /**
  * Applies instance updates to the {@code nova} schema. Each update is a compare-and-set on the state the sender
@@ -36,58 +39,36 @@ public final class InstanceStates {
 
   /** Answers whether the update applied (false: the instance was not in the expected state, or is gone). */
   public Future<Boolean> apply(InstanceUpdate u) {
-    return pool.withTransaction(tx -> applyIn(tx, u));
+    return applyAll(List.of(u)).map(applied -> applied.get(0));
   }
 
   /**
-   * Applies updates of different instances in one transaction (one commit for all), each as {@link #apply} would;
-   * answers, in order, whether each applied. All or nothing: if any statement fails, none applied.
+   * Applies updates of different instances in one transaction (one commit for all): their compare-and-sets as one
+   * statement ({@link Transitions}), then each applied update's quota, action events and announcements, each refused
+   * one's {@link LateBuilds} check, sent without waiting for each other (the connection pipelines them). Answers, in
+   * order, whether each applied. All or nothing: if any statement fails, none applied.
    */
   public Future<List<Boolean>> applyAll(List<InstanceUpdate> updates) {
-    return pool.withTransaction(tx -> {
-      // Sent without waiting for each other (the connection pipelines them); join, not all, so that the transaction
-      // ends only after every update's statements did.
-      List<Future<Boolean>> applied = updates.stream().map(u -> applyIn(tx, u)).toList();
-      return Future.join(applied).map(v -> applied.stream().map(Future::result).toList());
-    });
-  }
-
-  private Future<Boolean> applyIn(SqlConnection tx, InstanceUpdate u) {
-    return transition(tx, u).compose(row -> {
-      if (row == null) return LateBuilds.abortIfEnded(tx, u).map(false);
-      Future<Void> quota = u.vmState() == VmState.DELETED ? releaseQuota(tx, row) : Future.succeededFuture();
-      return quota.compose(v -> recordEvent(tx, u))
-          .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(v -> true);
-    });
-  }
-
-  private Future<Row> transition(SqlConnection tx, InstanceUpdate u) {
-    JsonObject c = u.changes();
-    boolean deleting = u.vmState() == VmState.DELETED;
-    // The locked read gives the vm_state before the change (RETURNING sees only the new row).
-    String sql = "WITH old AS (SELECT id AS old_id, vm_state AS old_vm_state FROM instances WHERE id = $1 FOR UPDATE)"
-        + " UPDATE instances SET vm_state = $2, task_state = $3, host = coalesce($4, host),"
-        + " attempt = CASE WHEN host IS NULL AND $4::text IS NOT NULL THEN $11 ELSE attempt END,"
-        + " node = coalesce($4, node), fault = coalesce($5, fault), power_state = coalesce($6, power_state),"
-        + " addresses = coalesce($7, addresses), volumes_attached = coalesce($8, volumes_attached),"
-        + " launched_at = CASE WHEN $2 = 'active' AND launched_at IS NULL THEN now() ELSE launched_at END,"
-        + (deleting ? " deleted = true, deleted_at = now(), terminated_at = now()," : "")
-        + " progress = CASE WHEN $2 = 'active' THEN 100 ELSE progress END, updated_at = now()"
-        + " FROM old WHERE id = old_id AND id = $1 AND NOT deleted AND ($9::text IS NULL OR vm_state = $9)"
-        + " AND task_state IS NOT DISTINCT FROM $10"
-        // The fence: an update from a host applies only to an instance no host has taken yet, or taken by that host
-        // in that attempt (an update that names no attempt is fenced by host only).
-        + " AND ($4::text IS NULL OR host IS NULL OR (host = $4 AND ($11::int IS NULL OR attempt IS NULL"
-        + " OR attempt = $11)))"
-        + " RETURNING old_vm_state, " + Lifecycle.RETURNING;
-    JsonObject fault = u.fault() == null ? null : u.fault().copy().put("created", created(u.timestampMillis()));
-    return tx.preparedQuery(sql).execute(Tuple.tuple().addUUID(UUID.fromString(u.instanceId()))
-            .addString(u.vmState().wire()).addString(TaskState.wireOf(u.taskState())).addString(u.host())
-            .addValue(fault).addInteger(c.getInteger("power_state"))
-            .addValue(c.getJsonObject("addresses")).addValue(c.getJsonArray("volumes_attached"))
-            .addString(VmState.wireOf(u.expectedVmState())).addString(TaskState.wireOf(u.expectedTaskState()))
-            .addInteger(u.attempt() > 0 ? u.attempt() : null))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    return pool.withTransaction(tx -> Transitions.apply(tx, updates).compose(rows -> {
+      // In instance-id order, the order the rows were locked in; quota rows in project order: two transactions over
+      // the same rows take their locks in the same order and cannot deadlock.
+      List<Integer> byInstance = IntStream.range(0, updates.size()).boxed()
+          .sorted(Comparator.comparing(i -> UUID.fromString(updates.get(i).instanceId()))).toList();
+      List<Future<?>> work = new ArrayList<>();
+      Boolean[] applied = new Boolean[updates.size()];
+      byInstance.stream().filter(i -> rows[i] != null && updates.get(i).vmState() == VmState.DELETED)
+          .sorted(Comparator.comparing(i -> rows[i].getString("project_id")))
+          .forEach(i -> work.add(releaseQuota(tx, rows[i])));
+      for (int i : byInstance) {
+        InstanceUpdate u = updates.get(i);
+        Row row = rows[i];
+        Future<Boolean> one = row == null ? LateBuilds.abortIfEnded(tx, u).map(false) : recordEvent(tx, u)
+            .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(true);
+        work.add(one.onSuccess(ok -> applied[i] = ok));
+      }
+      // join, not all, so that the transaction ends only after every statement did.
+      return Future.join(work).map(v -> List.of(applied));
+    }));
   }
 
   // NOTE: the same counters the compute API reserves in; kept to this one statement here.
@@ -146,11 +127,5 @@ public final class InstanceStates {
 
   private static OffsetDateTime at(long millis) {
     return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
-  }
-
-  private static String created(long millis) {
-    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-        .format(OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis == 0 ? System.currentTimeMillis() : millis),
-            ZoneOffset.UTC));
   }
 }

@@ -85,7 +85,7 @@ public final class UpdateConsumer extends VerticleBase {
 
   private void applied(InstanceUpdate update, boolean applied) {
     if (!applied) {
-      LOG.info("[{}] instance {}: update to {}/{} ignored, it is no longer {}/{}", update.requestId(),
+      LOG.debug("[{}] instance {}: update to {}/{} ignored, it is no longer {}/{}", update.requestId(),
           update.instanceId(), update.vmState(), update.taskState(), update.expectedVmState(),
           update.expectedTaskState());
     }

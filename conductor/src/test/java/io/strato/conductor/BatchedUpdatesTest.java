@@ -136,4 +136,47 @@ class BatchedUpdatesTest {
     JsonObject failed = awaitServer(servers.get(poison).id(), s -> "ERROR".equals(s.getString("status")));
     assertThat(failed.getJsonObject("fault").getString("message")).contains("PostgreSQL");
   }
+
+  @Test
+  @DisplayName("two conductors applying updates of the same servers in opposite orders, both held up by a third"
+      + " transaction, both commit: each server's update applies once and no transaction deadlocks")
+  void oppositeOrdersDoNotDeadlock() throws Exception {
+    List<Server> servers = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      var member = identity.newProject("batched-order");
+      for (int i = 0; i < UPDATES; i++) servers.add(boot(member, "batched-order-" + i));
+    }
+    servers.sort(java.util.Comparator.comparing(s -> UUID.fromString(s.id())));
+    List<InstanceUpdate> forward = servers.stream().map(s -> firstStep(s, "host-order")).toList();
+    List<InstanceUpdate> backward = new ArrayList<>(forward);
+    java.util.Collections.reverse(backward);
+    InstanceStates states = new InstanceStates(nova);
+
+    // A third transaction holds the middle server's row, so both batches are under way when it lets go.
+    var holder = TestIdentity.await(nova.getConnection());
+    var hold = TestIdentity.await(holder.begin());
+    TestIdentity.await(holder.preparedQuery("SELECT id FROM instances WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(UUID.fromString(servers.get(servers.size() / 2).id()))));
+    Future<List<Boolean>> a = states.applyAll(forward);
+    Future<List<Boolean>> b = states.applyAll(backward);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (TestIdentity.await(nova.query("SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted").execute())
+        .iterator().next().getLong(0) < 2) {
+      assertThat(System.currentTimeMillis()).as("both batches waiting on a lock").isLessThan(deadline);
+      Thread.sleep(20); // back-off between looks
+    }
+    TestIdentity.await(hold.commit());
+    TestIdentity.await(holder.close());
+
+    Throwable failedA = TestIdentity.await(a.map(x -> (Throwable) null).otherwise(e -> e));
+    Throwable failedB = TestIdentity.await(b.map(x -> (Throwable) null).otherwise(e -> e));
+    assertThat(failedA).as("the batch in instance order").isNull();
+    assertThat(failedB).as("the batch in the opposite order").isNull();
+    for (int i = 0; i < forward.size(); i++) {
+      boolean byA = a.result().get(i);
+      boolean byB = b.result().get(forward.size() - 1 - i);
+      assertThat(byA ^ byB).as("update of " + servers.get(i).id() + " applied exactly once").isTrue();
+    }
+    for (Server s : servers) awaitServer(s.id(), networkingOn("host-order"));
+  }
 }
