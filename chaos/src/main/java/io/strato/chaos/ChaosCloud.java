@@ -2,6 +2,7 @@ package io.strato.chaos;
 
 import io.strato.common.config.Settings;
 import io.strato.embedded.EmbeddedKafka;
+import io.strato.embedded.EmbeddedLibvirtd;
 import io.strato.embedded.EmbeddedPostgresServer;
 import io.strato.embedded.Ports;
 import io.strato.launcher.ProcessCloud;
@@ -37,6 +38,10 @@ final class ChaosCloud implements AutoCloseable {
   private final String pgPassword = UUID.randomUUID().toString();
   private EmbeddedKafka kafka;
   private EmbeddedPostgresServer pg;
+  /** The harness's own libvirtd (null when {@code chaos.libvirt.uri} names another libvirt). */
+  private EmbeddedLibvirtd libvirtd;
+  /** Where the agents and the checker reach libvirt. */
+  String libvirtUri;
   final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
   Settings settings;
   ProcessCloud processes;
@@ -69,7 +74,17 @@ final class ChaosCloud implements AutoCloseable {
     o.put("conductor.reconcile.interval.seconds", "5");
     // An outbox row Kafka never takes reaches the dead letters after about 64 s (250 ms doubling 8 times), not 4 min.
     o.put("outbox.retry.initial.ms", "250");
-    o.put("agent.libvirt.uri", config.libvirtUri());
+    if (ChaosConfig.OWN_LIBVIRTD.equals(config.libvirtUri())) {
+      libvirtd = EmbeddedLibvirtd.start(dir.resolve("libvirtd"));
+      libvirtUri = libvirtd.uri();
+    } else {
+      libvirtUri = config.libvirtUri();
+    }
+    // Boots that ask for it (metadata strato-test-pause-at) pause at that point long enough for a kill -9 to hit it
+    // (the harness kills within a tenth of a second of the log line), and short enough that a restarted scheduler,
+    // which pauses again on the redelivered request, still places it well within the build timeout.
+    o.put("test.pause.seconds", "5");
+    o.put("agent.libvirt.uri", libvirtUri);
     o.put("agent.domain.type", "test");
     o.put("agent.report.interval.seconds", "5");
     o.put("agent.vcpus", String.valueOf(ChaosConfig.HOST_VCPUS));
@@ -161,6 +176,12 @@ final class ChaosCloud implements AutoCloseable {
     pg = null;
   }
 
+  /** Stops libvirtd and starts it again under the running agents; its test driver forgets every domain. */
+  synchronized void restartLibvirtd() {
+    if (libvirtd == null) throw new IllegalStateException("libvirtd is not the harness's own: " + libvirtUri);
+    libvirtd.restart();
+  }
+
   String url(String portKey) {
     return "http://127.0.0.1:" + settings.get(portKey);
   }
@@ -183,6 +204,7 @@ final class ChaosCloud implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("stopping PostgreSQL: {}", e.toString());
     }
+    if (libvirtd != null) libvirtd.close();
     vertx.close();
   }
 }

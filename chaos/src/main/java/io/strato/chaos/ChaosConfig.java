@@ -11,10 +11,12 @@ record ChaosConfig(String libvirtUri, int hostsPerAgent, int buildTimeoutSeconds
   static final int HOST_RESERVED_MB = 512;
   static final int HOST_MEMORY_MB = 8 * 512 + HOST_RESERVED_MB;
   static final int HOST_DISK_GB = 40;
+  /** {@code chaos.libvirt.uri} value (the default) for a libvirtd the harness runs itself ({@code EmbeddedLibvirtd}). */
+  static final String OWN_LIBVIRTD = "own";
 
   static ChaosConfig fromSystemProperties() {
     return new ChaosConfig(
-        System.getProperty("chaos.libvirt.uri", "test+unix:///default"),
+        System.getProperty("chaos.libvirt.uri", OWN_LIBVIRTD),
         Integer.getInteger("chaos.hosts.per.agent", 2),
         Integer.getInteger("chaos.build.timeout.seconds", 60),
         Long.getLong("chaos.max.poll.interval.ms", 30_000L),

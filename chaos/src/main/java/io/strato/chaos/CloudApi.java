@@ -1,5 +1,6 @@
 package io.strato.chaos;
 
+import io.strato.common.faults.PausePoints;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -73,8 +74,25 @@ final class CloudApi {
   }
 
   String boot(String name, String flavorId) {
+    return boot(name, flavorId, null);
+  }
+
+  /**
+   * A server that pauses at {@code point} (a build step, or a scheduler point: {@code PausePoints}), with a blank
+   * 1 GiB data volume besides its network, so that a build killed there has made a volume (and then a port) to undo.
+   */
+  String bootPaused(String name, String point) {
+    return boot(name, "1", new JsonObject()
+        .put("metadata", new JsonObject().put(PausePoints.METADATA_KEY, point))
+        .put("block_device_mapping_v2", new JsonArray().add(new JsonObject().put("source_type", "blank")
+            .put("destination_type", "volume").put("volume_size", 1).put("boot_index", -1)
+            .put("delete_on_termination", true))));
+  }
+
+  private String boot(String name, String flavorId, JsonObject extra) {
     JsonObject server = new JsonObject().put("name", name).put("imageRef", imageId).put("flavorRef", flavorId)
         .put("networks", new JsonArray().add(new JsonObject().put("uuid", networkId)));
+    if (extra != null) server.mergeIn(extra);
     try {
       Reply r = call("POST", cloud.url("compute.port") + "/v2.1/servers", new JsonObject().put("server", server), -1);
       return r.status == 202 ? r.body.getJsonObject("server").getString("id") : null;

@@ -1,8 +1,11 @@
 package io.strato.chaos;
 
+import io.strato.common.faults.PausePoints;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +54,36 @@ final class Run {
     }
     return CompletableFuture.allOf(boots.toArray(CompletableFuture[]::new)).thenApply(v ->
         boots.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
+  }
+
+  /** Boots one server that pauses at {@code point} ({@code PausePoints}); its id (accepted), or a failure. */
+  String pausedBoot(String point) {
+    String id = api.bootPaused(name + "-paused-" + counter.incrementAndGet(), point);
+    if (id == null) throw new IllegalStateException("the boot to pause at " + point + " was not accepted");
+    accepted.add(id);
+    return id;
+  }
+
+  /**
+   * Waits until one of {@code processes} has logged {@code times} times that instance {@code id} reached {@code point}
+   * and pauses there (a restarted process pauses again on a redelivered record); returns that process's name (the one
+   * to kill -9 now).
+   */
+  String awaitPause(String point, String id, List<String> processes, Duration timeout, int times) {
+    String marker = PausePoints.MARKER + point + " reached by instance " + id;
+    Map<String, LogWatch> logs = new HashMap<>();
+    processes.forEach(p -> logs.put(p, new LogWatch(cloud.processes.log(p), marker)));
+    String[] found = new String[1];
+    awaitTrue(() -> {
+      for (var e : logs.entrySet()) {
+        if (e.getValue().seen() >= times) {
+          found[0] = e.getKey();
+          return true;
+        }
+      }
+      return false;
+    }, timeout, "\"" + marker + "\" " + times + " time(s) in the log of " + processes);
+    return found[0];
   }
 
   /** Deletes a server; remembered when the cloud accepted the delete. */

@@ -1,6 +1,7 @@
 package io.strato.chaos;
 
 import io.strato.common.kafka.Topics;
+import io.strato.common.lifecycle.TaskState;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +50,20 @@ final class Scenarios {
       r.cloud.processes.start(agent);
       r.cloud.processes.awaitHealthy(agent, Duration.ofMinutes(2));
     }));
+    // kill -9 at each build step, at the step's start (PausePoints: the build waits there until the kill): before
+    // volumes are made, with its volume made and attached, with its volume and port made, before the domain.
+    for (TaskState step : List.of(TaskState.BLOCK_DEVICE_MAPPING, TaskState.NETWORKING, TaskState.SPAWNING)) {
+      s.add(new Scenario("agent-kill-at-" + step.wire().replace('_', '-'), Duration.ofMinutes(4), r -> {
+        CompletableFuture<List<String>> storm = r.storm(n, 100);
+        String id = r.pausedBoot(step.wire());
+        String agent = r.awaitPause(step.wire(), id, ChaosCloud.AGENTS, Duration.ofMinutes(2), 1);
+        r.cloud.processes.kill(agent);
+        r.note("killed " + agent + " with " + id + " paused at " + step.wire());
+        storm.get(2, TimeUnit.MINUTES);
+        r.cloud.processes.start(agent);
+        r.cloud.processes.awaitHealthy(agent, Duration.ofMinutes(2));
+      }));
+    }
     s.add(new Scenario("agent-kill-after-build", Duration.ofMinutes(4), r -> {
       CompletableFuture<List<String>> storm = r.storm(n, 100);
       Checker.Instance built = r.awaitInstance(i -> "active".equals(i.vmState()) && i.host() != null,
@@ -60,6 +75,35 @@ final class Scenarios {
       r.cloud.processes.start(agent);
       r.cloud.processes.awaitHealthy(agent, Duration.ofMinutes(2));
     }));
+    s.add(new Scenario("libvirtd-restart", Duration.ofMinutes(4), r -> {
+      CompletableFuture<List<String>> storm = r.storm(n, 300);
+      Checker.Instance building = r.awaitInstance(i -> i.host() != null && "building".equals(i.vmState()),
+          Duration.ofMinutes(2), "a build on a host");
+      r.cloud.restartLibvirtd();
+      r.checker.openLibvirt();
+      r.note("libvirtd restarted while " + building.id() + " was " + building.taskState() + ", after "
+          + r.accepted.size() + " accepted boots");
+      storm.get(2, TimeUnit.MINUTES);
+      r.storm(n / 2, 100).get(2, TimeUnit.MINUTES);
+    }));
+    // kill -9 of the scheduler with a request placed and its claims made, before its assignment is sent; and with
+    // the assignment sent, before the request's offset is committed (PausePoints).
+    for (String point : List.of("scheduler-claimed", "scheduler-published")) {
+      String name = point.equals("scheduler-claimed") ? "scheduler-kill-after-claim" : "scheduler-kill-after-publish";
+      s.add(new Scenario(name, Duration.ofMinutes(4), r -> {
+        CompletableFuture<List<String>> storm = r.storm(n, 300);
+        String id = r.pausedBoot(point);
+        r.awaitPause(point, id, List.of("scheduler"), Duration.ofMinutes(2), 1);
+        r.cloud.processes.kill("scheduler");
+        r.note("killed the scheduler with " + id + " paused at " + point);
+        Run.sleep(2000);
+        r.cloud.processes.start("scheduler");
+        r.cloud.processes.awaitHealthy("scheduler", Duration.ofMinutes(2));
+        // The request comes again (its offset was never committed) and passes the same point once more.
+        r.awaitPause(point, id, List.of("scheduler"), Duration.ofMinutes(2), 2);
+        storm.get(2, TimeUnit.MINUTES);
+      }));
+    }
     for (String service : List.of("scheduler", "conductor", "compute-api")) {
       s.add(new Scenario(service + "-kill-mid-storm", Duration.ofMinutes(4), r -> {
         // Spread over about 15 s, so that boots arrive before, during and after the outage.

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.libvirt.Connect;
+import io.strato.embedded.EmbeddedLibvirtd;
 
 /**
  * The short subset of {@code ./strato chaos} that runs in {@code ./strato test}: a multi-process cloud, a few
@@ -49,29 +49,11 @@ class ChaosSmokeTest {
   }
 
   /**
-   * libvirtd's test driver when this machine can run it (root, installed: {@code ./strato test} installs it): the
-   * fleet's domains then outlive a killed agent and the checker reads them. Else each agent's own in-process test
-   * driver, and the domain invariants go unchecked.
+   * A libvirtd of the harness's own when this machine can run it (root, installed: {@code ./strato test} installs
+   * it): the fleet's domains then outlive a killed agent and the checker reads them. Else each agent's own in-process
+   * test driver, and the domain invariants go unchecked.
    */
-  private static String libvirtUri() throws Exception {
-    boolean usable = "root".equals(System.getProperty("user.name"))
-        && Files.isExecutable(Path.of("/usr/sbin/libvirtd"));
-    if (!usable) return "test:///default";
-    if (new ProcessBuilder("pgrep", "-x", "virtlogd").start().waitFor() != 0) {
-      new ProcessBuilder("virtlogd", "-d").inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-    }
-    if (new ProcessBuilder("pgrep", "-x", "libvirtd").start().waitFor() != 0) {
-      new ProcessBuilder("libvirtd", "-d").inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-    }
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      try {
-        new Connect("test+unix:///default").close();
-        return "test+unix:///default";
-      } catch (Exception e) {
-        if (System.currentTimeMillis() > deadline) throw new AssertionError("libvirtd never answered", e);
-        Thread.sleep(200);
-      }
-    }
+  private static String libvirtUri() {
+    return EmbeddedLibvirtd.available() ? ChaosConfig.OWN_LIBVIRTD : "test:///default";
   }
 }

@@ -150,7 +150,9 @@ final class AgentHost {
     Future<Void> vols = Future.succeededFuture();
     for (JsonObject v : rec.volumes) {
       String id = v.getString("id");
-      vols = vols.compose(x -> volumes.detach(rec.projectId, v.getString("attachment_id"))
+      String attachment = v.getString("attachment_id");
+      vols = vols.compose(x -> (attachment == null ? Future.<Void>succeededFuture()
+              : volumes.detach(rec.projectId, attachment))
           .compose(y -> (failedBuild && v.getBoolean("created")) || v.getBoolean("delete_on_termination")
               ? volumes.delete(rec.projectId, id) : Future.succeededFuture())
           .recover(e -> logged("release volume " + id, e)));

@@ -5,6 +5,7 @@ import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.GuestSpec;
 import io.strato.agent.hypervisor.HypervisorDriver;
 import io.strato.agent.hypervisor.PowerState;
+import io.strato.common.faults.PausePoints;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.Assignment;
@@ -18,7 +19,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +45,11 @@ final class Builder {
   private static final long CONFIRM_BACKOFF_MS = 20;
   private static final long CONFIRM_BACKOFF_MAX_MS = 1000;
   private final AgentHost host;
+  private final PausePoints pauses;
 
   Builder(AgentHost host) {
     this.host = host;
+    this.pauses = PausePoints.of(host.vertx(), host.settings());
   }
 
   /**
@@ -93,7 +98,8 @@ final class Builder {
 
   /**
    * A build that began here before the agent restarted: what it made that can be found (its domain and disk, its
-   * ports; ports the user made are given back, not deleted) is removed and the instance ends in ERROR.
+   * ports, its volumes and their attachments; the user's own ports and volumes are given back, not deleted) is
+   * removed and the instance ends in ERROR.
    */
   private Future<Void> interrupted(Assignment a, JsonObject server, String reason) {
     BootRequest req = a.request();
@@ -106,7 +112,9 @@ final class Builder {
         .filter(p -> p != null).toList() : List.of();
     Future<List<JsonObject>> ports = host.network.available()
         ? host.network.portsOf(rec.projectId, rec.id) : Future.succeededFuture(List.of());
-    return ports.recover(e -> Future.succeededFuture(List.of())).compose(found -> {
+    Future<Void> volumes = madeVolumes(rec, req);
+    return Future.join(ports.recover(e -> Future.succeededFuture(List.of())), volumes).compose(all -> {
+      List<JsonObject> found = all.resultAt(0);
       found.forEach(p -> rec.ports.add(new JsonObject().put("id", p.getString("id"))
           .put("created", !usersPorts.contains(p.getString("id")))));
       LOG.warn("[{}] instance {} on {}: {}; cleaning up and ending it in ERROR", rec.requestId, rec.id, host.name,
@@ -114,6 +122,44 @@ final class Builder {
       return host.cleanup(rec, true);
     }).compose(v -> host.publisher.send(InstanceUpdate.buildError(new Origin(host.name, a.attempt(), rec.requestId),
         rec.id, rec.taskState, "Build of instance " + rec.id + " aborted: " + reason)));
+  }
+
+  /**
+   * Adds to {@code rec} the volumes an interrupted build may have made or attached: every attachment of the instance
+   * (a volume the boot named is the user's, given back; any other the build created) and the volumes it created
+   * ({@link #volumeName}) that it had not attached yet. What cannot be listed is left, and logged.
+   */
+  private Future<Void> madeVolumes(InstanceRecord rec, BootRequest req) {
+    if (!host.volumes.available()) return Future.succeededFuture();
+    List<String> usersVolumes = req.build().getJsonArray("block_device_mapping_v2", new JsonArray()).stream()
+        .filter(o -> o instanceof JsonObject d && "volume".equals(d.getString("source_type")))
+        .map(o -> ((JsonObject) o).getString("uuid")).toList();
+    Future<List<JsonObject>> attachments = host.volumes.attachmentsOf(rec.projectId, rec.id);
+    Future<List<JsonObject>> created = host.volumes.volumesNamed(rec.projectId, volumeName(rec.id));
+    return Future.all(attachments, created).<Void>map(all -> {
+      Set<String> seen = new HashSet<>();
+      for (JsonObject att : all.<List<JsonObject>>resultAt(0)) {
+        String volume = att.getString("volume_id");
+        seen.add(volume);
+        rec.volumes.add(new JsonObject().put("id", volume).put("attachment_id", att.getString("id"))
+            .put("created", !usersVolumes.contains(volume)).put("delete_on_termination", false));
+      }
+      for (JsonObject v : all.<List<JsonObject>>resultAt(1)) {
+        if (seen.add(v.getString("id"))) {
+          rec.volumes.add(new JsonObject().put("id", v.getString("id")).put("created", true)
+              .put("delete_on_termination", false));
+        }
+      }
+      return null;
+    }).recover(e -> {
+      LOG.warn("[{}] instance {}: could not list the volumes its build made: {}", rec.requestId, rec.id, e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The name of a volume a build creates for an instance ({@code block_device_mapping_v2} from image or blank). */
+  private static String volumeName(String instanceId) {
+    return "instance-" + instanceId;
   }
 
   private Future<Void> start(Assignment a) {
@@ -130,11 +176,11 @@ final class Builder {
     host.tracker.buildStarted();
     host.changed();
     return started(rec)
-        .compose(v -> enter(rec, TaskState.BLOCK_DEVICE_MAPPING))
+        .compose(v -> enter(rec, TaskState.BLOCK_DEVICE_MAPPING, req))
         .compose(v -> blockDevices(rec, req))
-        .compose(disks -> enter(rec, TaskState.NETWORKING)
+        .compose(disks -> enter(rec, TaskState.NETWORKING, req)
             .compose(v -> networking(rec, req))
-            .compose(v -> enter(rec, TaskState.SPAWNING))
+            .compose(v -> enter(rec, TaskState.SPAWNING, req))
             .compose(v -> spawn(rec, req, disks)))
         .compose(v -> finish(rec))
         .recover(e -> fail(rec, e));
@@ -165,13 +211,14 @@ final class Builder {
 
   /**
    * Ends the current step and starts the next one here, without an update: the steps and their times go with the
-   * build's end ({@link #finish}, {@link #fail}), which keeps a build at two updates.
+   * build's end ({@link #finish}, {@link #fail}), which keeps a build at two updates. (A test may pause a build
+   * here, at the step's start: {@link PausePoints}.)
    */
-  private Future<Void> enter(InstanceRecord rec, TaskState next) {
+  private Future<Void> enter(InstanceRecord rec, TaskState next, BootRequest req) {
     endStep(rec, true);
     rec.taskState = next;
     rec.stepStartedMillis = System.currentTimeMillis();
-    return Future.succeededFuture();
+    return pauses.at(next.wire(), req.build(), rec.id);
   }
 
   private static void endStep(InstanceRecord rec, boolean succeeded) {
@@ -221,7 +268,7 @@ final class Builder {
     String image = "image".equals(source) ? d.getString("uuid") : null;
     int size = d.getInteger("volume_size", 1);
     long deadline = System.currentTimeMillis() + 300_000;
-    return host.volumes.create(rec.projectId, "instance-" + rec.id, size, image)
+    return host.volumes.create(rec.projectId, volumeName(rec.id), size, image)
         .compose(v -> host.volumes.awaitAvailable(rec.projectId, v.getString("id"), deadline))
         .map(v -> v.getString("id"));
   }

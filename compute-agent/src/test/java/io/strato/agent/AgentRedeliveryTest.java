@@ -2,6 +2,7 @@ package io.strato.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strato.common.faults.PausePoints;
 import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.TestIdentity;
@@ -93,6 +94,43 @@ class AgentRedeliveryTest {
     JsonObject after = cloud.show(s);
     assertThat(after.getString("status")).isEqualTo("ACTIVE");
     assertThat(after.getJsonObject("addresses")).isEqualTo(active.getJsonObject("addresses"));
+  }
+
+  private static JsonArray volumesOf(TestIdentity.Member member) {
+    return identity.call(HttpMethod.GET, identity.settings.getInt("volume.port"), "/v3/" + member.projectId()
+        + "/volumes/detail", member.token(), null, Map.of()).bodyAsJsonObject().getJsonArray("volumes");
+  }
+
+  @Test
+  @DisplayName("a build killed after it made and attached its volume (the agent gone mid-step), delivered again to the"
+      + " restarted agent, ends in ERROR and leaves no volume or attachment behind")
+  void interruptedBuildGivesBackItsVolumes() throws Exception {
+    // Its own agent, whose builds may pause at a step (test.pause.seconds) so that it can be stopped right there.
+    String pausing = "interrupted-" + UUID.randomUUID().toString().substring(0, 6);
+    Path dir = Files.createTempDirectory("agent-interrupted");
+    cloud.startAgent(pausing, dir, Map.of("test.pause.seconds", "120"));
+    var member = identity.newProject("interrupted");
+    var s = cloud.boot(pausing, "killed-at-networking", "1", imageId, imageId, Map.of("disk_format", "raw"), 1,
+        new JsonObject().put("networks", new JsonArray().add("none"))
+            .put("metadata", new JsonObject().put(PausePoints.METADATA_KEY, "networking"))
+            .put("block_device_mapping_v2", new JsonArray().add(new JsonObject().put("source_type", "blank")
+                .put("destination_type", "volume").put("volume_size", 1).put("boot_index", -1))),
+        member);
+    cloud.await(s, j -> pausing.equals(j.getString("OS-EXT-SRV-ATTR:host")), 30_000);
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (volumesOf(member).stream().noneMatch(v -> !((JsonObject) v).getJsonArray("attachments").isEmpty())) {
+      assertThat(System.currentTimeMillis()).as("the build never attached its volume").isLessThan(deadline);
+      Thread.sleep(100); // polling another service's state
+    }
+
+    // The agent goes away mid-build (its paused build with it) and comes back; the assignment arrives again.
+    TestIdentity.await(identity.vertx.undeploy(cloud.lastAgentDeployment()));
+    cloud.startAgent(pausing, dir, Map.of());
+    cloud.awaitHandled(pausing, cloud.send(pausing, s));
+
+    JsonObject after = cloud.await(s, j -> "ERROR".equals(j.getString("status")), 30_000);
+    assertThat(after.getJsonObject("fault").getString("message")).contains("aborted");
+    assertThat(volumesOf(member)).as("the volume the build created, with its attachment, is gone").isEmpty();
   }
 
   @Test

@@ -4,7 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Cinder v3 (3.44), as the agent uses it: create a volume (from an image) in the instance's project, wait for it,
@@ -82,6 +86,22 @@ public final class VolumeClient {
         .compose(a -> call(HttpMethod.POST, projectId, "/attachments/" + a.getString("id") + "/action",
             new JsonObject().putNull("os-complete"), "complete attachment " + a.getString("id"), 200, 202, 204)
             .map(x -> a));
+  }
+
+  /** The attachments of an instance in a project (id, volume_id), whoever made them. */
+  public Future<List<JsonObject>> attachmentsOf(String projectId, String instanceId) {
+    return call(HttpMethod.GET, projectId, "/attachments?instance_id=" + instanceId, null,
+        "attachments of " + instanceId, 200).map(j -> objects(j.getJsonArray("attachments")));
+  }
+
+  /** The project's volumes named {@code name}, with their attachments. */
+  public Future<List<JsonObject>> volumesNamed(String projectId, String name) {
+    return call(HttpMethod.GET, projectId, "/volumes/detail?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+        null, "volumes named " + name, 200).map(j -> objects(j.getJsonArray("volumes")));
+  }
+
+  private static List<JsonObject> objects(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(o -> (JsonObject) o).toList();
   }
 
   public Future<Void> detach(String projectId, String attachmentId) {

@@ -1,5 +1,6 @@
 package io.strato.scheduler.service;
 
+import io.strato.common.faults.PausePoints;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 final class BootRequestConsumer extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(BootRequestConsumer.class);
+    /** Pause points (test only): placed and claimed, assignments not sent; assignments sent, offset not committed. */
+    static final String CLAIMED = "scheduler-claimed";
+    static final String PUBLISHED = "scheduler-published";
 
     private final SchedulerServiceConfig config;
     private final Scheduler scheduler;
@@ -48,6 +52,7 @@ final class BootRequestConsumer extends VerticleBase {
     private PollLoop loop;
     private KafkaProducer<String, String> producer;
     private AssignmentPublisher publisher;
+    private PausePoints pauses;
 
     BootRequestConsumer(SchedulerServiceConfig config, Scheduler scheduler, SchedulerMetrics metrics,
                         Future<Void> hostStateReady, Cancellations cancellations) {
@@ -70,6 +75,7 @@ final class BootRequestConsumer extends VerticleBase {
         producerProps.put("linger.ms", "5");
         producer = KafkaProducer.create(vertx, producerProps);
         publisher = new AssignmentPublisher(producer);
+        pauses = PausePoints.of(vertx, config.settings());
         loop = new PollLoop(vertx, consumer, config.consumerGroup(), config.settings(), this::decide);
         Future<Void> subscribed = consumer.subscribe(Topics.BOOT_REQUESTS);
         Future.all(subscribed, hostStateReady).onSuccess(v -> context.runOnContext(x -> loop.start()));
@@ -159,7 +165,12 @@ final class BootRequestConsumer extends VerticleBase {
                 scheduled.placements().forEach(p -> LOG.debug("[{}] instance {} -> host {} (alternates {})", requestId,
                         p.instanceId(), p.host(), p.alternates()));
             }
-            return publisher.assign(boot, scheduled.placements(), requestId);
+            // Test-only pause points (PausePoints): a kill -9 after the claims, before the assignments leave, and
+            // after Kafka has them, before the offset is committed.
+            String instance = boot.instanceIds().get(0);
+            return pauses.at(CLAIMED, boot.build(), instance)
+                    .compose(v -> publisher.assign(boot, scheduled.placements(), requestId))
+                    .compose(v -> pauses.at(PUBLISHED, boot.build(), instance));
         }
         String message = ((ScheduleResult.NoValidHost) result).message();
         metrics.noValidHost(nanos);
