@@ -13,6 +13,7 @@ import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServerAction;
+import io.strato.common.messages.VolumeOrder;
 import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +46,7 @@ final class AgentHost {
   private final HostFacts facts;
   private final Builder builder;
   private final ServerActions actions;
+  final VolumeOrders volumeOrders;
   private final Snapshotter snapshots;
   private boolean reportPending;
 
@@ -65,6 +67,7 @@ final class AgentHost {
     this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
+    this.volumeOrders = new VolumeOrders(this);
     this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
         new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
   }
@@ -96,37 +99,30 @@ final class AgentHost {
 
   /**
    * One order from this host's assignment topic, read and validated at the edge: an {@link Assignment}, a
-   * {@link ServerAction} or a {@link SnapshotOrder} naming its instance by UUID. Whatever fails here (not JSON, an unknown type, a wrong type,
-   * a missing field, a non-UUID instance id) is a {@link PoisonRecord}, before any side effect.
+   * {@link ServerAction}, a {@link VolumeOrder} or a {@link SnapshotOrder}, whose {@code instance_id} is a UUID.
+   * Whatever fails here (not JSON, an unknown type, a wrong type, a missing field, a non-UUID instance id) is a
+   * {@link PoisonRecord}, before any side effect.
    */
   static Object order(String value) {
     return PoisonRecord.parsed(() -> {
       JsonObject message = PoisonRecord.json(value);
       String type = message.getString("type", "");
-      return switch (type) {
-        case Assignment.TYPE -> {
-          Assignment a = Assignment.fromJson(message);
-          PoisonRecord.uuid("instance_id", a.instanceId());
-          yield a;
-        }
-        case ServerAction.TYPE -> {
-          ServerAction action = ServerAction.fromJson(message);
-          PoisonRecord.uuid("instance_id", action.instanceId());
-          yield action;
-        }
-        case SnapshotOrder.TYPE -> {
-          SnapshotOrder snapshot = SnapshotOrder.fromJson(message);
-          PoisonRecord.uuid("instance_id", snapshot.instanceId());
-          yield snapshot;
-        }
+      Object order = switch (type) {
+        case Assignment.TYPE -> Assignment.fromJson(message);
+        case ServerAction.TYPE -> ServerAction.fromJson(message);
+        case VolumeOrder.TYPE -> VolumeOrder.fromJson(message);
+        case SnapshotOrder.TYPE -> SnapshotOrder.fromJson(message);
         default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
       };
+      PoisonRecord.uuid("instance_id", message.getString("instance_id"));
+      return order;
     });
   }
 
   /** Carries out an order {@link #order} read. */
   Future<Void> handle(Object order) {
     if (order instanceof Assignment a) return builder.build(a);
+    if (order instanceof VolumeOrder volume) return volumeOrders.handle(volume);
     if (order instanceof SnapshotOrder snapshot) return snapshots.handle(snapshot);
     return actions.handle((ServerAction) order);
   }
