@@ -69,8 +69,7 @@ final class ComputeApi extends VerticleBase {
     ClientPolicy lookups = lookupPolicy(config);
     BootReferences references = new BootReferences(
         new ServiceLookup(vertx, "network", config.serviceUrl("network"), lookups),
-        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookups),
-        new ServiceLookup(vertx, "image", config.imageUrl(), lookups));
+        new ServiceLookup(vertx, "volume", config.serviceUrl("volume"), lookups), shared.images());
     return new ServerCreator(pool, config, shared.flavors(), new Keypairs(pool), new ServerGroups(pool),
         new Quotas(pool, config.quotas()), shared.images(), references, shared.relay());
   }
