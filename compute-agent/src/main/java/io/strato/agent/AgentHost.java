@@ -13,6 +13,7 @@ import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServerAction;
+import io.strato.common.messages.VolumeOrder;
 import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +46,7 @@ final class AgentHost {
   private final HostFacts facts;
   private final Builder builder;
   private final ServerActions actions;
+  final VolumeOrders volumeOrders;
   private final Snapshotter snapshots;
   private boolean reportPending;
 
@@ -65,6 +67,7 @@ final class AgentHost {
     this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
+    this.volumeOrders = new VolumeOrders(this);
     this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
         new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
   }
@@ -103,6 +106,7 @@ final class AgentHost {
     return switch (type) {
       case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
       case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
+      case VolumeOrder.TYPE -> volumeOrders.handle(VolumeOrder.fromJson(message));
       case SnapshotOrder.TYPE -> snapshots.handle(SnapshotOrder.fromJson(message));
       default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
     };

@@ -52,7 +52,8 @@ final class ServerActions {
     String id = order.instanceId();
     InstanceRecord rec = host.records.get(id);
     int attempt = rec == null ? 0 : rec.attempt;
-    Future<Void> cleaned = rec != null ? host.cleanup(rec, false) : forgotten(order);
+    Future<Void> cleaned = (rec != null ? host.cleanup(rec, false) : forgotten(order))
+        .compose(v -> host.volumeOrders.releaseAll(order.projectId(), id));
     return cleaned.compose(v -> {
       host.records.remove(id);
       host.tracker.release(id);

@@ -14,7 +14,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -48,8 +51,17 @@ public final class InstanceStates {
    * one's {@link LateBuilds} check, sent without waiting for each other (the connection pipelines them). Answers, in
    * order, whether each applied. All or nothing: if any statement fails, none applied.
    */
-  public Future<List<Boolean>> applyAll(List<InstanceUpdate> updates) {
-    return pool.withTransaction(tx -> Transitions.apply(tx, updates).compose(rows -> {
+  public Future<List<Boolean>> applyAll(List<InstanceUpdate> batch) {
+    return pool.withTransaction(tx -> {
+      List<InstanceUpdate> updates = batch.stream().filter(u -> !u.isVolumeOutcome()).toList();
+      return updates.size() == batch.size() ? transitions(tx, updates) : withVolumeOutcomes(tx, batch, updates);
+    });
+  }
+
+  /** The transitions of a batch (no volume outcomes among them), as {@link #applyAll} describes. */
+  private Future<List<Boolean>> transitions(SqlConnection tx, List<InstanceUpdate> updates) {
+    if (updates.isEmpty()) return Future.succeededFuture(List.of());
+    return Transitions.apply(tx, updates).compose(rows -> {
       // In instance-id order, the order the rows were locked in; quota rows in project order: two transactions over
       // the same rows take their locks in the same order and cannot deadlock.
       List<Integer> byInstance = IntStream.range(0, updates.size()).boxed()
@@ -68,7 +80,27 @@ public final class InstanceStates {
       }
       // join, not all, so that the transaction ends only after every statement did.
       return Future.join(work).map(v -> List.of(applied));
-    }));
+    });
+  }
+
+  /**
+   * A batch with volume outcomes (no state transitions: {@link VolumeOutcomes}): its transitions, then its volume
+   * outcomes in instance-id order, in the same transaction; answers in the batch's order.
+   */
+  private Future<List<Boolean>> withVolumeOutcomes(SqlConnection tx, List<InstanceUpdate> batch,
+      List<InstanceUpdate> updates) {
+    // NOTE: a batch holds one update per instance, and one conductor consumes an instance's partition, so the rows
+    // these lock after the transitions' are not being locked the other way round by another batch.
+    return transitions(tx, updates).compose(applied -> {
+      Map<InstanceUpdate, Future<Boolean>> outcomes = new IdentityHashMap<>();
+      batch.stream().filter(InstanceUpdate::isVolumeOutcome)
+          .sorted(Comparator.comparing(u -> UUID.fromString(u.instanceId())))
+          .forEach(u -> outcomes.put(u, VolumeOutcomes.apply(tx, u)));
+      return Future.join(List.copyOf(outcomes.values())).map(v -> {
+        Iterator<Boolean> transitioned = applied.iterator();
+        return batch.stream().map(u -> u.isVolumeOutcome() ? outcomes.get(u).result() : transitioned.next()).toList();
+      });
+    });
   }
 
   // NOTE: the same counters the compute API reserves in; kept to this one statement here.
@@ -84,7 +116,7 @@ public final class InstanceStates {
    * Starts or finishes the named event of the action the update belongs to (by request id), and records the build
    * steps the update reports, each with its own start and finish.
    */
-  private static Future<Void> recordEvent(SqlConnection tx, InstanceUpdate u) {
+  static Future<Void> recordEvent(SqlConnection tx, InstanceUpdate u) {
     if (u.requestId() == null || (u.event() == null && u.steps().isEmpty())) return Future.succeededFuture();
     boolean failed = "Error".equals(u.eventResult())
         || u.steps().stream().anyMatch(s -> "Error".equals(s.result()));

@@ -98,7 +98,7 @@ final class Transitions {
     });
   }
 
-  private static String created(long millis) {
+  static String created(long millis) {
     return CREATED.format(OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis == 0 ? System.currentTimeMillis()
         : millis), ZoneOffset.UTC));
   }

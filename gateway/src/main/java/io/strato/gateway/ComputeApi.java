@@ -30,6 +30,9 @@ import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerMetadataApi;
 import io.strato.gateway.servers.ServerTagsApi;
 import io.strato.gateway.servers.ServersApi;
+import io.strato.gateway.servers.volumes.CinderAttachments;
+import io.strato.gateway.servers.volumes.VolumeAttachments;
+import io.strato.gateway.servers.volumes.VolumeAttachmentsApi;
 import io.strato.gateway.servers.snapshot.ServerSnapshotApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -97,6 +100,8 @@ final class ComputeApi extends VerticleBase {
     InstanceEdit edit = new InstanceEdit(pool);
     new ServerMetadataApi(servers, edit).mount(api);
     new ServerTagsApi(baseUrl, servers, edit).mount(api);
+    new VolumeAttachmentsApi(new VolumeAttachments(pool, new CinderAttachments(vertx, config.serviceUrl("volume"),
+        lookupPolicy(config)), shared.relay())).mount(api);
     new FlavorsApi(shared.flavors(), baseUrl).mount(api);
     new KeypairsApi(vertx, keypairs, quotas).mount(api);
     new QuotasApi(quotas, keypairs, groups).mount(api);

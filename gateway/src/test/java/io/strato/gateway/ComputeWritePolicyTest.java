@@ -70,6 +70,10 @@ class ComputeWritePolicyTest {
         new Write("delete server tags", HttpMethod.DELETE, server + "/tags", null, V226, 404),
         new Write("add one tag", HttpMethod.PUT, server + "/tags/intruder", null, V226, 404),
         new Write("delete one tag", HttpMethod.DELETE, server + "/tags/t", null, V226, 404),
+        new Write("attach a volume", HttpMethod.POST, server + "/os-volume_attachments", new JsonObject()
+            .put("volumeAttachment", new JsonObject().put("volumeId", "6c8f2b7e-0d4a-4e55-9a1b-3f2e4d5c6b7a")), 404),
+        new Write("detach a volume", HttpMethod.DELETE, server
+            + "/os-volume_attachments/6c8f2b7e-0d4a-4e55-9a1b-3f2e4d5c6b7a", null, 404),
         new Write("create key pair", HttpMethod.POST, "/v2.1/os-keypairs", new JsonObject().put("keypair",
             new JsonObject().put("name", "intruder")), 0),
         new Write("delete key pair", HttpMethod.DELETE, "/v2.1/os-keypairs/owned", null, 404),

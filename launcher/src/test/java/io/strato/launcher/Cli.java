@@ -46,6 +46,28 @@ final class Cli {
     return r.out();
   }
 
+  /** Polls {@code volume show} as {@code cloud} until the volume is {@code status} (60 s at most); answers it. */
+  io.vertx.core.json.JsonObject awaitVolume(String cloud, String volume, String status) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      var v = new io.vertx.core.json.JsonObject(openstack(cloud, "volume", "show", volume, "-f", "json"));
+      if (status.equals(v.getString("status"))) return v;
+      assertThat(System.currentTimeMillis()).as(volume + " stayed " + v.getString("status")).isLessThan(deadline);
+    }
+  }
+
+  /** Polls {@code server show} as {@code cloud} until the server's status is {@code status} (60 s at most). */
+  void awaitServerStatus(String cloud, String server, String status) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      String now = new io.vertx.core.json.JsonObject(openstack(cloud, "server", "show", server, "-f", "json"))
+          .getString("status");
+      if (status.equals(now)) return;
+      assertThat(System.currentTimeMillis()).as(server + " stayed " + now + ", expected " + status)
+          .isLessThan(deadline);
+    }
+  }
+
   Result run(List<String> cmd, Map<String, String> extraEnv) {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd);

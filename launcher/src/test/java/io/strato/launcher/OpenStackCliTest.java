@@ -409,22 +409,11 @@ class OpenStackCliTest {
   }
 
   private static JsonObject awaitVolume(String volume, String status) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      JsonObject v = new JsonObject(cli.openstack("strato", "volume", "show", volume, "-f", "json"));
-      if (status.equals(v.getString("status"))) return v;
-      assertThat(System.currentTimeMillis()).as(volume + " stayed " + v.getString("status")).isLessThan(deadline);
-    }
+    return cli.awaitVolume("strato", volume, status);
   }
 
   private static void awaitStatus(String server, String status) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      String now = new JsonObject(cli.openstack("strato", "server", "show", server, "-f", "json")).getString("status");
-      if (status.equals(now)) return;
-      assertThat(System.currentTimeMillis()).as(server + " stayed " + now + ", expected " + status)
-          .isLessThan(deadline);
-    }
+    cli.awaitServerStatus("strato", server, status);
   }
 
   /** The all-in-one runs in this JVM, and test:///default keeps its domains per process: look there. */

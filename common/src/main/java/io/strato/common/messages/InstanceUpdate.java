@@ -45,14 +45,17 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
     List<Step> steps) {
 
   public static final int VERSION = 1;
+  /** The key in {@link #changes} of a volume outcome ({@link #volumeAttached}, {@link #volumeRemoved}). */
+  public static final String VOLUME_ATTACHMENT = "volume_attachment";
   private static final String SUCCESS = "Success";
   private static final String ERROR = "Error";
 
   public InstanceUpdate {
     if (version != VERSION) throw new IllegalArgumentException("unsupported instance update version " + version);
     Objects.requireNonNull(instanceId, "instanceId");
-    Objects.requireNonNull(vmState, "vmState");
     changes = changes == null ? new JsonObject() : changes;
+    // Only a volume outcome leaves the vm_state as it is (Nova's attach and detach set no task state either).
+    if (vmState == null && !changes.containsKey(VOLUME_ATTACHMENT)) throw new NullPointerException("vmState");
     if (attempt < 0) throw new IllegalArgumentException("attempt must not be negative");
     steps = steps == null ? List.of() : List.copyOf(steps);
   }
@@ -184,6 +187,39 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
   }
 
   /**
+   * A volume attach or detach on the host ended with the volume attached to the instance: attached, or a detach that
+   * failed and left it attached ({@code failure} then says why: the event's result is Error and the instance gets a
+   * fault, its vm_state unchanged, as Nova's). The conductor marks the instance's {@code volumes_attached} entry
+   * attached; it is not a state transition ({@code vmState} is null), fenced by the host only.
+   */
+  public static InstanceUpdate volumeAttached(Origin o, String instanceId, String volumeId, String event,
+      String failure) {
+    return volumeOutcome(o, instanceId, volumeId, "attached", event, failure);
+  }
+
+  /**
+   * A volume attach or detach on the host ended with the volume no longer attached: detached, or an attach that
+   * failed and was undone ({@code failure} says why). The conductor removes the {@code volumes_attached} entry.
+   */
+  public static InstanceUpdate volumeRemoved(Origin o, String instanceId, String volumeId, String event,
+      String failure) {
+    return volumeOutcome(o, instanceId, volumeId, "removed", event, failure);
+  }
+
+  private static InstanceUpdate volumeOutcome(Origin o, String instanceId, String volumeId, String outcome,
+      String event, String failure) {
+    JsonObject c = new JsonObject().put(VOLUME_ATTACHMENT, new JsonObject().put("volume_id", volumeId)
+        .put("outcome", outcome));
+    return of(o, instanceId, null, null, null, null, event, failure == null ? SUCCESS : ERROR, c,
+        failure == null ? null : fault(500, failure, ""));
+  }
+
+  /** Whether this is a volume outcome rather than a state transition. */
+  public boolean isVolumeOutcome() {
+    return changes.containsKey(VOLUME_ATTACHMENT);
+  }
+
+  /**
    * A long action (snapshot, rebuild) moves on from task {@code from} to task {@code to}, the instance staying
    * {@code vmState}; its instance-action {@code event} starts (null: none). The action ends with
    * {@link #actionEnded} or {@link #taskReverted}.
@@ -210,7 +246,7 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
   public JsonObject toJson() {
     return new JsonObject().put("version", version).put("message_id", messageId).put("instance_id", instanceId)
         .put("expected_vm_state", VmState.wireOf(expectedVmState))
-        .put("expected_task_state", TaskState.wireOf(expectedTaskState)).put("vm_state", vmState.wire())
+        .put("expected_task_state", TaskState.wireOf(expectedTaskState)).put("vm_state", VmState.wireOf(vmState))
         .put("task_state", TaskState.wireOf(taskState)).put("host", host).put("attempt", attempt)
         .put("event", event).put("event_result", eventResult).put("changes", changes).put("fault", fault)
         .put("request_id", requestId).put("timestamp_ms", timestampMillis)

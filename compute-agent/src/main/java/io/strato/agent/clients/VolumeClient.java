@@ -75,10 +75,15 @@ public final class VolumeClient {
     });
   }
 
+  /** What this host tells the volume service about itself when it connects a volume (os-brick's connector). */
+  private static JsonObject connector(String host) {
+    return new JsonObject().put("host", host).put("platform", "x86_64").put("os_type", "linux")
+        .put("multipath", false).put("initiator", "iqn.2026-11.io.strato:" + host);
+  }
+
   /** Creates an attachment with this host's connector and completes it; answers the attachment. */
   public Future<JsonObject> attach(String projectId, String volumeId, String instanceId, String host) {
-    JsonObject connector = new JsonObject().put("host", host).put("platform", "x86_64").put("os_type", "linux")
-        .put("multipath", false).put("initiator", "iqn.2026-11.io.strato:" + host);
+    JsonObject connector = connector(host);
     JsonObject body = new JsonObject().put("attachment", new JsonObject().put("instance_uuid", instanceId)
         .put("volume_uuid", volumeId).put("connector", connector));
     return call(HttpMethod.POST, projectId, "/attachments", body, "attach volume " + volumeId, 200, 202)
@@ -88,10 +93,38 @@ public final class VolumeClient {
             .map(x -> a));
   }
 
+  /** The attachment (its {@code status}: reserved, attaching, attached, detaching), or null when it is gone. */
+  public Future<JsonObject> attachment(String projectId, String attachmentId) {
+    return call(HttpMethod.GET, projectId, "/attachments/" + attachmentId, null, "attachment " + attachmentId, 200,
+        404).map(j -> j.getJsonObject("attachment"));
+  }
+
+  /** The attachments of an instance (of one of its volumes when {@code volumeId} is given): id, status, volume_id. */
+  public Future<List<JsonObject>> attachmentsOf(String projectId, String instanceId, String volumeId) {
+    String query = "?instance_id=" + instanceId + (volumeId == null ? "" : "&volume_id=" + volumeId);
+    return call(HttpMethod.GET, projectId, "/attachments" + query, null, "attachments of " + instanceId, 200)
+        .map(j -> objects(j.getJsonArray("attachments")));
+  }
+
+  /**
+   * Gives a reserved attachment this host's connector (the volume becomes attaching); answers the attachment with
+   * its {@code connection_info}. Repeatable: a PUT.
+   */
+  public Future<JsonObject> connect(String projectId, String attachmentId, String host) {
+    return call(HttpMethod.PUT, projectId, "/attachments/" + attachmentId,
+        new JsonObject().put("attachment", new JsonObject().put("connector", connector(host))),
+        "connect attachment " + attachmentId, 200).map(j -> j.getJsonObject("attachment"));
+  }
+
+  /** Completes an attachment (the volume in-use); completing twice is harmless. */
+  public Future<Void> complete(String projectId, String attachmentId) {
+    return call(HttpMethod.POST, projectId, "/attachments/" + attachmentId + "/action",
+        new JsonObject().putNull("os-complete"), "complete attachment " + attachmentId, 200, 202, 204).mapEmpty();
+  }
+
   /** The attachments of an instance in a project (id, volume_id), whoever made them. */
   public Future<List<JsonObject>> attachmentsOf(String projectId, String instanceId) {
-    return call(HttpMethod.GET, projectId, "/attachments?instance_id=" + instanceId, null,
-        "attachments of " + instanceId, 200).map(j -> objects(j.getJsonArray("attachments")));
+    return attachmentsOf(projectId, instanceId, null);
   }
 
   /** The project's volumes named {@code name}, with their attachments. */

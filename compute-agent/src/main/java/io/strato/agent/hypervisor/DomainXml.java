@@ -39,13 +39,7 @@ public final class DomainXml {
     x.append("  </os>\n");
     x.append("  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n");
     x.append("  <devices>\n");
-    for (GuestSpec.Disk d : g.disks()) {
-      x.append("    <disk type='file' device='disk'>\n")
-          .append("      <driver name='qemu' type='").append(esc(d.format())).append("'/>\n")
-          .append("      <source file='").append(esc(d.path().toString())).append("'/>\n")
-          .append("      <target dev='").append(esc(d.target())).append("' bus='").append(esc(d.bus())).append("'/>\n")
-          .append("    </disk>\n");
-    }
+    for (GuestSpec.Disk d : g.disks()) x.append(disk(d, "    "));
     for (GuestSpec.Nic n : g.nics()) {
       x.append("    <interface type='network'>\n")
           .append("      <mac address='").append(esc(n.mac())).append("'/>\n")
@@ -59,6 +53,15 @@ public final class DomainXml {
     }
     x.append("  </devices>\n</domain>\n");
     return x.toString();
+  }
+
+  /** One {@code <disk>} element (a domain's, or one to hot-plug), each line indented by {@code indent}. */
+  public static String disk(GuestSpec.Disk d, String indent) {
+    return indent + "<disk type='file' device='disk'>\n"
+        + indent + "  <driver name='qemu' type='" + esc(d.format()) + "'/>\n"
+        + indent + "  <source file='" + esc(d.path().toString()) + "'/>\n"
+        + indent + "  <target dev='" + esc(d.target()) + "' bus='" + esc(d.bus()) + "'/>\n"
+        + indent + "</disk>\n";
   }
 
   static String esc(String s) {

@@ -35,6 +35,15 @@ public interface HypervisorDriver extends AutoCloseable {
   /** Starts a suspended guest from its saved memory. */
   Future<Void> resume(String uuid);
 
+  /**
+   * Plugs a disk into the domain: live and in its definition when it runs, in its definition when it does not. A
+   * disk already at {@code disk.target()} is left as it is.
+   */
+  Future<Void> attachDisk(String uuid, GuestSpec.Disk disk);
+
+  /** Unplugs the disk at {@code target} (live and from the definition); succeeds when there is none. */
+  Future<Void> detachDisk(String uuid, String target);
+
   /** Nova's power state of the domain; {@link PowerState#NOSTATE} when there is none. */
   Future<Integer> powerState(String uuid);
 

@@ -224,6 +224,22 @@ public final class LibvirtDriver implements HypervisorDriver {
   }
 
   @Override
+  public Future<Void> attachDisk(String uuid, GuestSpec.Disk disk) {
+    return blocking(c -> {
+      LibvirtDisks.attach(c, uuid, disk);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> detachDisk(String uuid, String target) {
+    return blocking(c -> {
+      LibvirtDisks.detach(c, uuid, target);
+      return null;
+    });
+  }
+
+  @Override
   public Future<Integer> powerState(String uuid) {
     return blocking(c -> LibvirtGuests.powerState(c, uuid));
   }

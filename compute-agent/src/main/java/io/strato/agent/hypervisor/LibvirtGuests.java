@@ -79,13 +79,13 @@ final class LibvirtGuests {
     return mine;
   }
 
-  private static Domain require(Connect conn, String uuid) throws LibvirtException {
+  static Domain require(Connect conn, String uuid) throws LibvirtException {
     Domain d = find(conn, uuid);
     if (d == null) throw new IllegalStateException("no domain " + uuid + " on this hypervisor");
     return d;
   }
 
-  private static Domain find(Connect conn, String uuid) throws LibvirtException {
+  static Domain find(Connect conn, String uuid) throws LibvirtException {
     try {
       return conn.domainLookupByUUIDString(uuid);
     } catch (LibvirtException e) {
