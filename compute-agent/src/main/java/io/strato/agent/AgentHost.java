@@ -6,13 +6,16 @@ import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HostFacts;
 import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.rebuild.Rebuilder;
 import io.strato.agent.snapshot.Snapshotter;
 import io.strato.common.config.Settings;
 import io.strato.common.disk.DiskConverter;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
+import io.strato.common.messages.ResizeOrder;
 import io.strato.common.messages.ServerAction;
+import io.strato.common.messages.RebuildOrder;
 import io.strato.common.messages.VolumeOrder;
 import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
@@ -46,8 +49,10 @@ final class AgentHost {
   private final HostFacts facts;
   private final Builder builder;
   private final ServerActions actions;
+  private final ResizeSteps resizes;
   final VolumeOrders volumeOrders;
   private final Snapshotter snapshots;
+  private final Rebuilder rebuilds;
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
@@ -67,9 +72,11 @@ final class AgentHost {
     this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
+    this.resizes = new ResizeSteps(this);
     this.volumeOrders = new VolumeOrders(this);
     this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
         new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
+    this.rebuilds = new Rebuilder(vertx, name, driver, compute, cache, publisher, config::instanceDir);
   }
 
   Vertx vertx() {
@@ -106,8 +113,10 @@ final class AgentHost {
     return switch (type) {
       case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
       case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
+      case ResizeOrder.TYPE -> resizes.handle(ResizeOrder.fromJson(message));
       case VolumeOrder.TYPE -> volumeOrders.handle(VolumeOrder.fromJson(message));
       case SnapshotOrder.TYPE -> snapshots.handle(SnapshotOrder.fromJson(message));
+      case RebuildOrder.TYPE -> rebuilds.handle(RebuildOrder.fromJson(message));
       default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
     };
   }

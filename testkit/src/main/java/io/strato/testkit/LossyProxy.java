@@ -24,6 +24,7 @@ public final class LossyProxy implements AutoCloseable {
   private final String lose;
   private final AtomicInteger toLose;
   private final AtomicInteger lost = new AtomicInteger();
+  private final AtomicInteger received = new AtomicInteger();
 
   private LossyProxy(Vertx vertx, int listenPort, int targetPort, String method, String path, int n) {
     this.lose = method + " " + path;
@@ -44,7 +45,13 @@ public final class LossyProxy implements AutoCloseable {
     return lost.get();
   }
 
+  /** How many requests reached the proxy so far (a test with nothing to lose counts a caller's calls). */
+  public int received() {
+    return received.get();
+  }
+
   private void forward(HttpServerRequest req) {
+    received.incrementAndGet();
     boolean loseIt = lose.equals(req.method() + " " + req.path()) && toLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     req.pause();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().setAll(req.headers());

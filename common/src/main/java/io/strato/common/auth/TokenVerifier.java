@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +52,7 @@ public final class TokenVerifier {
   /** Starts fetching the key (when not configured) and the revocation events; never fails, retries instead. */
   public TokenVerifier start() {
     policy = ClientPolicy.from(settings).once();
-    client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) policy.connectTimeoutMs()));
+    client = policy.client(vertx);
     long poll = settings.getLong("token.revocation.poll.ms");
     vertx.setPeriodic(0, poll, id -> refresh());
     return this;

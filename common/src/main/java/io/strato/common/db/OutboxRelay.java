@@ -13,11 +13,14 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -27,12 +30,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves outbox rows to Kafka: takes a batch of due rows with {@code FOR UPDATE SKIP LOCKED} (several processes share
- * the work), sends every row (acks=all, idempotent producer), and in the same transaction deletes the rows Kafka
- * acknowledged. A crash between send and delete re-sends those rows, which consumers tolerate (they are idempotent by
- * instance id). Runs when {@link #nudge()}d after a commit, and every {@code gateway.outbox.poll.ms} to pick up
- * anything left. The compute API's and the conductor's rows share the {@code nova} outbox; each process relays what
- * it finds.
+ * Moves outbox rows to Kafka, two ways:
+ * <ul>
+ *   <li>Handed off ({@link #handOff}): the process that committed rows written with {@link Outbox#addForHandOff}
+ *       gives them to its relay straight after the commit, which sends them at once without reading them back; the
+ *       rows Kafka acknowledged are deleted lazily, many in one statement every {@code outbox.delete.interval.ms}.
+ *       Such rows carry a lease ({@code outbox.handoff.lease.ms}): no poll takes them before it ends, so while the
+ *       process lives only its hand-off sends them; if it dies between commit and send, any relay's poll sends them
+ *       once the lease has passed. A hand-off whose send fails makes its row due at once for the poll below.</li>
+ *   <li>Polled: takes a batch of due rows with {@code FOR UPDATE SKIP LOCKED} (several processes share the work),
+ *       sends every row (acks=all, idempotent producer), and in the same transaction deletes the rows Kafka
+ *       acknowledged. Runs when {@link #nudge()}d after a commit of rows not handed off, and every
+ *       {@code gateway.outbox.poll.ms} to pick up anything left.</li>
+ * </ul>
+ * A crash between send and delete re-sends those rows, which consumers tolerate (they are idempotent by instance id).
+ * The compute API's and the conductor's rows share the {@code nova} outbox; each process relays what it finds.
  *
  * <p>One row never holds back the others: a row Kafka did not take is retried with a doubling back-off (from
  * {@code outbox.retry.initial.ms}), while the rows behind it go on; a row Kafka can never take (larger than the topic
@@ -49,8 +61,13 @@ public final class OutboxRelay extends VerticleBase {
   private final int maxAttempts;
   private final long retryInitialMs;
   private KafkaProducer<String, String> producer;
+  private final long leaseMs;
+  private final long deleteIntervalMs;
   private boolean running;
   private boolean again;
+  /** Handed-off rows Kafka took, to delete; the poll skips them meanwhile (their lease may end first). */
+  private final Set<Long> sent = new LinkedHashSet<>();
+  private boolean deleteScheduled;
 
   private final String clientId;
 
@@ -65,6 +82,55 @@ public final class OutboxRelay extends VerticleBase {
     this.pollMs = settings.getLong("gateway.outbox.poll.ms");
     this.maxAttempts = settings.getInt("outbox.max.attempts");
     this.retryInitialMs = settings.getLong("outbox.retry.initial.ms");
+    this.leaseMs = settings.getLong("outbox.handoff.lease.ms");
+    this.deleteIntervalMs = settings.getLong("outbox.delete.interval.ms");
+  }
+
+  /** How long rows to be handed to this relay are left alone by every poll ({@link Outbox#addForHandOff}). */
+  public long leaseMs() {
+    return leaseMs;
+  }
+
+  /**
+   * Sends rows this process just committed (written with {@link Outbox#addForHandOff}), in their order; what Kafka
+   * took is deleted lazily, what it did not is left to the poll (due at once).
+   */
+  public void handOff(List<OutboxMessage> messages) {
+    if (messages.isEmpty()) return;
+    context.runOnContext(v -> {
+      for (OutboxMessage m : messages) {
+        KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(m.topic(), m.key(), m.payload());
+        withRequestId(record, m.requestId());
+        producer.send(record).onComplete(ar -> {
+          if (ar.succeeded()) {
+            sent.add(m.id());
+            scheduleDelete();
+          } else {
+            LOG.warn("[{}] outbox row {} for {} not delivered on hand-off, left to the relay's poll: {}",
+                m.requestId(), m.id(), m.topic(), ar.cause().toString());
+            pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() WHERE id = $1").execute(Tuple.of(m.id()))
+                .onComplete(done -> nudge());
+          }
+        });
+      }
+    });
+  }
+
+  private void scheduleDelete() {
+    if (deleteScheduled) return;
+    deleteScheduled = true;
+    vertx.setTimer(deleteIntervalMs, t -> {
+      List<Long> ids = new ArrayList<>(sent);
+      delete(pool, ids).onComplete(ar -> {
+        deleteScheduled = false;
+        if (ar.succeeded()) {
+          ids.forEach(sent::remove);
+        } else {
+          LOG.warn("outbox relay could not delete {} sent rows, will retry: {}", ids.size(), ar.cause().getMessage());
+        }
+        if (!sent.isEmpty()) scheduleDelete();
+      });
+    });
   }
 
   @Override
@@ -84,7 +150,9 @@ public final class OutboxRelay extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return producer == null ? Future.succeededFuture() : producer.close();
+    // Rows Kafka took are deleted now rather than sent again by a poll once their lease has passed.
+    Future<?> deleted = delete(pool, new ArrayList<>(sent)).otherwiseEmpty();
+    return deleted.compose(v -> producer == null ? Future.succeededFuture() : producer.close());
   }
 
   /** Asks for a relay run soon; runs coalesce, so a burst of commits costs a few batches, not one run each. */
@@ -109,8 +177,9 @@ public final class OutboxRelay extends VerticleBase {
 
   private Future<Integer> relayBatch() {
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, topic, key, payload, request_id, attempts"
-            + " FROM outbox WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
-        .execute(Tuple.of(BATCH))
+            + " FROM outbox WHERE next_attempt_at <= now() AND id <> ALL($2) ORDER BY id LIMIT $1"
+            + " FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.tuple().addInteger(BATCH).addArrayOfLong(sent.toArray(Long[]::new)))
         .compose(rows -> send(rows).compose(outcomes -> settle(tx, outcomes)).map(v -> rows.size())));
   }
 
@@ -183,9 +252,9 @@ public final class OutboxRelay extends VerticleBase {
     }
   }
 
-  private Future<Void> delete(SqlConnection tx, List<Long> ids) {
+  private static Future<Void> delete(SqlClient client, List<Long> ids) {
     if (ids.isEmpty()) return Future.succeededFuture();
-    return tx.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)").execute(Tuple.of(ids.toArray(Long[]::new)))
+    return client.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)").execute(Tuple.of(ids.toArray(Long[]::new)))
         .mapEmpty();
   }
 }

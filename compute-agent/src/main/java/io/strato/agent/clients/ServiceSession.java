@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
@@ -36,7 +35,7 @@ public final class ServiceSession {
   public ServiceSession(Vertx vertx, Settings settings) {
     this.vertx = vertx;
     this.policy = ClientPolicy.from(settings);
-    this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) policy.connectTimeoutMs()));
+    this.http = policy.client(vertx);
     this.settings = settings;
   }
 

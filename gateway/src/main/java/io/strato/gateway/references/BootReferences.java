@@ -2,6 +2,7 @@ package io.strato.gateway.references;
 
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
+import io.strato.gateway.images.ImageLookup;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,16 +16,16 @@ import java.util.List;
  * as nova-api does: networks and ports (Neutron), volumes and images of block device mappings (Cinder, Glance), the
  * image's kernel and ramdisk (Glance), security groups (Neutron). Another project's private resource is "not found"
  * (400, never saying whether it exists); shared networks and public, shared or community images stay usable, since
- * the owning service says what the caller may see. The compute agent checks again when it builds: it acts for the
- * instance's project, never as an admin.
+ * the owning service says what the caller may see (images through the short-lived cache of {@link ImageLookup}).
+ * The compute agent checks again when it builds: it acts for the instance's project, never as an admin.
  */
 public final class BootReferences {
   private static final String VOLUME_VERSION = "volume 3.0";
   private final ServiceLookup networks;
   private final ServiceLookup volumes;
-  private final ServiceLookup images;
+  private final ImageLookup images;
 
-  public BootReferences(ServiceLookup networks, ServiceLookup volumes, ServiceLookup images) {
+  public BootReferences(ServiceLookup networks, ServiceLookup volumes, ImageLookup images) {
     this.networks = networks;
     this.volumes = volumes;
     this.images = images;
@@ -49,12 +50,12 @@ public final class BootReferences {
       String uuid = d.getString("uuid");
       if ("volume".equals(d.getString("source_type"))) checks.add(volume(uuid, token, wireToken));
       if ("image".equals(d.getString("source_type")) && !uuid.equals(boot.imageId())) {
-        checks.add(image(uuid, wireToken, "Block Device Mapping is Invalid: failed to get image " + uuid + "."));
+        checks.add(image(uuid, token, wireToken, "Block Device Mapping is Invalid: failed to get image " + uuid + "."));
       }
     }
     for (String key : new String[] {"kernel_id", "ramdisk_id"}) {
       String id = boot.image().getString(key);
-      if (id != null && !id.isBlank()) checks.add(image(id, wireToken, "Image " + id + " could not be found."));
+      if (id != null && !id.isBlank()) checks.add(image(id, token, wireToken, "Image " + id + " could not be found."));
     }
     for (Object o : boot.securityGroups()) {
       String name = o instanceof JsonObject g ? g.getString("name") : null;
@@ -95,8 +96,8 @@ public final class BootReferences {
     });
   }
 
-  private Future<Void> image(String id, String wireToken, String notFound) {
-    return images.get("/v2/images/" + id, wireToken, null).map(i -> {
+  private Future<Void> image(String id, Token token, String wireToken, String notFound) {
+    return images.visibleImage(id, wireToken, token.projectId(), token.isAdmin()).map(i -> {
       if (i == null) throw ApiException.badRequest(notFound);
       return null;
     });

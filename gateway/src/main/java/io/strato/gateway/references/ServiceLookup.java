@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
 /**
  * GETs a resource from another OpenStack service with the caller's own token, as nova-api does before it accepts a
@@ -28,8 +27,7 @@ public final class ServiceLookup {
 
   public ServiceLookup(Vertx vertx, String service, String baseUrl, ClientPolicy policy) {
     this.vertx = vertx;
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) policy.connectTimeoutMs())
-        .setIdleTimeout(10));
+    this.client = WebClient.create(vertx, policy.clientOptions().setIdleTimeout(10), policy.poolOptions());
     this.service = service;
     this.baseUrl = baseUrl.replaceAll("/+$", "");
     this.policy = policy;

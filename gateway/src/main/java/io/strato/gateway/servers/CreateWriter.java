@@ -9,6 +9,7 @@ import io.strato.common.messages.Notification;
 import io.strato.gateway.GatewayConfig;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.common.db.Outbox;
+import io.strato.common.db.OutboxMessage;
 import io.strato.gateway.flavors.Flavor;
 import io.strato.gateway.groups.ServerGroups;
 import io.strato.gateway.quotas.Quotas;
@@ -75,7 +76,7 @@ final class CreateWriter {
 
   /** Writes the create (with others when it can); succeeds once it committed. */
   Future<Void> record(CreatePlan plan) {
-    if (!plan.groupable() || groupMax == 1) return alone(plan).onSuccess(v -> nudge());
+    if (!plan.groupable() || groupMax == 1) return alone(plan).onSuccess(v -> nudgeFor(List.of(plan)));
     Promise<Void> done = Promise.promise();
     List<Pending> group = null;
     // NOTE: synchronized rather than confined to one event loop: the batch consumer and the HTTP verticle may share
@@ -100,7 +101,7 @@ final class CreateWriter {
   /** Writes one group, then the next one that gathered meanwhile, until none is waiting. */
   private void write(List<Pending> group) {
     commitGroup(group, QUOTA_RACE_ATTEMPTS).onComplete(ar -> {
-      nudge();
+      nudgeFor(group.stream().map(Pending::plan).toList());
       List<Pending> next;
       synchronized (this) {
         next = queue.isEmpty() ? null : take();
@@ -113,7 +114,10 @@ final class CreateWriter {
   /** Answers every create of the group; never fails itself. */
   private Future<Void> commitGroup(List<Pending> group, int attemptsLeft) {
     Map<Pending, ApiException> refused = new HashMap<>();
-    return pool.withTransaction(tx -> writeGroup(tx, group, refused)).transform(ar -> {
+    List<OutboxMessage> handed = new ArrayList<>();
+    Future<Void> written = pool.withTransaction(tx -> writeGroup(tx, group, refused, handed))
+        .onSuccess(v -> handOff(handed));
+    return written.transform(ar -> {
       if (ar.succeeded()) {
         for (Pending p : group) {
           ApiException no = refused.get(p);
@@ -141,7 +145,8 @@ final class CreateWriter {
     });
   }
 
-  private Future<Void> writeGroup(SqlConnection tx, List<Pending> group, Map<Pending, ApiException> refused) {
+  private Future<Void> writeGroup(SqlConnection tx, List<Pending> group, Map<Pending, ApiException> refused,
+      List<OutboxMessage> handed) {
     Set<String> projects = new LinkedHashSet<>();
     group.forEach(p -> projects.add(p.plan().token.projectId()));
     return quotas.rooms(tx, projects).compose(rooms -> {
@@ -159,7 +164,7 @@ final class CreateWriter {
         newIds(plan);
         accepted.add(plan);
       }
-      List<Future<?>> writes = new ArrayList<>(rows(tx, accepted, List.of(), List.of(), List.of()));
+      List<Future<?>> writes = new ArrayList<>(rows(tx, accepted, List.of(), List.of(), List.of(), handed));
       // In project order: two groups adding to the same projects lock their rows in the same order (no deadlock).
       new java.util.TreeMap<>(rooms).values().forEach(room -> writes.add(quotas.add(tx, room)));
       return Future.all(writes).mapEmpty();
@@ -174,7 +179,8 @@ final class CreateWriter {
   private Future<Void> alone(CreatePlan plan, int attemptsLeft) {
     // NOTE: every round has a winner, so with a finite quota the losers soon find it full and get Nova's 403; the
     // bound only matters under absurd contention, answered as a conflict to retry rather than an error.
-    return pool.withTransaction(tx -> writeAlone(tx, plan)).recover(e -> {
+    List<OutboxMessage> handed = new ArrayList<>();
+    return pool.withTransaction(tx -> writeAlone(tx, plan, handed)).onSuccess(v -> handOff(handed)).recover(e -> {
       if (!(e instanceof Quotas.QuotaRace)) return Future.failedFuture(e);
       if (attemptsLeft <= 1) {
         return Future.failedFuture(ApiException.conflict("Too many concurrent creates in this project; retry."));
@@ -183,7 +189,7 @@ final class CreateWriter {
     });
   }
 
-  private Future<Void> writeAlone(SqlConnection tx, CreatePlan plan) {
+  private Future<Void> writeAlone(SqlConnection tx, CreatePlan plan, List<OutboxMessage> handed) {
     Flavor f = plan.flavor;
     String projectId = plan.token.projectId();
     return quotas.rooms(tx, List.of(projectId)).compose(rooms -> {
@@ -194,7 +200,8 @@ final class CreateWriter {
           .compose(groupHosts -> Instances.hostsOf(tx, plan.request.sameHost(), projectId)
               .compose(same -> Instances.hostsOf(tx, plan.request.differentHost(), projectId)
                   .compose(different -> {
-                    List<Future<?>> writes = new ArrayList<>(rows(tx, List.of(plan), groupHosts, same, different));
+                    List<Future<?>> writes = new ArrayList<>(rows(tx, List.of(plan), groupHosts, same, different,
+                        handed));
                     writes.add(quotas.add(tx, room));
                     return Future.all(writes).mapEmpty();
                   })));
@@ -221,10 +228,11 @@ final class CreateWriter {
 
   /**
    * Every row of these creates, each table as one batch, sent together (pipelined on the transaction's connection):
-   * instances, actions, outbox (boot requests and notifications), and each batch entry's own books.
+   * instances, actions, outbox (boot requests and notifications, into {@code handed} for the relay once committed),
+   * and each batch entry's own books.
    */
   private List<Future<?>> rows(SqlConnection tx, List<CreatePlan> plans, List<String> groupHosts, List<String> sameHost,
-      List<String> differentHost) {
+      List<String> differentHost, List<OutboxMessage> handed) {
     if (plans.isEmpty()) return List.of();
     List<Tuple> instances = new ArrayList<>();
     List<Tuple> actions = new ArrayList<>();
@@ -246,7 +254,9 @@ final class CreateWriter {
     List<Future<?>> writes = new ArrayList<>();
     writes.add(Instances.insert(tx, instances));
     writes.add(InstanceActions.recordAll(tx, actions));
-    writes.add(Outbox.addRows(tx, outbox));
+    // Without a relay here (a test's stand-in for a crashed gateway) the rows are due at once for any other relay.
+    writes.add(relay == null ? Outbox.addRows(tx, outbox)
+        : Outbox.addForHandOff(tx, outbox, relay.leaseMs()).onSuccess(handed::addAll));
     for (CreatePlan plan : plans) {
       if (plan.origin != null) writes.add(plan.origin.alsoRecord().apply(tx, plan.ids.get(0)));
     }
@@ -314,7 +324,13 @@ final class CreateWriter {
         new BootRequest.ImageRef(r.imageId(), imageProps), az, group, sameHost, differentHost, build, plan.requestId);
   }
 
-  private void nudge() {
-    if (relay != null) relay.nudge();
+  /** The committed rows to the relay, sent straight away (no poll reads them back). */
+  private void handOff(List<OutboxMessage> handed) {
+    if (relay != null) relay.handOff(handed);
+  }
+
+  /** A batch entry's books may have written outbox rows of their own (batch.end): the relay polls for them. */
+  private void nudgeFor(List<CreatePlan> plans) {
+    if (relay != null && plans.stream().anyMatch(p -> p.origin != null)) relay.nudge();
   }
 }

@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -43,9 +42,9 @@ public final class ImageSource {
     this.vertx = vertx;
     this.baseUrl = baseUrl;
     this.policy = policy;
-    int connect = (int) policy.connectTimeoutMs();
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(connect).setIdleTimeout(10));
-    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connect));
+    this.client = WebClient.create(vertx, policy.clientOptions().setIdleTimeout(10), policy.poolOptions());
+    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(
+        (int) policy.connectTimeoutMs()), policy.poolOptions());
   }
 
   private static boolean retryable(Throwable e) {
@@ -98,7 +97,7 @@ public final class ImageSource {
     OpenOptions options = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
         .setAbsoluteURI(baseUrl + "/v2/images/" + imageId + "/file").setHeaders(RequestContext.propagate(caller.headers()))
-        .setConnectTimeout(policy.connectTimeoutMs()).setIdleTimeout(timeout);
+        .setConnectTimeout(timeout).setIdleTimeout(timeout);
     return vertx.fileSystem().open(target.toString(), options)
         .compose(file -> http.request(request).compose(HttpClientRequest::send).compose(resp -> {
           if (resp.statusCode() != 200) {

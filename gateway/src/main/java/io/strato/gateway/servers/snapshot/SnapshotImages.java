@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,8 +36,7 @@ final class SnapshotImages {
 
   SnapshotImages(Vertx vertx, String baseUrl, ClientPolicy policy) {
     this.lookup = new ServiceLookup(vertx, "image", baseUrl, policy);
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) policy.connectTimeoutMs())
-        .setIdleTimeout(10));
+    this.client = WebClient.create(vertx, policy.clientOptions().setIdleTimeout(10), policy.poolOptions());
     this.baseUrl = baseUrl.replaceAll("/+$", "");
     this.policy = policy;
   }
