@@ -6,13 +6,16 @@ import io.strato.agent.clients.NetworkClient;
 import io.strato.agent.clients.VolumeClient;
 import io.strato.agent.hypervisor.HostFacts;
 import io.strato.agent.hypervisor.HypervisorDriver;
+import io.strato.agent.rebuild.Rebuilder;
 import io.strato.agent.snapshot.Snapshotter;
 import io.strato.common.config.Settings;
 import io.strato.common.disk.DiskConverter;
 import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.messages.Assignment;
 import io.strato.common.messages.HostStateReport;
+import io.strato.common.messages.ResizeOrder;
 import io.strato.common.messages.ServerAction;
+import io.strato.common.messages.RebuildOrder;
 import io.strato.common.messages.VolumeOrder;
 import io.strato.common.messages.SnapshotOrder;
 import io.vertx.core.Future;
@@ -46,8 +49,10 @@ final class AgentHost {
   private final HostFacts facts;
   private final Builder builder;
   private final ServerActions actions;
+  private final ResizeSteps resizes;
   final VolumeOrders volumeOrders;
   private final Snapshotter snapshots;
+  private final Rebuilder rebuilds;
   private boolean reportPending;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
@@ -67,9 +72,11 @@ final class AgentHost {
     this.compute = compute;
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
+    this.resizes = new ResizeSteps(this);
     this.volumeOrders = new VolumeOrders(this);
     this.snapshots = new Snapshotter(vertx, name, driver, compute, images, publisher,
         new DiskConverter(vertx, config.settings()), config::instanceDir, config.stateDir().resolve("snapshots"));
+    this.rebuilds = new Rebuilder(vertx, name, driver, compute, cache, publisher, config::instanceDir);
   }
 
   Vertx vertx() {
@@ -99,7 +106,7 @@ final class AgentHost {
 
   /**
    * One order from this host's assignment topic, read and validated at the edge: an {@link Assignment}, a
-   * {@link ServerAction}, a {@link VolumeOrder} or a {@link SnapshotOrder}, whose {@code instance_id} is a UUID.
+   * {@link ServerAction}, a resize, rebuild, volume or snapshot order, whose {@code instance_id} is a UUID.
    * Whatever fails here (not JSON, an unknown type, a wrong type, a missing field, a non-UUID instance id) is a
    * {@link PoisonRecord}, before any side effect.
    */
@@ -110,6 +117,8 @@ final class AgentHost {
       Object order = switch (type) {
         case Assignment.TYPE -> Assignment.fromJson(message);
         case ServerAction.TYPE -> ServerAction.fromJson(message);
+        case ResizeOrder.TYPE -> ResizeOrder.fromJson(message);
+        case RebuildOrder.TYPE -> RebuildOrder.fromJson(message);
         case VolumeOrder.TYPE -> VolumeOrder.fromJson(message);
         case SnapshotOrder.TYPE -> SnapshotOrder.fromJson(message);
         default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
@@ -122,6 +131,8 @@ final class AgentHost {
   /** Carries out an order {@link #order} read. */
   Future<Void> handle(Object order) {
     if (order instanceof Assignment a) return builder.build(a);
+    if (order instanceof ResizeOrder resize) return resizes.handle(resize);
+    if (order instanceof RebuildOrder rebuild) return rebuilds.handle(rebuild);
     if (order instanceof VolumeOrder volume) return volumeOrders.handle(volume);
     if (order instanceof SnapshotOrder snapshot) return snapshots.handle(snapshot);
     return actions.handle((ServerAction) order);

@@ -10,11 +10,11 @@ import java.nio.file.Path;
  * inspection found in it ({@link ImageCache.Cached}), never the format a tenant or Glance claimed: QEMU opens only
  * that file, as that format.
  */
-final class DiskImages {
+public final class DiskImages {
   private DiskImages() {}
 
   /** {@code sizeGb} 0 means the base image's virtual size. */
-  static Future<Path> overlay(Vertx vertx, ImageCache.Cached base, Path overlay, int sizeGb) {
+  public static Future<Path> overlay(Vertx vertx, ImageCache.Cached base, Path overlay, int sizeGb) {
     long size = sizeGb > 0 ? sizeGb * 1024L * 1024L * 1024L : base.disk().virtualSize();
     return vertx.executeBlocking(() -> {
       Qcow2Overlay.create(overlay, base.path(), base.disk().format(), size);

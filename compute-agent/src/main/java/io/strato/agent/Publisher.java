@@ -33,6 +33,11 @@ public final class Publisher {
     return send(Topics.BOOT_REQUESTS, request.reservationId(), request.toJson(), request.requestId());
   }
 
+  /** An order for {@code host}'s agent (the next step of an operation), on its partition of the assignments. */
+  public Future<Void> order(String host, JsonObject order, String requestId) {
+    return send(Topics.ASSIGNMENTS, host, order, requestId);
+  }
+
   private Future<Void> send(String topic, String key, JsonObject value, String requestId) {
     KafkaProducerRecord<String, String> r = KafkaProducerRecord.create(topic, key, value.encode());
     if (requestId != null) r.addHeader(KafkaHeader.header(Topics.REQUEST_ID_HEADER, Buffer.buffer(requestId)));

@@ -187,6 +187,25 @@ class ServerSnapshotTest {
   }
 
   @Test
+  @DisplayName("an admin snapshots another project's server: the image is the admin project's, shared, and names the"
+      + " server's project as instance_owner, as Nova makes it")
+  void adminSnapshotOfAnotherProjectsServer() throws Exception {
+    TestIdentity.Member member = identity.newProject("snap");
+    AgentTestCloud.Server s = activeServer("snap-by-admin", member, baseImage);
+    String admin = identity.adminToken();
+    var resp = createImage(s.id(), admin, new JsonObject().put("name", "by-admin"));
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);
+    String location = resp.getHeader("Location");
+    String imageId = location.substring(location.lastIndexOf('/') + 1);
+    snapshotTaskStates(s.id());
+    JsonObject image = image(imageId, admin);
+    assertThat(image.getString("status")).isEqualTo("active");
+    assertThat(image.getString("owner")).isNotEqualTo(member.projectId());
+    assertThat(image.getString("visibility")).isEqualTo("shared");
+    assertThat(image.getString("instance_owner")).isEqualTo(member.projectId());
+  }
+
+  @Test
   @DisplayName("a snapshot whose disk cannot be read ends with no image, the server ACTIVE and the action's event in"
       + " error")
   void failedSnapshotRevertsCleanly() throws Exception {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Reads {@code strato.dead-letters} in the {@code strato-conductor-dead-letters} group and ends every instance a dead
  * letter names that is still building in ERROR, with the letter's reason as its fault: an instance whose boot request,
  * assignment or update can never be processed does not wait in BUILD for its build timeout. An instance already
- * ACTIVE, in ERROR or deleted is left alone. The build ends as {@link Lifecycle#endedInError} ends it:
+ * ACTIVE, in ERROR or deleted is left alone, unless the letter is an order to its host (on
+ * {@code strato.assignments}) and it waits in a snapshot or rebuild task for that order ({@link OrphanedTasks}). The build ends as {@link Lifecycle#endedInError} ends it:
  * {@code instance.create.error} announced, the scheduler's claim given back, and the host the build reached told to
  * remove what it made, all in the same transaction.
  *
@@ -83,7 +84,9 @@ final class DeadLetterConsumer extends VerticleBase {
     String message = full.length() > MAX_MESSAGE ? full.substring(0, MAX_MESSAGE) : full;
     JsonObject fault = new JsonObject().put("code", 500).put("message", message).put("details", reason);
     return pool.withTransaction(tx -> Lifecycle.endedInError(tx, instanceId, fault, requestId, null,
-            "dead-letter " + letter.messageId()))
+            "dead-letter " + letter.messageId())
+            .compose(ended -> ended || !Topics.ASSIGNMENTS.equals(letter.topic()) ? Future.succeededFuture(ended)
+                : OrphanedTasks.end(tx, instanceId, fault)))
         .onSuccess(ended -> {
           if (ended) {
             LOG.error("[{}] instance {} ended in ERROR: {}", requestId, instanceId, message);

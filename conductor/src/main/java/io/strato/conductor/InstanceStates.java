@@ -68,9 +68,12 @@ public final class InstanceStates {
           .sorted(Comparator.comparing(i -> UUID.fromString(updates.get(i).instanceId()))).toList();
       List<Future<?>> work = new ArrayList<>();
       Boolean[] applied = new Boolean[updates.size()];
-      byInstance.stream().filter(i -> rows[i] != null && updates.get(i).vmState() == VmState.DELETED)
+      // A delete gives the instance's quota back; a resize that ended without its new flavor what was counted for it.
+      byInstance.stream().filter(i -> rows[i] != null && (updates.get(i).vmState() == VmState.DELETED
+              || updates.get(i).changes().containsKey("quota_release")))
           .sorted(Comparator.comparing(i -> rows[i].getString("project_id")))
-          .forEach(i -> work.add(releaseQuota(tx, rows[i])));
+          .forEach(i -> work.add(updates.get(i).vmState() == VmState.DELETED ? releaseQuota(tx, rows[i])
+              : releaseResized(tx, rows[i], updates.get(i).changes().getJsonObject("quota_release"))));
       for (int i : byInstance) {
         InstanceUpdate u = updates.get(i);
         Row row = rows[i];
@@ -109,6 +112,17 @@ public final class InstanceStates {
     return tx.preparedQuery("UPDATE project_usage SET instances = greatest(instances - 1, 0),"
             + " cores = greatest(cores - $2, 0), ram = greatest(ram - $3, 0) WHERE project_id = $1")
         .execute(Tuple.of(row.getString("project_id"), flavor.getInteger("vcpus"), flavor.getInteger("ram")))
+        .mapEmpty();
+  }
+
+  /**
+   * A resize that ended without the new flavor (no host had room, or it failed) gives back the cores and RAM the compute
+   * API counted for it when it was asked for.
+   */
+  private static Future<Void> releaseResized(SqlConnection tx, Row row, JsonObject release) {
+    return tx.preparedQuery("UPDATE project_usage SET cores = greatest(cores - $2, 0), ram = greatest(ram - $3, 0)"
+            + " WHERE project_id = $1")
+        .execute(Tuple.of(row.getString("project_id"), release.getInteger("cores", 0), release.getInteger("ram", 0)))
         .mapEmpty();
   }
 

@@ -27,14 +27,17 @@ final class Transitions {
 
   // The locked read gives the vm_state before the change (RETURNING sees only the new row).
   private static final String SQL = "WITH v AS (SELECT * FROM unnest($1::int[], $2::uuid[], $3::text[], $4::text[],"
-      + " $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])"
+      + " $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[],"
+      + " $13::text[], $14::text[])"
       + " AS v(ord, v_id, v_vm_state, v_task_state, v_host, v_fault, v_power_state, v_addresses, v_volumes,"
-      + " v_expected_vm, v_expected_task, v_attempt)),"
+      + " v_expected_vm, v_expected_task, v_attempt, v_moved_to, v_flavor)),"
       + " old AS (SELECT id AS old_id, vm_state AS old_vm_state FROM instances WHERE id IN (SELECT v_id FROM v)"
       + " ORDER BY id FOR UPDATE)"
-      + " UPDATE instances SET vm_state = v_vm_state, task_state = v_task_state, host = coalesce(v_host, host),"
+      + " UPDATE instances SET vm_state = v_vm_state, task_state = v_task_state,"
+      + " host = coalesce(v_moved_to, v_host, host),"
       + " attempt = CASE WHEN host IS NULL AND v_host IS NOT NULL THEN v_attempt ELSE attempt END,"
-      + " node = coalesce(v_host, node), fault = coalesce(v_fault::jsonb, fault),"
+      + " node = coalesce(v_moved_to, v_host, node), flavor = coalesce(v_flavor::jsonb, flavor),"
+      + " fault = coalesce(v_fault::jsonb, fault),"
       + " power_state = coalesce(v_power_state, power_state), addresses = coalesce(v_addresses::jsonb, addresses),"
       + " volumes_attached = coalesce(v_volumes::jsonb, volumes_attached),"
       + " launched_at = CASE WHEN v_vm_state = 'active' AND launched_at IS NULL THEN now() ELSE launched_at END,"
@@ -71,6 +74,8 @@ final class Transitions {
     String[] expectedVm = new String[n];
     String[] expectedTask = new String[n];
     Integer[] attempts = new Integer[n];
+    String[] movedTo = new String[n];
+    String[] flavors = new String[n];
     for (int i = 0; i < n; i++) {
       InstanceUpdate u = updates.get(i);
       JsonObject c = u.changes();
@@ -86,11 +91,15 @@ final class Transitions {
       expectedVm[i] = VmState.wireOf(u.expectedVmState());
       expectedTask[i] = TaskState.wireOf(u.expectedTaskState());
       attempts[i] = u.attempt() > 0 ? u.attempt() : null;
+      // A resize or cold migration moves the instance to another host and flavor (ResizeOrder).
+      movedTo[i] = c.getString("host");
+      flavors[i] = c.getJsonObject("flavor") == null ? null : c.getJsonObject("flavor").encode();
     }
     Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfUUID(ids).addArrayOfString(vmStates)
         .addArrayOfString(taskStates).addArrayOfString(hosts).addArrayOfString(faults).addArrayOfInteger(powerStates)
         .addArrayOfString(addresses).addArrayOfString(volumes).addArrayOfString(expectedVm)
-        .addArrayOfString(expectedTask).addArrayOfInteger(attempts);
+        .addArrayOfString(expectedTask).addArrayOfInteger(attempts).addArrayOfString(movedTo)
+        .addArrayOfString(flavors);
     return tx.preparedQuery(SQL).execute(args).map(rows -> {
       Row[] byUpdate = new Row[n];
       for (Row r : rows) byUpdate[r.getInteger("ord")] = r;

@@ -26,10 +26,13 @@ import io.strato.gateway.services.ServicesApi;
 import io.strato.gateway.servers.InstanceEdit;
 import io.strato.gateway.servers.Instances;
 import io.strato.gateway.servers.ServerActions;
+import io.strato.gateway.servers.resize.ResizeApi;
+import io.strato.gateway.servers.resize.ServerResizes;
 import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerMetadataApi;
 import io.strato.gateway.servers.ServerTagsApi;
 import io.strato.gateway.servers.ServersApi;
+import io.strato.gateway.servers.rebuild.ServerRebuildApi;
 import io.strato.gateway.servers.volumes.CinderAttachments;
 import io.strato.gateway.servers.volumes.VolumeAttachments;
 import io.strato.gateway.servers.volumes.VolumeAttachmentsApi;
@@ -92,7 +95,9 @@ final class ComputeApi extends VerticleBase {
     new VersionsApi(baseUrl).mount(router);
     Router api = Router.router(vertx);
     api.route().handler(Microversion::handle).handler(AuthHandler.projectScoped(shared.verifier()));
+    new ResizeApi(new ServerResizes(pool, shared.flavors(), quotas, shared.relay())).mount(api);
     new ServerSnapshotApi(vertx, pool, shared.relay(), config.imageUrl(), lookupPolicy(config)).mount(api);
+    new ServerRebuildApi(pool, shared.relay(), shared.images(), keypairs, baseUrl).mount(api);
     new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool),
         new ConsoleOutput(vertx, config.settings().get("compute.agent.url.template"))).mount(api);
     Instances servers = new Instances(pool);

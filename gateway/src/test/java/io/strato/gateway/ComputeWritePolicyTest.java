@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.TestFactory;
@@ -58,6 +59,8 @@ class ComputeWritePolicyTest {
         action(server, "resume", null),
         action(server, "lock", null),
         action(server, "unlock", null),
+        action(server, "createImage", new JsonObject().put("name", "intruder")),
+        action(server, "rebuild", new JsonObject().put("imageRef", UUID.randomUUID().toString())),
         new Write("merge server metadata", HttpMethod.POST, server + "/metadata", new JsonObject().put("metadata",
             new JsonObject().put("intruder", "1")), 404),
         new Write("replace server metadata", HttpMethod.PUT, server + "/metadata", new JsonObject().put("metadata",

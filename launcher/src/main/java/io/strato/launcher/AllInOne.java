@@ -152,6 +152,8 @@ public final class AllInOne implements AutoCloseable {
       overrides.put("agent.state.dir", dataDir.resolve("agent").toString());
     }
     overrides.putAll(SimulatedHost.sizing(base));
+    // One simulated host: a resize or cold migration can only stay on it (as devstack's all-in-one allows).
+    overrides.put("scheduler.allow.resize.to.same.host", base.get("aio.allow.resize.to.same.host"));
     for (String key : new String[] {"scheduler.map.file", "scheduler.ledger.file"}) {
       String file = base.get(key);
       if (file.equals(Settings.defaults().get(key))) {

@@ -81,6 +81,31 @@ class ServerImageCliTest {
 
   @Test
   @Order(2)
+  @DisplayName("openstack server rebuild --image --wait rebuilds the server from the snapshot on the same host with"
+      + " the same address; nova rebuild --poll rebuilds it from cirros again")
+  void rebuild() throws Exception {
+    // The admin shows the host; by id, since a name is looked up in the admin's own project.
+    String id = new JsonObject(cli.openstack("strato", "server", "show", "snap-vm", "-f", "json")).getString("id");
+    JsonObject before = new JsonObject(cli.openstack("strato-admin", "server", "show", id, "-f", "json"));
+    // --wait prints its progress before the table, so the answer is read with server show.
+    cli.openstack("strato", "server", "rebuild", "--image", "snap-image", "--wait", "snap-vm");
+    JsonObject after = new JsonObject(cli.openstack("strato-admin", "server", "show", id, "-f", "json"));
+    assertThat(after.getString("status")).isEqualTo("ACTIVE");
+    assertThat(after.getString("image")).contains("snap-image");
+    assertThat(after.getString("OS-EXT-SRV-ATTR:host")).isEqualTo(before.getString("OS-EXT-SRV-ATTR:host"));
+    assertThat(String.valueOf(after.getValue("addresses"))).isEqualTo(String.valueOf(before.getValue("addresses")));
+    JsonArray events = new JsonArray(cli.openstack("strato", "server", "event", "list", "snap-vm", "-f", "json"));
+    assertThat(events.stream().map(e -> ((JsonObject) e).getString("Action"))).contains("rebuild");
+
+    var nova = cli.run(List.of("nova", "rebuild", "--poll", "snap-vm", "cirros"), Cli.openrc(dir.resolve("openrc")));
+    assertThat(nova.exit()).as(nova.out() + nova.err()).isZero();
+    JsonObject again = awaitNoTask("snap-vm");
+    assertThat(again.getString("status")).isEqualTo("ACTIVE");
+    assertThat(again.getString("image")).contains("cirros");
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("a snapshot of a deleted server is refused with 404 and makes no image")
   void snapshotOfDeletedServer() {
     JsonObject vm = new JsonObject(cli.openstack("strato", "server", "show", "from-snap", "-f", "json"));

@@ -35,7 +35,13 @@ public enum TaskState {
   IMAGE_UPLOADING("image_uploading"),
   REBUILDING("rebuilding"),
   REBUILD_BLOCK_DEVICE_MAPPING("rebuild_block_device_mapping"),
-  REBUILD_SPAWNING("rebuild_spawning");
+  REBUILD_SPAWNING("rebuild_spawning"),
+  RESIZE_PREP("resize_prep"),
+  RESIZE_MIGRATING("resize_migrating"),
+  RESIZE_MIGRATED("resize_migrated"),
+  RESIZE_FINISH("resize_finish"),
+  RESIZE_REVERTING("resize_reverting"),
+  RESIZE_CONFIRMING("resize_confirming");
 
   private static final Map<String, TaskState> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(s -> s.wire, Function.identity()));
@@ -47,6 +53,11 @@ public enum TaskState {
 
   public String wire() {
     return wire;
+  }
+
+  /** A step of a resize or cold migration (the API shows the server as RESIZE, or REVERT_RESIZE while reverting). */
+  public boolean isResizeStep() {
+    return this == RESIZE_PREP || this == RESIZE_MIGRATING || this == RESIZE_MIGRATED || this == RESIZE_FINISH;
   }
 
   /** The build steps, in order. */

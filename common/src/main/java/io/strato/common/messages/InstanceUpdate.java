@@ -187,6 +187,19 @@ public record InstanceUpdate(int version, String messageId, String instanceId, V
   }
 
   /**
+   * A step of a resize or cold migration ({@link ResizeOrder}): the instance, in whatever vm_state, moves from task
+   * {@code from} to {@code toVm}/{@code to}. {@code event} (Nova's {@code compute_resize_instance}, ...) starts when
+   * {@code succeeded} is null, else ends well or not; a {@code faultMessage} records a fault (code 500). The conductor
+   * applies {@code changes} {@code host} (the instance moves there), {@code flavor} and {@code quota_release}.
+   */
+  public static InstanceUpdate resizeStep(Origin o, String instanceId, TaskState from, VmState toVm, TaskState to,
+      String event, Boolean succeeded, JsonObject changes, String faultMessage) {
+    String result = succeeded == null ? null : succeeded ? SUCCESS : ERROR;
+    return of(o, instanceId, null, from, toVm, to, event, result, changes,
+        faultMessage == null ? null : fault(500, faultMessage, ""));
+  }
+
+  /**
    * A volume attach or detach on the host ended with the volume attached to the instance: attached, or a detach that
    * failed and left it attached ({@code failure} then says why: the event's result is Error and the instance gets a
    * fault, its vm_state unchanged, as Nova's). The conductor marks the instance's {@code volumes_attached} entry

@@ -17,6 +17,12 @@ public interface HypervisorDriver extends AutoCloseable {
   /** Stops and undefines the domain; succeeds if there is none. */
   Future<Void> destroy(String uuid);
 
+  /** The domain's persistent (inactive) XML, or null when there is none (resize keeps it to define it again). */
+  Future<String> domainXml(String uuid);
+
+  /** Defines a domain from {@code xml} (replacing one with its uuid) and starts it if {@code start}. */
+  Future<Void> define(String xml, boolean start);
+
   Future<Void> reboot(String uuid, boolean hard);
 
   Future<Void> powerOff(String uuid);

@@ -168,6 +168,19 @@ public final class LibvirtDriver implements HypervisorDriver {
   }
 
   @Override
+  public Future<String> domainXml(String uuid) {
+    return blocking(c -> LibvirtGuests.xml(c, uuid));
+  }
+
+  @Override
+  public Future<Void> define(String xml, boolean start) {
+    return blocking(c -> {
+      LibvirtGuests.define(c, xml, start);
+      return null;
+    });
+  }
+
+  @Override
   public Future<Void> reboot(String uuid, boolean hard) {
     return blocking(c -> {
       LibvirtGuests.reboot(c, uuid, hard);

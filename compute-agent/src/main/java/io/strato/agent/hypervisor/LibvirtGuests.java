@@ -9,6 +9,9 @@ import org.libvirt.LibvirtException;
 
 /** Guest operations through libvirt (blocking: call from a worker thread). */
 final class LibvirtGuests {
+  /** libvirt's VIR_DOMAIN_XML_INACTIVE: the definition, without the running domain's id and live state. */
+  private static final int INACTIVE_XML = 2;
+
   private LibvirtGuests() {}
 
   static void spawn(Connect conn, GuestSpec guest) throws LibvirtException {
@@ -22,6 +25,18 @@ final class LibvirtGuests {
     if (d == null) return;
     if (d.isActive() == 1) d.destroy();
     d.undefine();
+  }
+
+  /** The persistent definition (what a define takes back), or null when there is no such domain. */
+  static String xml(Connect conn, String uuid) throws LibvirtException {
+    Domain d = find(conn, uuid);
+    return d == null ? null : d.getXMLDesc(INACTIVE_XML);
+  }
+
+  /** Defines (or redefines) the domain; a stopped one is started if {@code start}, a running one left running. */
+  static void define(Connect conn, String xml, boolean start) throws LibvirtException {
+    Domain d = conn.domainDefineXML(xml);
+    if (start && d.isActive() == 0) d.create();
   }
 
   static void reboot(Connect conn, String uuid, boolean hard) throws LibvirtException {

@@ -39,18 +39,26 @@ public record Instance(String id, long seq, String reservationId, int launchInde
   public String status() {
     return switch (vmState) {
       case BUILDING -> "BUILD";
+      case ACTIVE, STOPPED -> taskState != null && taskState.isResizeStep() ? "RESIZE" : steadyStatus();
+      case RESIZED -> taskState == TaskState.RESIZE_REVERTING ? "REVERT_RESIZE" : "VERIFY_RESIZE";
+      case ERROR -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "ERROR";
+      case DELETED -> "DELETED";
+      case PAUSED -> "PAUSED";
+      case SUSPENDED -> "SUSPENDED";
+      default -> "UNKNOWN";
+    };
+  }
+
+  /** ACTIVE (or a reboot's or rebuild's status) and SHUTOFF, when no resize runs. */
+  private String steadyStatus() {
+    return switch (vmState) {
       case ACTIVE -> taskState == null ? "ACTIVE" : switch (taskState) {
         case REBOOTING, REBOOT_PENDING, REBOOT_STARTED -> "REBOOT";
         case REBOOTING_HARD, REBOOT_PENDING_HARD, REBOOT_STARTED_HARD -> "HARD_REBOOT";
         case REBUILDING, REBUILD_BLOCK_DEVICE_MAPPING, REBUILD_SPAWNING -> "REBUILD";
         default -> "ACTIVE";
       };
-      case STOPPED -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "SHUTOFF";
-      case ERROR -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "ERROR";
-      case DELETED -> "DELETED";
-      case PAUSED -> "PAUSED";
-      case SUSPENDED -> "SUSPENDED";
-      default -> "UNKNOWN";
+      default -> taskState != null && taskState.isRebuildStep() ? "REBUILD" : "SHUTOFF";
     };
   }
 }

@@ -24,7 +24,7 @@ public final class ServerCreateParser {
   private static final Set<String> SOURCE_TYPES = Set.of("blank", "image", "snapshot", "volume");
   private static final Set<String> DESTINATION_TYPES = Set.of("local", "volume");
   private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
-  private static final int MAX_USER_DATA = 65535;
+  public static final int MAX_USER_DATA = 65535;
 
   private ServerCreateParser() {}
 
@@ -72,6 +72,11 @@ public final class ServerCreateParser {
       if (bootVolume) return "";
       throw ApiException.badRequest("Missing imageRef attribute");
     }
+    return imageId(ref);
+  }
+
+  /** The image an {@code imageRef} names (an id, or a URL ending in one); 400 when it is not an image id. */
+  public static String imageId(String ref) {
     String id = lastSegment(ref, "imageRef");
     if (!Fields.isUuid(id)) throw ApiException.badRequest("Invalid imageRef provided.");
     return Fields.uuid(id, "imageRef");
@@ -137,7 +142,8 @@ public final class ServerCreateParser {
     return out;
   }
 
-  private static String userData(String data) {
+  /** {@code user_data} as Nova takes it: base64 (400 otherwise); null stays null. */
+  public static String userData(String data) {
     if (data == null) return null;
     try {
       Base64.getMimeDecoder().decode(data);
@@ -152,7 +158,7 @@ public final class ServerCreateParser {
    * Files to inject (before 2.57): Strato does not inject them, but holds them to Nova's limits ({@code
    * injected_files}, {@code injected_file_path_bytes}, {@code injected_file_content_bytes}) with Nova's 403s.
    */
-  private static void checkPersonality(JsonArray files) {
+  public static void checkPersonality(JsonArray files) {
     if (files == null) return;
     if (files.size() > Limits.INJECTED_FILES) throw ApiException.forbidden("Personality file limit exceeded");
     for (Object o : files) {

@@ -130,16 +130,7 @@ public final class ServerCreator {
     if (plan.request.imageId().isEmpty()) return Future.succeededFuture();
     return images.activeImage(plan.request.imageId(), wireToken, plan.token.projectId(), plan.token.isAdmin())
         .map(image -> {
-      long minRam = image.getLong("min_ram", 0L);
-      long minDisk = image.getLong("min_disk", 0L);
-      long size = image.getLong("size", 0L);
-      if (plan.flavor.ramMb() < minRam) throw ApiException.badRequest("Flavor's memory is too small for requested image.");
-      if (plan.flavor.diskGb() > 0 && plan.flavor.diskGb() < minDisk) {
-        throw ApiException.badRequest("Flavor's disk is too small for requested image.");
-      }
-      if (plan.flavor.diskGb() > 0 && size > plan.flavor.diskGb() * 1024L * 1024L * 1024L) {
-        throw ApiException.badRequest("Flavor's disk is too small for requested image.");
-      }
+      ImageFit.check(image, plan.flavor.ramMb(), plan.flavor.diskGb());
       plan.image = image;
       return null;
     });
@@ -169,7 +160,8 @@ public final class ServerCreator {
         });
   }
 
-  static String randomString(int length) {
+  /** A random password of {@code length} characters (adminPass at create and rebuild). */
+  public static String randomString(int length) {
     StringBuilder sb = new StringBuilder(length);
     for (int i = 0; i < length; i++) sb.append(PASSWORD_CHARS.charAt(RANDOM.nextInt(PASSWORD_CHARS.length())));
     return sb.toString();

@@ -61,7 +61,7 @@ final class AssignmentPublisher {
         }).toList()).mapEmpty();
     }
 
-    private Future<Void> send(String topic, String key, String value, String requestId) {
+    Future<Void> send(String topic, String key, String value, String requestId) {
         KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(topic, key, value);
         if (requestId != null) {
             record.addHeader(KafkaHeader.header(Topics.REQUEST_ID_HEADER, Buffer.buffer(requestId)));

@@ -6,6 +6,7 @@ import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.ResizeOrder;
 import io.strato.scheduler.ScheduleResult;
 import io.strato.scheduler.Scheduler;
 import io.vertx.core.Future;
@@ -52,6 +53,7 @@ final class BootRequestConsumer extends VerticleBase {
     private PollLoop loop;
     private KafkaProducer<String, String> producer;
     private AssignmentPublisher publisher;
+    private ResizePlacer resizes;
     private PausePoints pauses;
 
     BootRequestConsumer(SchedulerServiceConfig config, Scheduler scheduler, SchedulerMetrics metrics,
@@ -75,6 +77,8 @@ final class BootRequestConsumer extends VerticleBase {
         producerProps.put("linger.ms", "5");
         producer = KafkaProducer.create(vertx, producerProps);
         publisher = new AssignmentPublisher(producer);
+        resizes = new ResizePlacer(scheduler,
+                Boolean.parseBoolean(config.settings().get("scheduler.allow.resize.to.same.host")), publisher);
         pauses = PausePoints.of(vertx, config.settings());
         loop = new PollLoop(vertx, consumer, config.consumerGroup(), config.settings(), this::decide);
         Future<Void> subscribed = consumer.subscribe(Topics.BOOT_REQUESTS);
@@ -94,6 +98,10 @@ final class BootRequestConsumer extends VerticleBase {
 
     /** Decides one record and publishes the outcome; the future completes when Kafka has it. */
     private Future<Void> decide(KafkaConsumerRecord<String, String> record) {
+        if (record.value() != null && record.value().contains(ResizeOrder.TYPE)) {
+            ResizeOrder order = parseResize(record);
+            if (order != null) return resizes.place(order);
+        }
         BootRequest boot = parse(record);
         String requestId = boot.requestId() != null ? boot.requestId() : header(record, Topics.REQUEST_ID_HEADER);
         long started = System.nanoTime();
@@ -135,6 +143,18 @@ final class BootRequestConsumer extends VerticleBase {
             scheduler.placementOf(instanceId)
                     .filter(p -> boot.excludedHosts().contains(p.host()))
                     .ifPresent(p -> scheduler.release(instanceId));
+        }
+    }
+
+    /** The resize order in {@code record}; null when it is not one; a {@link PoisonRecord} when it is but is bad. */
+    private ResizeOrder parseResize(KafkaConsumerRecord<String, String> record) {
+        io.vertx.core.json.JsonObject json = PoisonRecord.json(record.value());
+        if (!ResizeOrder.TYPE.equals(json.getValue("type"))) return null;
+        try {
+            return ResizeOrder.fromJson(json);
+        } catch (RuntimeException e) {
+            metrics.malformedRequest();
+            throw new PoisonRecord("not a valid resize order: " + e.getMessage(), e);
         }
     }
 

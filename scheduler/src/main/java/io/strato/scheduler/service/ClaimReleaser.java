@@ -55,6 +55,13 @@ final class ClaimReleaser extends VerticleBase {
   private Future<Void> releaseEnded(KafkaConsumerRecord<String, String> r) {
     try {
       InstanceUpdate u = InstanceUpdate.fromJson(new JsonObject(r.value()));
+      String migration = u.changes().getString("migration_id");
+      if (migration != null) {
+        // A resize's last update on its way in (VERIFY_RESIZE, or failed): the destination's report accounts for the
+        // new flavor from now on, so the in-flight claim and ledger entry of the migration go.
+        if (u.taskState() == null) scheduler.release(migration);
+        return Future.succeededFuture();
+      }
       if (u.vmState() != VmState.ERROR && u.vmState() != VmState.DELETED) return Future.succeededFuture();
       // An update from a host gives back that host's claim only: a host that lost the race for an instance (or
       // found it deleted) says so with a (refused) update to error, and the winner's placement must stay.
