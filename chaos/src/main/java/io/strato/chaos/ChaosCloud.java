@@ -8,6 +8,7 @@ import io.strato.embedded.Ports;
 import io.strato.launcher.ProcessCloud;
 import io.strato.launcher.ProcessCloud.Spec;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ final class ChaosCloud implements AutoCloseable {
   private EmbeddedPostgresServer pg;
   /** The harness's own libvirtd (null when {@code chaos.libvirt.uri} names another libvirt). */
   private EmbeddedLibvirtd libvirtd;
+  private Path libvirtdDir;
   /** Where the agents and the checker reach libvirt. */
   String libvirtUri;
   final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
@@ -75,7 +77,10 @@ final class ChaosCloud implements AutoCloseable {
     // An outbox row Kafka never takes reaches the dead letters after about 64 s (250 ms doubling 8 times), not 4 min.
     o.put("outbox.retry.initial.ms", "250");
     if (ChaosConfig.OWN_LIBVIRTD.equals(config.libvirtUri())) {
-      libvirtd = EmbeddedLibvirtd.start(dir.resolve("libvirtd"));
+      // A folder of its own under the temporary folder, not under the run's: libvirtd runs as nobody, which cannot
+      // reach into a run folder made by Files.createTempDirectory (mode 0700).
+      libvirtdDir = Files.createTempDirectory("strato-chaos-libvirtd");
+      libvirtd = EmbeddedLibvirtd.start(libvirtdDir);
       libvirtUri = libvirtd.uri();
     } else {
       libvirtUri = config.libvirtUri();
@@ -188,6 +193,14 @@ final class ChaosCloud implements AutoCloseable {
 
   private boolean closed;
 
+  private static void deleteQuietly(Path folder) {
+    try (var files = Files.walk(folder)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn("could not delete {}: {}", folder, e.toString());
+    }
+  }
+
   @Override
   public synchronized void close() {
     if (closed) return;
@@ -205,6 +218,7 @@ final class ChaosCloud implements AutoCloseable {
       LOG.warn("stopping PostgreSQL: {}", e.toString());
     }
     if (libvirtd != null) libvirtd.close();
+    if (libvirtdDir != null) deleteQuietly(libvirtdDir);
     vertx.close();
   }
 }

@@ -20,12 +20,12 @@ import io.strato.embedded.EmbeddedLibvirtd;
  */
 class ChaosSmokeTest {
   /** Scenarios that pass on main; each one that is fixed for good can join (mind CI time: about 40 s each). */
-  static final List<String> SCENARIOS = List.of("baseline", "agent-kill-after-build");
+  static final List<String> SCENARIOS = List.of("baseline", "agent-kill-after-build", "conductor-kill-mid-storm");
 
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
-  @DisplayName("kill -9 of the agent after a finished build, before its commit, loses, duplicates and leaks nothing:"
-      + " every invariant holds")
+  @DisplayName("kill -9 of the agent after a finished build, before its commit, and of the conductor mid-storm, loses,"
+      + " duplicates and leaks nothing: every invariant holds")
   void subsetPasses() throws Exception {
     System.setProperty("strato.processes.classpath", System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path")));

@@ -109,20 +109,37 @@ final class AgentHost {
   }
 
   /**
-   * One message from this host's assignment topic: an assignment or a server action. One that is neither, or does
-   * not validate, fails with a permanent failure ({@link PoisonRecord}, {@link IllegalArgumentException}).
+   * One order from this host's assignment topic, read and validated at the edge: an {@link Assignment}, a
+   * {@link ServerAction}, a resize, rebuild, volume or snapshot order, whose {@code instance_id} is a UUID.
+   * Whatever fails here (not JSON, an unknown type, a wrong type, a missing field, a non-UUID instance id) is a
+   * {@link PoisonRecord}, before any side effect.
    */
-  Future<Void> handle(JsonObject message) {
-    String type = message.getString("type", "");
-    return switch (type) {
-      case Assignment.TYPE -> builder.build(Assignment.fromJson(message));
-      case ServerAction.TYPE -> actions.handle(ServerAction.fromJson(message));
-      case ResizeOrder.TYPE -> resizes.handle(ResizeOrder.fromJson(message));
-      case VolumeOrder.TYPE -> volumeOrders.handle(VolumeOrder.fromJson(message));
-      case SnapshotOrder.TYPE -> snapshots.handle(SnapshotOrder.fromJson(message));
-      case RebuildOrder.TYPE -> rebuilds.handle(RebuildOrder.fromJson(message));
-      default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
-    };
+  static Object order(String value) {
+    return PoisonRecord.parsed(() -> {
+      JsonObject message = PoisonRecord.json(value);
+      String type = message.getString("type", "");
+      Object order = switch (type) {
+        case Assignment.TYPE -> Assignment.fromJson(message);
+        case ServerAction.TYPE -> ServerAction.fromJson(message);
+        case ResizeOrder.TYPE -> ResizeOrder.fromJson(message);
+        case RebuildOrder.TYPE -> RebuildOrder.fromJson(message);
+        case VolumeOrder.TYPE -> VolumeOrder.fromJson(message);
+        case SnapshotOrder.TYPE -> SnapshotOrder.fromJson(message);
+        default -> throw new PoisonRecord("an order of unknown type '" + type + "'");
+      };
+      PoisonRecord.uuid("instance_id", message.getString("instance_id"));
+      return order;
+    });
+  }
+
+  /** Carries out an order {@link #order} read. */
+  Future<Void> handle(Object order) {
+    if (order instanceof Assignment a) return builder.build(a);
+    if (order instanceof ResizeOrder resize) return resizes.handle(resize);
+    if (order instanceof RebuildOrder rebuild) return rebuilds.handle(rebuild);
+    if (order instanceof VolumeOrder volume) return volumeOrders.handle(volume);
+    if (order instanceof SnapshotOrder snapshot) return snapshots.handle(snapshot);
+    return actions.handle((ServerAction) order);
   }
 
   /**

@@ -140,8 +140,8 @@ public final class AgentService extends VerticleBase {
    * and committed past: another agent, in its own group, reads it). Orders of one instance run one after the other; other instances'
    * orders, and other hosts', run beside them (up to {@code agent.concurrency.per.host} per host and
    * {@code agent.concurrency} in all), so a slow build holds up nothing but its own instance's later orders.
-   * An order that does not parse goes to strato.dead-letters (its instance then ends in ERROR); a build or action
-   * that fails has already reported its outcome, and is not run again.
+   * An order that does not parse or validate goes to strato.dead-letters (its instance then ends in ERROR); a build
+   * or action that fails after that has already reported its outcome, and is not run again.
    */
   private Future<Void> dispatch(KafkaConsumerRecord<String, String> r) {
     AgentHost host = r.key() == null ? null : byHost.get(r.key());
@@ -149,10 +149,10 @@ public final class AgentService extends VerticleBase {
       if (r.key() == null) LOG.warn("order {}-{}@{} names no host, skipped", r.topic(), r.partition(), r.offset());
       return Future.succeededFuture();
     }
-    JsonObject message = PoisonRecord.json(r.value());
-    return host.handle(message).recover(e -> {
-      if (PoisonRecord.isPermanent(e)) return Future.failedFuture(e);
-      LOG.error("{}: handling {} failed: {}", host.name, message.getString("type"), e.toString());
+    Object order = AgentHost.order(r.value());
+    return host.handle(order).recover(e -> {
+      if (e instanceof PoisonRecord) return Future.failedFuture(e);
+      LOG.error("{}: handling {} failed: {}", host.name, order.getClass().getSimpleName(), e.toString());
       return Future.succeededFuture();
     });
   }

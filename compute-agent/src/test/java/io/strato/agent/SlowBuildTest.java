@@ -3,11 +3,15 @@ package io.strato.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.kafka.Topics;
+import io.strato.common.messages.Assignment;
+import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.DeadLetter;
 import io.strato.embedded.Ports;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.image.ImageConfig;
 import io.strato.image.ImageService;
 import io.strato.testkit.TestIdentity;
+import io.strato.testkit.TopicRecords;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
@@ -130,35 +134,69 @@ class SlowBuildTest {
     }
   }
 
+  /** A host of its own with an agent, an image to boot and a project, to send a poison order to. */
+  private record PoisonHost(AgentTestCloud cloud, String host, String image, TestIdentity.Member member) {
+    static PoisonHost start() throws Exception {
+      AgentTestCloud cloud = AgentTestCloud.get();
+      String host = "poison-" + UUID.randomUUID().toString().substring(0, 6);
+      cloud.startAgent(host, Files.createTempDirectory("agent-poison"), Map.of("agent.memory.mb", "4096",
+          "agent.vcpus", "4"));
+      return new PoisonHost(cloud, host, cloud.image("img", "raw", new byte[16 * 1024], new JsonObject()),
+          cloud.identity.newProject("poison"));
+    }
+
+    /** Puts {@code order} on this host's assignment partition, as a scheduler or the compute API would. */
+    void send(String order) {
+      KafkaProducer<String, String> producer = KafkaProducer.create(cloud.identity.vertx,
+          io.strato.common.kafka.KafkaSettings.producer(cloud.settings, "poison-assignments"));
+      TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host, order)));
+      TestIdentity.await(producer.close());
+    }
+
+    /** A good order behind the poison: a server built on this host. */
+    AgentTestCloud.Server bootNext() {
+      return cloud.boot(host, "next", "1", image, image, Map.of("disk_format", "raw"), 1,
+          new JsonObject().put("networks", new JsonArray().add("none")), member);
+    }
+  }
+
   @Test
   @DisplayName("an assignment that does not parse goes to strato.dead-letters and its instance ends in ERROR with "
       + "the reason; the agent goes on with the next order")
   void malformedAssignmentEndsInError() throws Exception {
-    AgentTestCloud cloud = AgentTestCloud.get();
-    String host = "poison-" + UUID.randomUUID().toString().substring(0, 6);
-    cloud.startAgent(host, Files.createTempDirectory("agent-poison"), Map.of("agent.memory.mb", "4096",
-        "agent.vcpus", "4"));
-    String image = cloud.image("img", "raw", new byte[16 * 1024], new JsonObject());
-    TestIdentity.Member member = cloud.identity.newProject("poison");
-    JsonObject build = new JsonObject().put("networks", new JsonArray().add("none"));
+    PoisonHost p = PoisonHost.start();
     // Accepted by the API, but its assignment arrives broken (a request that is not an object).
-    var accepted = cloud.identity.call(io.vertx.core.http.HttpMethod.POST, cloud.computePort, "/v2.1/servers",
-        member.token(), new JsonObject().put("server", new JsonObject().put("name", "broken").put("flavorRef", "1")
-            .put("imageRef", image)), Map.of());
+    var accepted = p.cloud().identity.call(io.vertx.core.http.HttpMethod.POST, p.cloud().computePort,
+        "/v2.1/servers", p.member().token(), new JsonObject().put("server", new JsonObject().put("name", "broken")
+            .put("flavorRef", "1").put("imageRef", p.image())), Map.of());
     assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(202);
     AgentTestCloud.Server broken = new AgentTestCloud.Server(accepted.bodyAsJsonObject().getJsonObject("server")
-        .getString("id"), member, null, -1);
-    KafkaProducer<String, String> producer = KafkaProducer.create(cloud.identity.vertx,
-        io.strato.common.kafka.KafkaSettings.producer(cloud.settings, "poison-assignments"));
-    TestIdentity.await(producer.send(KafkaProducerRecord.create(Topics.ASSIGNMENTS, host,
-        new JsonObject().put("type", "assignment").put("version", 1).put("instance_id", broken.id())
-            .put("host", host).put("request", "not an object").encode())));
-    TestIdentity.await(producer.close());
-    AgentTestCloud.Server next = cloud.boot(host, "next", "1", image, image, Map.of("disk_format", "raw"), 1, build,
-        member);
-    JsonObject failed = cloud.await(broken, s -> s != null && "ERROR".equals(s.getString("status")), 60_000);
+        .getString("id"), p.member(), null, -1);
+    p.send(new JsonObject().put("type", "assignment").put("version", 1).put("instance_id", broken.id())
+        .put("host", p.host()).put("request", "not an object").encode());
+    AgentTestCloud.Server next = p.bootNext();
+    JsonObject failed = p.cloud().await(broken, s -> s != null && "ERROR".equals(s.getString("status")), 60_000);
     assertThat(failed.getJsonObject("fault").getString("message")).contains("can never be processed")
         .contains(Topics.ASSIGNMENTS);
-    cloud.await(next, s -> s != null && "ACTIVE".equals(s.getString("status")), 60_000);
+    p.cloud().await(next, s -> s != null && "ACTIVE".equals(s.getString("status")), 60_000);
+  }
+
+  @Test
+  @DisplayName("an assignment whose instance id is not a UUID goes to strato.dead-letters with the reason; the "
+      + "agent goes on with the next order")
+  void nonUuidAssignmentIsDeadLettered() throws Exception {
+    PoisonHost p = PoisonHost.start();
+    BootRequest request = new BootRequest(BootRequest.VERSION, BootRequest.newMessageId(), "r-poison",
+        List.of("not-a-uuid"), p.member().projectId(), p.member().userId(),
+        new BootRequest.Flavor("1", "m1.tiny", 1, 512, 1, Map.of()), new BootRequest.ImageRef(p.image(), Map.of()),
+        null, null, List.of(), List.of(), new JsonObject(), "req-" + UUID.randomUUID());
+    p.send(new Assignment(Assignment.VERSION, UUID.randomUUID().toString(), "not-a-uuid", 0, p.host(), List.of(), 1,
+        request).toJson().encode());
+    AgentTestCloud.Server next = p.bootNext();
+
+    DeadLetter letter = TopicRecords.deadLetter(p.cloud().settings, p.host());
+    assertThat(letter.topic()).isEqualTo(Topics.ASSIGNMENTS);
+    assertThat(letter.reason()).contains("not a UUID");
+    p.cloud().await(next, s -> s != null && "ACTIVE".equals(s.getString("status")), 60_000);
   }
 }

@@ -3,8 +3,6 @@ package io.strato.conductor;
 import io.strato.testkit.InstanceEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strato.common.db.Database;
-import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootBatch;
 import io.strato.common.messages.Notification;
@@ -16,9 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,7 +35,6 @@ class BatchLifecycleTest {
   private static InstanceEvents events;
   private static FakeCompute compute;
   private static KafkaProducer<String, String> producer;
-  private static Pool nova;
 
   @BeforeAll
   static void start() throws Exception {
@@ -48,8 +42,7 @@ class BatchLifecycleTest {
     var vertx = side.identity.vertx;
     events = new InstanceEvents(vertx, side.settings);
     compute = new FakeCompute(vertx, side.settings);
-    producer = KafkaProducer.create(vertx, KafkaSettings.producer(side.settings, "batch-lifecycle-test"));
-    nova = TestIdentity.await(Database.open(vertx, side.settings, "nova"));
+    producer = side.producer("batch-lifecycle-test");
   }
 
   private static BootBatch.Entry entry(String key, String flavor) {
@@ -150,9 +143,7 @@ class BatchLifecycleTest {
     send(b);
     String id = events.await(of(b, Notification.CREATE_START), 1, "instance.create.start").get(0).payload()
         .getString("instance_id");
-    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(id))));
-    TestIdentity.await(new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1)).reconcile());
+    side.timeOutBuild(id);
     Notification error = events.await(of(b, Notification.CREATE_ERROR), 1, "instance.create.error").get(0);
     assertThat(error.payload().getJsonObject("fault").getString("message")).contains("timed out");
     assertThat(error.payload().getString("idempotency_key")).isEqualTo("stuck-1");

@@ -3,8 +3,6 @@ package io.strato.conductor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
-import io.strato.common.db.Database;
-import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.messages.InstanceUpdate;
@@ -50,8 +48,8 @@ class BatchedUpdatesTest {
     computePort = side.computePort;
     settings = side.settings;
     imageId = side.imageId;
-    producer = KafkaProducer.create(identity.vertx, KafkaSettings.producer(settings, "batched-updates-test"));
-    nova = TestIdentity.await(Database.open(identity.vertx, settings, "nova"));
+    producer = side.producer("batched-updates-test");
+    nova = side.nova;
   }
 
   private record Server(String id, String requestId) {}

@@ -3,8 +3,6 @@ package io.strato.conductor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
-import io.strato.common.db.Database;
-import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
@@ -15,8 +13,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -33,7 +29,7 @@ class ConductorTest {
   private static int computePort;
   private static String imageId;
   private static KafkaProducer<String, String> producer;
-  private static Pool nova;
+  private static ComputeSide side;
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,9 +38,8 @@ class ConductorTest {
     computePort = side.computePort;
     settings = side.settings;
     imageId = side.imageId;
-    var vertx = identity.vertx;
-    producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "conductor-test"));
-    nova = TestIdentity.await(Database.open(vertx, settings, "nova"));
+    producer = side.producer("conductor-test");
+    ConductorTest.side = side;
   }
 
   private record Server(String id, String requestId, TestIdentity.Member owner) {}
@@ -212,10 +207,7 @@ class ConductorTest {
   @DisplayName("a build stuck past the timeout goes to ERROR saying where it stopped")
   void stuckBuildsEndInError() {
     Server s = boot("stuck");
-    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(s.id()))));
-    BuildReconciler reconciler = new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1));
-    assertThat(TestIdentity.await(reconciler.reconcile())).isGreaterThanOrEqualTo(1);
+    assertThat(side.timeOutBuild(s.id())).isGreaterThanOrEqualTo(1);
     JsonObject server = show(s, s.owner().token());
     assertThat(server.getString("status")).isEqualTo("ERROR");
     assertThat(server.getJsonObject("fault").getString("message")).contains("timed out").contains("scheduling");
@@ -228,10 +220,7 @@ class ConductorTest {
     Server s = boot("orphan");
     send(update(s, "building", "scheduling", "building", "networking", "dead-host", "schedule", "Success", null));
     awaitServer(s, identity.adminToken(), j -> "networking".equals(j.getString("OS-EXT-STS:task_state")));
-    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(s.id()))));
-    BuildReconciler reconciler = new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1));
-    assertThat(TestIdentity.await(reconciler.reconcile())).isGreaterThanOrEqualTo(1);
+    assertThat(side.timeOutBuild(s.id())).isGreaterThanOrEqualTo(1);
     JsonObject server = show(s, s.owner().token());
     assertThat(server.getString("status")).isEqualTo("ERROR");
     assertThat(server.getJsonObject("fault").getString("message")).contains("timed out").contains("networking");

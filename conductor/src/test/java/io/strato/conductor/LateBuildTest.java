@@ -3,7 +3,6 @@ package io.strato.conductor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
-import io.strato.common.db.Database;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
@@ -17,8 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +41,7 @@ class LateBuildTest {
   private static int computePort;
   private static String imageId;
   private static KafkaProducer<String, String> producer;
-  private static Pool nova;
+  private static ComputeSide side;
 
   @BeforeAll
   static void start() throws Exception {
@@ -53,8 +50,8 @@ class LateBuildTest {
     computePort = side.computePort;
     settings = side.settings;
     imageId = side.imageId;
-    producer = KafkaProducer.create(identity.vertx, KafkaSettings.producer(settings, "late-build-test"));
-    nova = TestIdentity.await(Database.open(identity.vertx, settings, "nova"));
+    producer = side.producer("late-build-test");
+    LateBuildTest.side = side;
   }
 
   private record Server(String id, String requestId, TestIdentity.Member owner) {}
@@ -118,9 +115,7 @@ class LateBuildTest {
   void timedOutBuildFinishedLater() {
     Server s = boot("late");
     String host = newHost();
-    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(s.id()))));
-    TestIdentity.await(new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1)).reconcile());
+    side.timeOutBuild(s.id());
 
     buildOn(host, s);
 
@@ -168,9 +163,7 @@ class LateBuildTest {
       assertThat(System.currentTimeMillis()).as("the host's first step was never recorded").isLessThan(deadline);
       Thread.onSpinWait();
     }
-    TestIdentity.await(nova.preparedQuery("UPDATE instances SET updated_at = now() - interval '1 hour' WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(s.id()))));
-    TestIdentity.await(new BuildReconciler(nova, Duration.ofMinutes(5), Duration.ofHours(1)).reconcile());
+    side.timeOutBuild(s.id());
 
     assertThat(ordersTo(host, s.id())).extracting(ServerAction::action).contains(ServerAction.ABORT_BUILD);
     List<InstanceUpdate> claimBack = read(Topics.INSTANCE_UPDATES, s.id()).stream().map(InstanceUpdate::fromJson)

@@ -10,14 +10,14 @@ import io.strato.common.messages.Notification;
 import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.InstanceEvents;
 import io.strato.testkit.TestIdentity;
+import io.strato.testkit.TopicRecords;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,47 +25,66 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** A boot batch that can never be recorded must not hold up the batches behind it on strato.boot-batches. */
 @ExtendWith(SharedInfrastructure.class)
 class BatchPoisonTest {
+  private static TestCloud cloud;
+  private static InstanceEvents events;
+  private static KafkaProducer<String, String> producer;
+
+  @BeforeAll
+  static void start() {
+    cloud = TestCloud.get();
+    events = new InstanceEvents(cloud.vertx, cloud.settings);
+    producer = KafkaProducer.create(cloud.vertx, KafkaSettings.producer(cloud.settings, "batch-poison-test"));
+  }
+
+  @AfterAll
+  static void stop() {
+    TestCloud.await(producer.close());
+  }
+
+  /** A batch of one good entry, for {@code member}. */
+  private static BootBatch batch(TestIdentity.Member member, String batchId) {
+    BootBatch.Entry entry = new BootBatch.Entry("web-1", new JsonObject().put("name", "web-1")
+        .put("imageRef", cloud.imageId).put("flavorRef", "1"), null);
+    return new BootBatch(BootBatch.VERSION, UUID.randomUUID().toString(), batchId, member.projectId(),
+        member.userId(), new BootBatch.Credential("token", member.token()), List.of(entry));
+  }
+
+  private static void send(String key, String value) {
+    TestCloud.await(producer.send(KafkaProducerRecord.create(Topics.BOOT_BATCHES, key, value)));
+  }
 
   @Test
   @DisplayName("a batch PostgreSQL cannot record (a NUL byte in its id) goes to strato.dead-letters with its reason, "
       + "and the batch behind it on the same key boots")
   void poisonBatchIsDeadLettered() {
-    TestCloud cloud = TestCloud.get();
-    InstanceEvents events = new InstanceEvents(cloud.vertx, cloud.settings);
-    KafkaProducer<String, String> producer =
-        KafkaProducer.create(cloud.vertx, KafkaSettings.producer(cloud.settings, "batch-poison-test"));
     TestIdentity.Member member = cloud.newProject("poison");
-    BootBatch.Entry entry = new BootBatch.Entry("web-1", new JsonObject().put("name", "web-1")
-        .put("imageRef", cloud.imageId).put("flavorRef", "1"), null);
-    BootBatch poison = new BootBatch(BootBatch.VERSION, UUID.randomUUID().toString(), "nul-\u0000-" + UUID.randomUUID(),
-        member.projectId(), member.userId(), new BootBatch.Credential("token", member.token()), List.of(entry));
-    BootBatch good = new BootBatch(BootBatch.VERSION, UUID.randomUUID().toString(), "batch-" + UUID.randomUUID(),
-        member.projectId(), member.userId(), new BootBatch.Credential("token", member.token()), List.of(entry));
+    BootBatch poison = batch(member, "nul-\u0000-" + UUID.randomUUID());
+    BootBatch good = batch(member, "batch-" + UUID.randomUUID());
     String key = "same-key-" + UUID.randomUUID(); // one key: the good batch is handled after the poison
-    TestCloud.await(producer.send(KafkaProducerRecord.create(Topics.BOOT_BATCHES, key, poison.toJson().encode())));
-    TestCloud.await(producer.send(KafkaProducerRecord.create(Topics.BOOT_BATCHES, key, good.toJson().encode())));
+    send(key, poison.toJson().encode());
+    send(key, good.toJson().encode());
 
     events.await(InstanceEvents.ofBatch(good.batchId()).and(InstanceEvents.type(Notification.CREATE_START)), 1,
         "instance.create.start of the batch behind the poison");
-    DeadLetter letter = deadLetter(cloud, key);
+    DeadLetter letter = TopicRecords.deadLetter(cloud.settings, key);
     assertThat(letter.topic()).isEqualTo(Topics.BOOT_BATCHES);
     assertThat(letter.reason()).contains("PostgreSQL");
     assertThat(letter.payload()).contains(poison.messageId());
-    TestCloud.await(producer.close());
   }
 
-  private static DeadLetter deadLetter(TestCloud cloud, String key) {
-    Properties p = new Properties();
-    p.putAll(KafkaSettings.consumer(cloud.settings, "dead-letter-reader-" + UUID.randomUUID()));
-    try (var reader = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(p)) {
-      reader.subscribe(List.of(Topics.DEAD_LETTERS));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(500))) {
-          if (key.equals(r.key())) return DeadLetter.fromJson(new JsonObject(r.value()));
-        }
-      }
-    }
-    throw new AssertionError("no dead letter for " + key);
+  @Test
+  @DisplayName("a batch that does not validate (no project_id) is refused with batch.refused and goes to "
+      + "strato.dead-letters with its reason")
+  void malformedBatchIsRefusedAndDeadLettered() {
+    String batchId = "malformed-" + UUID.randomUUID();
+    JsonObject malformed = batch(cloud.newProject("malformed"), batchId).toJson();
+    malformed.remove("project_id");
+    send(batchId, malformed.encode());
+
+    events.await(InstanceEvents.ofBatch(batchId).and(InstanceEvents.type(Notification.BATCH_REFUSED)), 1,
+        "batch.refused of the malformed batch");
+    DeadLetter letter = TopicRecords.deadLetter(cloud.settings, batchId);
+    assertThat(letter.topic()).isEqualTo(Topics.BOOT_BATCHES);
+    assertThat(letter.reason()).contains("project_id");
   }
 }

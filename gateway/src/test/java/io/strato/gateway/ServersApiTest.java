@@ -2,8 +2,11 @@ package io.strato.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootRequest;
+import io.strato.common.messages.Cancellation;
 import io.strato.embedded.SharedInfrastructure;
+import io.strato.testkit.TopicRecords;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -140,7 +143,8 @@ class ServersApiTest {
   }
 
   @Test
-  @DisplayName("a server not yet on a host is deleted at once (204, then 404) and gives its quota back")
+  @DisplayName("a server not yet on a host is deleted at once (204, then 404), gives its quota back and cancels its "
+      + "boot request on strato.cancellations, so no scheduler places it")
   void deleteUnscheduledServer() {
     var member = cloud.newProject("delete");
     String id = cloud.call(HttpMethod.POST, "/v2.1/servers", member.token(), cloud.server("gone"))
@@ -153,6 +157,8 @@ class ServersApiTest {
         .getJsonObject("limits").getJsonObject("absolute");
     assertThat(limits.getInteger("totalInstancesUsed")).isZero();
     assertThat(cloud.call(HttpMethod.DELETE, "/v2.1/servers/" + id, member.token(), null).statusCode()).isEqualTo(404);
+    assertThat(Cancellation.fromJson(TopicRecords.keyed(cloud.settings, Topics.CANCELLATIONS, id)).instanceId())
+        .isEqualTo(id);
   }
 
   @Test

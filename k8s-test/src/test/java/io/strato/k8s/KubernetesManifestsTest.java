@@ -596,7 +596,11 @@ class KubernetesManifestsTest {
         .isEqualTo(configValue(m, "kafka.replication.factor"));
     assertThat(String.valueOf((Object) kt.get("spec", "config", "min.insync.replicas"))).isEqualTo("2");
     assertThat(String.valueOf((Object) kt.get("spec", "config", "cleanup.policy"))).as("cleanup.policy")
-        .isEqualTo(topic.compacted() ? "compact" : "delete");
+        .isEqualTo(!topic.compacted() ? "delete" : topic.retentionSetting() == null ? "compact" : "compact,delete");
+    if (topic.retentionSetting() != null) {
+      assertThat(String.valueOf((Object) kt.get("spec", "config", "retention.ms"))).as("retention.ms")
+          .isEqualTo(configValue(m, topic.retentionSetting()));
+    }
     String cluster = kt.getMetadata().getLabels().get("strimzi.io/cluster");
     assertThat(m.custom("Kafka")).extracting(k -> k.getMetadata().getName()).contains(cluster);
   }

@@ -30,9 +30,10 @@ class ProductionSecurityTest {
   /** What each Kafka client does with Strato's topics ("operation topic"; a trailing * is a prefix). */
   static final Map<String, Set<String>> KAFKA_NEEDS = Map.of(
       "gateway", Set.of("Write " + Topics.BOOT_REQUESTS, "Write " + Topics.INSTANCE_EVENTS, "Write " + ASSIGNMENTS,
-          "Read " + Topics.BOOT_BATCHES, "Write " + Topics.DEAD_LETTERS, "Write " + Topics.SERVICE_STATE),
+          "Read " + Topics.BOOT_BATCHES, "Write " + Topics.DEAD_LETTERS, "Write " + Topics.SERVICE_STATE,
+          "Write " + Topics.CANCELLATIONS),
       "scheduler", Set.of("Read " + Topics.BOOT_REQUESTS, "Read " + Topics.HOST_STATE, "Read " + Topics.SERVICE_STATE,
-          "Read " + Topics.INSTANCE_UPDATES, "Write " + Topics.INSTANCE_UPDATES, "Write " + ASSIGNMENTS),
+          "Read " + Topics.CANCELLATIONS, "Read " + Topics.INSTANCE_UPDATES, "Write " + Topics.INSTANCE_UPDATES, "Write " + ASSIGNMENTS),
       // The conductor's outbox sends abort-build orders to the host of a build it ended.
       "conductor", Set.of("Read " + Topics.INSTANCE_UPDATES, "Read " + Topics.HOST_STATE,
           "Write " + Topics.INSTANCE_EVENTS, "Write " + ASSIGNMENTS, "Write " + Topics.DEAD_LETTERS),

@@ -30,9 +30,12 @@ final class Ports {
   private final IpAllocator allocator;
   private final String macPrefix;
 
-  /** A validated port to create; {@code fixedIps} null means "one address of each IP version". */
+  /**
+   * A validated port to create; {@code fixedIps} null means "one address of each IP version"; {@code idempotencyKey}
+   * (or null) makes the create happen once per project and key.
+   */
   record NewPort(String id, String networkId, String projectId, String mac, JsonObject fields, List<FixedIp> fixedIps,
-      List<String> securityGroups) {}
+      List<String> securityGroups, String idempotencyKey) {}
 
   Ports(Pool pool, NetworkQuotas quotas, Subnets subnets, IpAllocator allocator, String macPrefix) {
     this.pool = pool;
@@ -50,6 +53,10 @@ final class Ports {
     }
   }
 
+  /**
+   * Creates the port, or answers the one made already under its idempotency key: a create racing another with the
+   * same key waits on the key's unique index until the other commits, then rolls back and answers that port.
+   */
   Future<Port> create(NewPort p) {
     return retryingDeadlocks(() -> pool.withTransaction(tx -> quotas.reserve(tx, p.projectId(), QuotaResource.PORT)
         .compose(v -> insertRow(tx, p, 0))
@@ -57,22 +64,29 @@ final class Ports {
         .compose(all -> p.fixedIps() == null ? allocateDefault(tx, p.id(), p.networkId(), all)
             : allocateRequested(tx, p.id(), p.networkId(), all, p.fixedIps(), 0))
         .compose(v -> linkGroups(tx, p.id(), p.securityGroups()))
-        .compose(v -> get(tx, p.id()))), DEADLOCK_RETRIES);
+        .compose(v -> get(tx, p.id()))), DEADLOCK_RETRIES)
+        .recover(e -> Neutron.violates(e, "ports_idempotency") ? madeWithKey(p) : Future.failedFuture(e));
+  }
+
+  private Future<Port> madeWithKey(NewPort p) {
+    return pool.preparedQuery("SELECT id FROM ports WHERE project_id = $1 AND idempotency_key = $2")
+        .execute(Tuple.of(p.projectId(), p.idempotencyKey()))
+        .compose(rows -> get(pool, rows.iterator().next().getUUID("id").toString()));
   }
 
   private Future<Void> insertRow(SqlClient tx, NewPort p, int attempt) {
     String mac = p.mac() != null ? p.mac() : randomMac();
     JsonObject f = p.fields();
     return tx.preparedQuery("INSERT INTO ports(id, network_id, project_id, name, description, mac_address,"
-            + " admin_state_up, device_id, device_owner, host_id, vnic_type, profile, port_security_enabled)"
-            + " VALUES ($1, $2, $3, $4, $5, $6::text::macaddr, $7, $8, $9, $10, $11, $12, $13)"
+            + " admin_state_up, device_id, device_owner, host_id, vnic_type, profile, port_security_enabled,"
+            + " idempotency_key) VALUES ($1, $2, $3, $4, $5, $6::text::macaddr, $7, $8, $9, $10, $11, $12, $13, $14)"
             + " ON CONFLICT (mac_address) DO NOTHING")
         .execute(Tuple.tuple().addUUID(UUID.fromString(p.id())).addUUID(UUID.fromString(p.networkId()))
             .addString(p.projectId()).addString(f.getString("name", "")).addString(f.getString("description", ""))
             .addString(mac).addBoolean(f.getBoolean("admin_state_up", true)).addString(f.getString("device_id", ""))
             .addString(f.getString("device_owner", "")).addString(f.getString("host_id", ""))
             .addString(f.getString("vnic_type", "normal")).addValue(f.getJsonObject("profile", new JsonObject()))
-            .addBoolean(f.getBoolean("port_security_enabled", true)))
+            .addBoolean(f.getBoolean("port_security_enabled", true)).addString(p.idempotencyKey()))
         .recover(e -> Future.failedFuture(Neutron.violates(e, "ports_network_id_fkey")
             ? Neutron.notFound("Network", p.networkId()) : e))
         .compose(r -> {

@@ -43,14 +43,28 @@ final class PortsApi {
     List<FixedIp> fixedIps = PortFields.fixedIps(body);
     List<String> asked = PortFields.securityGroups(body);
     String owner = Neutron.owner(body, token, "port");
+    String idempotencyKey = idempotencyKey(ctx);
     boolean secured = fields.getBoolean("port_security_enabled", true);
     if (!secured && asked != null && !asked.isEmpty()) throw securityConflict();
     networks.visible(networkId, token)
         .compose(n -> securityGroups(asked, secured, fields.getString("device_owner", ""), owner)
             .compose(sg -> ports.create(new Ports.NewPort(UUID.randomUUID().toString(), n.id(), owner, mac, fields,
-                fixedIps, sg))))
+                fixedIps, sg, idempotencyKey))))
         .onSuccess(p -> Replies.json(ctx, 201, new JsonObject().put("port", p.toJson())))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The create's {@code Idempotency-Key} header (a Strato extension; the compute agent sends one per build step's
+   * port), or null: one port per project and key, a repeated create answering the first one's port.
+   */
+  private static String idempotencyKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key == null) return null;
+    if (key.isEmpty() || key.length() > 255 || key.chars().anyMatch(Character::isISOControl)) {
+      throw Neutron.badRequest("Idempotency-Key must be 1 to 255 printable characters.");
+    }
+    return key;
   }
 
   /** The groups asked for (each must be the project's), or the project's default group for an ordinary port. */

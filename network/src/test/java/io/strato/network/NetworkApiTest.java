@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -322,6 +323,33 @@ class NetworkApiTest {
     JsonArray listed = ok(call(HttpMethod.GET, "/v2.0/ports?network_id=" + net + "&fields=id", member.token(), null),
         200).getJsonArray("ports");
     assertThat(listed).hasSize(500);
+    client.close();
+  }
+
+  @Test
+  @DisplayName("creates of one port sent at once with the same Idempotency-Key (an agent's build step delivered "
+      + "twice) make one port: every answer is that port, and the project has one port on the device")
+  void concurrentCreatesWithOneIdempotencyKeyMakeOnePort() {
+    var member = identity.newProject("idem");
+    String net = network(member.token(), "idem").getString("id");
+    subnet(member.token(), net, "10.60.0.0/24");
+    String device = UUID.randomUUID().toString();
+    String name = "instance-" + device + "-1-nic0";
+    WebClient client = WebClient.create(identity.vertx, new WebClientOptions(),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      calls.add(client.post(port, "127.0.0.1", "/v2.0/ports").putHeader("X-Auth-Token", member.token())
+          .putHeader("Idempotency-Key", name).sendJsonObject(new JsonObject().put("port", new JsonObject()
+              .put("network_id", net).put("name", name).put("device_id", device))));
+    }
+    TestIdentity.await(Future.join(calls));
+    Set<String> answered = new HashSet<>();
+    for (Future<HttpResponse<Buffer>> f : calls) answered.add(ok(f.result(), 201).getJsonObject("port").getString("id"));
+    assertThat(answered).hasSize(1);
+    JsonArray listed = ok(call(HttpMethod.GET, "/v2.0/ports?device_id=" + device, member.token(), null), 200)
+        .getJsonArray("ports");
+    assertThat(ids(listed)).containsExactlyElementsOf(answered);
     client.close();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.TopicCreator;
 import io.strato.common.kafka.Topics;
@@ -180,7 +181,8 @@ class PollLoopTest {
     Set<String> done = ConcurrentHashMap.newKeySet();
     AtomicInteger poisonAttempts = new AtomicInteger();
     consume(Map.of(), r -> {
-      JsonObject body = new JsonObject(r.value()); // not JSON: DecodeException, permanent
+      // Parsed at the edge: not JSON is a DecodeException there, permanent.
+      JsonObject body = PoisonRecord.parsed(() -> new JsonObject(r.value()));
       if (!body.containsKey("n")) poisonAttempts.incrementAndGet();
       done.add(body.getString("n"));
       return Future.succeededFuture();
@@ -240,6 +242,25 @@ class PollLoopTest {
   }
 
   @Test
+  @DisplayName("a record that parsed but whose effect fails with an IllegalArgumentException is retried, not "
+      + "dead-lettered: only a parse failure or a value PostgreSQL refuses is permanent")
+  void failureAfterParsingIsTransient() throws Exception {
+    Set<String> done = ConcurrentHashMap.newKeySet();
+    AtomicInteger attempts = new AtomicInteger();
+    consume(Map.of(), r -> {
+      JsonObject body = PoisonRecord.parsed(() -> new JsonObject(r.value()));
+      if (attempts.incrementAndGet() <= 2) throw new IllegalArgumentException("a bug in an effect, or bad state");
+      done.add(body.getString("n"));
+      return Future.succeededFuture();
+    });
+    String key = UUID.randomUUID().toString();
+    send(key, "{\"n\": \"effect\"}", Map.of());
+    await("the record was not retried after its effect failed", () -> done.contains("effect"), 30_000);
+    assertThat(attempts.get()).isEqualTo(3);
+    assertThat(deadLetterOrNull(key, Duration.ofSeconds(2))).as("a failure after parsing was dead-lettered").isNull();
+  }
+
+  @Test
   @DisplayName("records whose handler answers at once do not recurse on the event loop's stack: a poll of 20,000 "
       + "such records, half of them one key's chain, is handled and committed")
   void handlersThatAnswerAtOnceDoNotOverflowTheStack() throws Exception {
@@ -276,7 +297,7 @@ class PollLoopTest {
       Settings fast = settings.with(Map.of("kafka.consumer.lag.refresh.ms", "200"));
       KafkaConsumer<String, String> consumer = KafkaConsumer.create(metered, KafkaSettings.consumer(fast, group));
       PollLoop metering = new PollLoop(metered, consumer, group, fast, r -> {
-        new JsonObject(r.value());
+        PoisonRecord.parsed(() -> new JsonObject(r.value()));
         return Future.succeededFuture();
       });
       TestIdentity.await(consumer.subscribe(topic));

@@ -30,7 +30,8 @@ public final class TopicCreator {
     List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t.name())).map(t -> {
       NewTopic topic = new NewTopic(t.name(), settings.getInt(t.partitionsSetting()), replication);
       Map<String, String> config = new java.util.HashMap<>();
-      if (t.compacted()) config.put("cleanup.policy", "compact");
+      if (t.compacted()) config.put("cleanup.policy", t.retentionSetting() == null ? "compact" : "compact,delete");
+      if (t.retentionSetting() != null) config.put("retention.ms", settings.get(t.retentionSetting()));
       config.put("max.message.bytes", String.valueOf(KafkaSettings.maxMessageBytes(settings)));
       if (replication > 1) config.put("min.insync.replicas", "2");
       return topic.setConfig(config);

@@ -17,6 +17,11 @@ public final class Topics {
   public static final String HOST_STATE = "strato.host-state";
   /** compute API (os-services) -> schedulers: a host's compute service disabled or forced down, keyed by host, compacted. */
   public static final String SERVICE_STATE = "strato.service-state";
+  /**
+   * compute API -> schedulers: instances deleted before any host took them ({@code Cancellation}), keyed by instance
+   * id, compacted, kept {@code kafka.cancellations.retention.ms}.
+   */
+  public static final String CANCELLATIONS = "strato.cancellations";
   /** agents -> conductor: instance state transitions and faults, keyed by instance id. */
   public static final String INSTANCE_UPDATES = "strato.instance-updates";
   /** batch provisioning in, keyed by batch id. */
@@ -30,10 +35,17 @@ public final class Topics {
   /** Header carrying the OpenStack request id on every record. */
   public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
 
-  /** A topic as Strato creates it; {@code partitionsSetting} names the setting that gives its partition count. */
-  public record TopicSpec(String name, boolean compacted, String partitionsSetting) {
+  /**
+   * A topic as Strato creates it; {@code partitionsSetting} names the setting that gives its partition count, and
+   * {@code retentionSetting} (or null) the one that bounds how long a compacted topic keeps a key's last record.
+   */
+  public record TopicSpec(String name, boolean compacted, String partitionsSetting, String retentionSetting) {
     TopicSpec(String name, boolean compacted) {
-      this(name, compacted, "kafka.partitions");
+      this(name, compacted, "kafka.partitions", null);
+    }
+
+    TopicSpec(String name, boolean compacted, String partitionsSetting) {
+      this(name, compacted, partitionsSetting, null);
     }
   }
 
@@ -42,6 +54,7 @@ public final class Topics {
       new TopicSpec(ASSIGNMENTS, false, "kafka.assignments.partitions"),
       new TopicSpec(HOST_STATE, true),
       new TopicSpec(SERVICE_STATE, true),
+      new TopicSpec(CANCELLATIONS, true, "kafka.partitions", "kafka.cancellations.retention.ms"),
       new TopicSpec(INSTANCE_UPDATES, false),
       new TopicSpec(BOOT_BATCHES, false),
       new TopicSpec(INSTANCE_EVENTS, false),

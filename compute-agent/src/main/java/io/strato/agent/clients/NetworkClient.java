@@ -8,7 +8,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Neutron v2.0, as the agent uses it: find networks, create, bind and delete an instance's ports. Every call acts
@@ -16,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nothing of another project, so a build can never plug another project's port or private network.
  */
 public final class NetworkClient {
+  /** The header the network service keys port creates on (see its {@code PortsApi}). */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private final ServiceSession session;
 
   public NetworkClient(ServiceSession session) {
@@ -61,11 +62,11 @@ public final class NetworkClient {
    * Creates a port for the instance, owned by its project, in the named security groups, bound to this host.
    * Without groups (or with only {@code default}) Neutron applies the project's default group itself.
    *
-   * <p>Retry-safe: the port is named after the instance, the scheduling attempt and the NIC's index
-   * ({@link #portName}). A create that timed out or got a 5xx is tried again like an idempotent call
-   * ({@code http.client.attempts}), and every try after the first first looks for a port of that name on the
-   * instance: when the network service made the port but its answer was lost, that port is the result, never a
-   * second one.
+   * <p>Exactly once: the port is named after the instance, the scheduling attempt and the NIC's index
+   * ({@link #portName}), and that name is the create's {@code Idempotency-Key}, which the network service honours
+   * (one port per project and key; a second create, even one sent at the same time, answers the first one's port).
+   * So a create that timed out or got a 5xx is tried again like an idempotent call ({@code http.client.attempts}),
+   * and a build step delivered twice while its first create still runs, never makes a second port.
    */
   public Future<JsonObject> createPort(String networkId, String fixedIp, String projectId, String instanceId,
       int attempt, int nic, String host, String az, List<String> securityGroups) {
@@ -74,23 +75,15 @@ public final class NetworkClient {
         .put("device_owner", "compute:" + az).put("binding:host_id", host);
     if (fixedIp != null) port.put("fixed_ips", new JsonArray().add(new JsonObject().put("ip_address", fixedIp)));
     String what = "create a port on network " + networkId;
-    AtomicInteger tries = new AtomicInteger();
     return securityGroupIds(projectId, securityGroups).compose(ids -> {
       if (!ids.isEmpty()) port.put("security_groups", new JsonArray(ids));
       return session.call("network", what, true, token -> {
         var url = session.endpoint("network");
         if (url.isEmpty()) return ServiceCall.unavailable("network");
-        Future<JsonObject> made = tries.getAndIncrement() == 0 ? Future.succeededFuture()
-            : session.request(HttpMethod.GET, url.get() + "/v2.0/ports?device_id=" + encode(instanceId) + "&name="
-                + encode(name), token, projectId).send().map(resp -> {
-                  ServiceCall.expect(resp, "look for port " + name, 200);
-                  JsonArray found = resp.bodyAsJsonObject().getJsonArray("ports", new JsonArray());
-                  return found.isEmpty() ? null : found.getJsonObject(0);
-                });
-        return made.compose(existing -> existing != null ? Future.succeededFuture(existing)
-            : session.request(HttpMethod.POST, url.get() + "/v2.0/ports", token, projectId)
-                .sendJsonObject(new JsonObject().put("port", port))
-                .map(resp -> ServiceCall.expect(resp, what, 201).bodyAsJsonObject().getJsonObject("port")));
+        return session.request(HttpMethod.POST, url.get() + "/v2.0/ports", token, projectId)
+            .putHeader(IDEMPOTENCY_KEY, name)
+            .sendJsonObject(new JsonObject().put("port", port))
+            .map(resp -> ServiceCall.expect(resp, what, 201).bodyAsJsonObject().getJsonObject("port"));
       });
     });
   }

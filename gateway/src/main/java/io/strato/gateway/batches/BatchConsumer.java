@@ -6,6 +6,7 @@ import io.strato.common.config.Settings;
 import io.strato.common.http.ApiException;
 import io.strato.common.http.RequestIds;
 import io.strato.common.kafka.KafkaSettings;
+import io.strato.common.kafka.PoisonRecord;
 import io.strato.common.kafka.PollLoop;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.BootBatch;
@@ -14,8 +15,6 @@ import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.servers.ServerCreator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.util.List;
@@ -31,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * every entry is decided and its notifications are in the outbox; a redelivered batch finds its entries already
  * decided. Batches with different keys are handled side by side ({@link PollLoop}).
  *
- * <p>Transient, retried with back-off: PostgreSQL, the image service or the token verifier unavailable. Permanent,
- * dead-lettered: a batch whose refusal PostgreSQL cannot even record (a NUL byte in its id), since nothing else can
- * be done with it.
+ * <p>Transient, retried with back-off: PostgreSQL, the image service or the token verifier unavailable, and any other
+ * failure after the batch was read. Permanent, dead-lettered: a batch that does not parse or validate
+ * ({@link PoisonRecord#parsed}: not JSON, a wrong type, a missing field), once its refusal is recorded, and a batch
+ * whose refusal PostgreSQL cannot even record (a NUL byte in its id), since nothing else can be done with it.
  */
 public final class BatchConsumer extends VerticleBase {
   public static final String GROUP = "strato-gateway-batches";
@@ -93,10 +93,11 @@ public final class BatchConsumer extends VerticleBase {
     String requestId = requestId(record);
     BootBatch batch;
     try {
-      batch = BootBatch.fromJson(new JsonObject(record.value()));
-    } catch (IllegalArgumentException | DecodeException | NullPointerException e) {
+      batch = PoisonRecord.parsed(() -> BootBatch.fromJson(PoisonRecord.json(record.value())));
+    } catch (PoisonRecord e) {
+      // Refused (its producer learns why from batch.refused), then dead-lettered: it can never boot.
       return refuse(record.key(), null, "The batch is not a valid version " + BootBatch.VERSION + " boot batch: "
-          + e.getMessage(), requestId);
+          + reason(e), requestId).compose(v -> Future.failedFuture(e));
     }
     VerifiedBatch verified;
     try {
@@ -144,6 +145,11 @@ public final class BatchConsumer extends VerticleBase {
   private Future<Void> refuse(String batchId, String projectId, String reason, String requestId) {
     LOG.warn("[{}] batch {} of project {} refused: {}", requestId, batchId, projectId, reason);
     return ledger.refuseBatch(batchId, projectId, reason, requestId);
+  }
+
+  /** What a producer is told: the validation's own message, without the wrapping. */
+  private static String reason(PoisonRecord e) {
+    return e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
   }
 
   private static String requestId(KafkaConsumerRecord<String, String> record) {

@@ -5,6 +5,7 @@ import io.strato.common.http.ApiException;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
+import io.strato.common.messages.Cancellation;
 import io.strato.common.messages.Notification;
 import io.strato.common.messages.ServerAction;
 import io.strato.gateway.ComputePolicy;
@@ -62,6 +63,7 @@ public final class ServerActions {
         return recorded.compose(v -> Instances.markDeleted(tx, id)).compose(changed -> !changed
             ? Future.succeededFuture()
             : quotas.release(tx, i.projectId(), 1, i.flavor().getInteger("vcpus"), i.flavor().getInteger("ram"))
+                .compose(v -> cancelPlacement(tx, i, requestId))
                 .compose(v -> announceLocalDelete(tx, i, requestId)));
       }
       if (i.taskState() == TaskState.DELETING) return recorded;
@@ -150,6 +152,15 @@ public final class ServerActions {
         })
         .compose(v -> i.vmState() == VmState.BUILDING ? BatchLedger.instanceEnded(tx, i.id(), VmState.DELETED.wire())
             : Future.succeededFuture());
+  }
+
+  /**
+   * Tells the schedulers not to place the instance (docs/pipeline.md, "Cancel before placement"): its boot request may
+   * still be on its way to them. A scheduler that placed it already re-sends its assignment, and the agent finds the
+   * instance deleted and gives the claim back.
+   */
+  private static Future<Void> cancelPlacement(SqlConnection tx, Instance i, String requestId) {
+    return Outbox.add(tx, Topics.CANCELLATIONS, i.id(), Cancellation.of(i.id()).toJson().encode(), requestId);
   }
 
   private static Future<Void> order(SqlConnection tx, Instance i, String action, String requestId) {

@@ -49,7 +49,12 @@ final class AssignmentPublisher {
 
     /** Every instance of {@code boot} to ERROR with a fault of code 500 and {@code message} (Nova's NoValidHost). */
     Future<Void> fail(BootRequest boot, String message, String requestId) {
-        return Future.all(boot.instanceIds().stream().map(instanceId -> {
+        return fail(boot, boot.instanceIds(), message, requestId);
+    }
+
+    /** The same for {@code instanceIds} of {@code boot} only. */
+    Future<Void> fail(BootRequest boot, List<String> instanceIds, String message, String requestId) {
+        return Future.all(instanceIds.stream().map(instanceId -> {
             InstanceUpdate update = InstanceUpdate.error(stableId("schedule-error", boot.messageId(), instanceId, ""),
                     instanceId, EXPECTED_TASK_STATE, null, EVENT, 500, message, message, requestId);
             return send(Topics.INSTANCE_UPDATES, instanceId, update.toJson().encode(), requestId);

@@ -15,6 +15,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -29,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * every publish it caused. A publish that fails (transient) is retried for that record alone; a redelivered request
  * finds its placements in the core's ledger, so it never claims twice and re-publishes the same assignments.
  *
- * <p>A record that is not a boot request (not JSON, a wrong type, an unknown version, no instances) is permanent: it
- * is counted and goes to strato.dead-letters naming the instances it lists, which the conductor then ends in ERROR.
- * A request that parses but cannot be decided puts its instances in ERROR instead of leaving them in BUILD.
+ * <p>A record that is not a boot request (not JSON, a wrong type, a missing field, an unknown version, no instances,
+ * an instance id that is not a UUID) is permanent ({@link PoisonRecord#parsed}): it is counted and goes to
+ * strato.dead-letters naming the instances it lists, which the conductor then ends in ERROR. A request that parses
+ * but cannot be decided puts its instances in ERROR instead of leaving them in BUILD; a publish that fails is
+ * transient and retried.
  *
  * <p>Polling starts only once the host state has caught up, so a restarted scheduler does not fail requests for lack
  * of hosts it has not re-read yet. Deploy as a worker: {@code schedule} runs on this verticle's thread.
@@ -46,6 +49,7 @@ final class BootRequestConsumer extends VerticleBase {
     private final Scheduler scheduler;
     private final SchedulerMetrics metrics;
     private final Future<Void> hostStateReady;
+    private final Cancellations cancellations;
     private PollLoop loop;
     private KafkaProducer<String, String> producer;
     private AssignmentPublisher publisher;
@@ -53,8 +57,9 @@ final class BootRequestConsumer extends VerticleBase {
     private PausePoints pauses;
 
     BootRequestConsumer(SchedulerServiceConfig config, Scheduler scheduler, SchedulerMetrics metrics,
-                        Future<Void> hostStateReady) {
+                        Future<Void> hostStateReady, Cancellations cancellations) {
         this.config = config;
+        this.cancellations = cancellations;
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.hostStateReady = hostStateReady;
@@ -100,15 +105,32 @@ final class BootRequestConsumer extends VerticleBase {
         BootRequest boot = parse(record);
         String requestId = boot.requestId() != null ? boot.requestId() : header(record, Topics.REQUEST_ID_HEADER);
         long started = System.nanoTime();
+        List<String> live = liveInstances(boot);
+        if (live.isEmpty()) {
+            metrics.cancelled();
+            LOG.info("[{}] instances {} were deleted before they were placed: nothing claimed", requestId,
+                    boot.instanceIds());
+            return Future.succeededFuture();
+        }
         try {
             forgetRefusedPlacements(boot);
-            ScheduleResult result = scheduler.schedule(RequestSpecs.from(boot));
-            return publish(boot, result, requestId, System.nanoTime() - started);
+            ScheduleResult result = scheduler.schedule(RequestSpecs.from(boot, live));
+            return publish(boot, live, result, requestId, System.nanoTime() - started);
         } catch (RuntimeException e) {
             metrics.failed();
-            LOG.error("[{}] could not schedule {}", requestId, boot.instanceIds(), e);
-            return publisher.fail(boot, "Failed to schedule the instance: " + e.getMessage(), requestId);
+            LOG.error("[{}] could not schedule {}", requestId, live, e);
+            return publisher.fail(boot, live, "Failed to schedule the instance: " + e.getMessage(), requestId);
         }
+    }
+
+    /**
+     * The instances of {@code boot} to place: those deleted before any host took them ({@link Cancellations}) are
+     * dropped before anything is claimed. One placed already (a redelivered request) stays: its assignment may be out,
+     * and the agent that gets it again finds the instance deleted and gives its claim back.
+     */
+    private List<String> liveInstances(BootRequest boot) {
+        return boot.instanceIds().stream()
+                .filter(id -> !cancellations.isCancelled(id) || scheduler.placementOf(id).isPresent()).toList();
     }
 
     /**
@@ -136,17 +158,25 @@ final class BootRequestConsumer extends VerticleBase {
         }
     }
 
-    /** The boot request in {@code record}, or a {@link PoisonRecord} (counted) saying why it is not one. */
+    /**
+     * The boot request in {@code record}, read and validated at the edge (every instance named by a UUID), or a
+     * {@link PoisonRecord} (counted) saying why it is not one.
+     */
     private BootRequest parse(KafkaConsumerRecord<String, String> record) {
         try {
-            return BootRequest.fromJson(PoisonRecord.json(record.value()));
-        } catch (RuntimeException e) {
+            return PoisonRecord.parsed(() -> {
+                BootRequest boot = BootRequest.fromJson(PoisonRecord.json(record.value()));
+                boot.instanceIds().forEach(id -> PoisonRecord.uuid("instance_id", id));
+                return boot;
+            });
+        } catch (PoisonRecord e) {
             metrics.malformedRequest();
             throw new PoisonRecord("not a valid boot request: " + e.getMessage(), e);
         }
     }
 
-    private Future<Void> publish(BootRequest boot, ScheduleResult result, String requestId, long nanos) {
+    private Future<Void> publish(BootRequest boot, List<String> live, ScheduleResult result, String requestId,
+                                 long nanos) {
         if (result instanceof ScheduleResult.Scheduled scheduled) {
             metrics.scheduled(nanos);
             // DEBUG: one line per boot would be a measurable share of the scheduler's work in a storm; the placement
@@ -164,8 +194,8 @@ final class BootRequestConsumer extends VerticleBase {
         }
         String message = ((ScheduleResult.NoValidHost) result).message();
         metrics.noValidHost(nanos);
-        LOG.info("[{}] instances {}: {}", requestId, boot.instanceIds(), message);
-        return publisher.fail(boot, message, requestId);
+        LOG.info("[{}] instances {}: {}", requestId, live, message);
+        return publisher.fail(boot, live, message, requestId);
     }
 
     private static String header(KafkaConsumerRecord<String, String> record, String name) {

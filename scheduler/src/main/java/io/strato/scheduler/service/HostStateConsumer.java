@@ -3,6 +3,7 @@ package io.strato.scheduler.service;
 import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
+import io.strato.common.messages.Cancellation;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServiceStatus;
 import io.strato.scheduler.Scheduler;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the host state map fed from {@code strato.host-state} and the operators' switches from
  * {@code strato.service-state} (os-services): at start-up it replays both (compacted) topics, then follows them. One
- * consumer reads both, so a report and a switch of the same host are never applied side by side.
+ * consumer reads both, so a report and a switch of the same host are never applied side by side. It replays and
+ * follows {@code strato.cancellations} too ({@link Cancellations}), so boot requests are taken only once every
+ * cancellation written before the scheduler started is known.
  *
  * <p>Not a consumer group: every scheduler process needs every host's state, so this consumer assigns itself all
  * partitions, starts from the beginning and commits nothing. Applying a report is idempotent (the latest report per
@@ -46,14 +49,16 @@ final class HostStateConsumer extends VerticleBase {
     private final Settings settings;
     private final Scheduler scheduler;
     private final SchedulerMetrics metrics;
+    private final Cancellations cancellations;
     private final Promise<Void> caughtUp = Promise.promise();
     /** Partitions not read to the end yet, with the end offset seen at start. Touched on this verticle's context only. */
     private final Map<TopicPartition, Long> behind = new HashMap<>();
     private KafkaConsumer<String, String> consumer;
     private volatile boolean running;
 
-    HostStateConsumer(Settings settings, Scheduler scheduler, SchedulerMetrics metrics) {
+    HostStateConsumer(Settings settings, Scheduler scheduler, SchedulerMetrics metrics, Cancellations cancellations) {
         this.settings = settings;
+        this.cancellations = cancellations;
         this.scheduler = scheduler;
         this.metrics = metrics;
     }
@@ -72,6 +77,8 @@ final class HostStateConsumer extends VerticleBase {
         return consumer.partitionsFor(Topics.HOST_STATE).map(HostStateConsumer::partitions)
                 .compose(hosts -> consumer.partitionsFor(Topics.SERVICE_STATE).map(HostStateConsumer::partitions)
                         .map(services -> union(hosts, services)))
+                .compose(both -> consumer.partitionsFor(Topics.CANCELLATIONS).map(HostStateConsumer::partitions)
+                        .map(cancelled -> union(both, cancelled)))
                 .compose(this::assignFromBeginning)
                 .onSuccess(v -> {
                     running = true;
@@ -94,7 +101,8 @@ final class HostStateConsumer extends VerticleBase {
 
     private static Set<TopicPartition> partitions(List<PartitionInfo> infos) {
         if (infos.isEmpty()) {
-            throw new IllegalStateException("a host or service state topic has no partitions; was it created?");
+            throw new IllegalStateException("a host state, service state or cancellations topic has no partitions; "
+                    + "was it created?");
         }
         return infos.stream().map(i -> new TopicPartition(i.getTopic(), i.getPartition())).collect(Collectors.toSet());
     }
@@ -134,6 +142,10 @@ final class HostStateConsumer extends VerticleBase {
                 continue;
             }
             try {
+                if (record.topic().equals(Topics.CANCELLATIONS)) {
+                    cancellations.add(Cancellation.fromJson(new JsonObject(record.value())));
+                    continue;
+                }
                 if (record.topic().equals(Topics.SERVICE_STATE)) {
                     ServiceStatus status = ServiceStatus.fromJson(new JsonObject(record.value()));
                     scheduler.applyServiceStatus(status.host(), status.takesNewInstances());

@@ -22,8 +22,13 @@ final class RequestSpecs {
      * @throws IllegalArgumentException when the request cannot be placed as such (an instance named twice)
      */
     static RequestSpec from(BootRequest boot) {
+        return from(boot, boot.instanceIds());
+    }
+
+    /** The same for some of its instances only (the others were cancelled). */
+    static RequestSpec from(BootRequest boot, java.util.List<String> instanceIds) {
         BootRequest.Flavor f = boot.flavor();
-        return new RequestSpec(boot.reservationId(), boot.instanceIds(),
+        return new RequestSpec(boot.reservationId(), instanceIds,
                 new Flavor(f.id(), f.vcpus(), f.ramMb(), f.diskGb(), f.extraSpecs()),
                 ImageRequirements.fromProperties(boot.image().properties()),
                 boot.availabilityZone(), group(boot.group()),

@@ -18,6 +18,7 @@ final class SchedulerMetrics {
     private final Counter scheduled;
     private final Counter noValidHost;
     private final Counter failed;
+    private final Counter cancelled;
     private final Counter malformedRequests;
     private final Counter reports;
     private final Counter malformedReports;
@@ -29,6 +30,7 @@ final class SchedulerMetrics {
         scheduled = outcome(registry, "scheduled");
         noValidHost = outcome(registry, "no_valid_host");
         failed = outcome(registry, "error");
+        cancelled = outcome(registry, "cancelled");
         malformedRequests = Counter.builder("strato.scheduler.malformed.messages").tag("topic", "boot-requests")
                 .description("Records skipped because they are not valid messages").register(registry);
         malformedReports = Counter.builder("strato.scheduler.malformed.messages").tag("topic", "host-state")
@@ -58,6 +60,11 @@ final class SchedulerMetrics {
 
     void failed() {
         failed.increment();
+    }
+
+    /** A request dropped because its instances were deleted before it was decided. */
+    void cancelled() {
+        cancelled.increment();
     }
 
     void malformedRequest() {

@@ -98,9 +98,12 @@ public final class SchedulerService extends VerticleBase {
 
     private Future<Void> deployConsumers(Scheduler opened) {
         SchedulerMetrics metrics = new SchedulerMetrics(opened);
-        HostStateConsumer feed = new HostStateConsumer(config.settings(), opened, metrics);
+        Cancellations cancellations = new Cancellations(
+                config.settings().getLong("kafka.cancellations.retention.ms"), clock);
+        HostStateConsumer feed = new HostStateConsumer(config.settings(), opened, metrics, cancellations);
         hostState = feed;
-        BootRequestConsumer requests = new BootRequestConsumer(config, opened, metrics, feed.caughtUp());
+        BootRequestConsumer requests = new BootRequestConsumer(config, opened, metrics, feed.caughtUp(),
+                cancellations);
         bootRequests = requests;
         return deployWorker(feed)
                 .compose(v -> deployWorker(requests))

@@ -311,6 +311,29 @@ class SchedulerServiceTest {
     }
 
     @Test
+    @DisplayName("a boot request naming an instance id that is not a UUID (a NUL byte in it) goes to "
+            + "strato.dead-letters with the reason, is placed nowhere, and the next request is still scheduled")
+    void nonUuidInstanceIsDeadLettered() {
+        String zone = unique("az");
+        List<String> hosts = report(zone, 1, 16, 32_768, 500);
+        String bad = "vm-\u0000-" + unique("x");
+        String id = ids(1).get(0);
+        BootRequest good = boot(List.of(id), zone, 1, 512, 1, null);
+        kafka.publish(Topics.BOOT_REQUESTS, good.reservationId(),
+                boot(List.of(bad), zone, 1, 512, 1, null).toJson().encode());
+
+        Fleet.request(kafka, good);
+
+        Assignment assignment = Assignment.fromJson(new JsonObject(kafka.await(1, assignmentOf(id)).get(0).value()));
+        assertThat(assignment.host()).isEqualTo(hosts.get(0));
+        DeadLetter letter = DeadLetter.fromJson(new JsonObject(kafka.await(1, s -> s.topic().equals(Topics.DEAD_LETTERS)
+                && good.reservationId().equals(s.key())).get(0).value()));
+        assertThat(letter.topic()).isEqualTo(Topics.BOOT_REQUESTS);
+        assertThat(letter.reason()).contains("not a UUID");
+        assertThat(kafka.all(assignmentOf(bad))).isEmpty();
+    }
+
+    @Test
     @DisplayName("a malformed host report is skipped, and the reports after it still reach the scheduler")
     void malformedReportsAreSkipped() {
         String name = unique("host");
