@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Neutron v2.0, as the agent uses it: find networks, create, bind and delete an instance's ports. Every call acts
@@ -63,8 +64,10 @@ public final class NetworkClient {
    * Without groups (or with only {@code default}) Neutron applies the project's default group itself.
    *
    * <p>Exactly once: the port is named after the instance, the scheduling attempt and the NIC's index
-   * ({@link #portName}), and that name is the create's {@code Idempotency-Key}, which the network service honours
-   * (one port per project and key; a second create, even one sent at the same time, answers the first one's port).
+   * ({@link #portName}), and that name with this host ({@link #idempotencyKey}) is the create's
+   * {@code Idempotency-Key}, which the network service honours (one port per project and key; a second create, even
+   * one sent at the same time, answers the first one's port). The host is part of the key because a request placed
+   * twice builds on two hosts at the same attempt: each build owns its port, and the one that loses deletes its own.
    * So a create that timed out or got a 5xx is tried again like an idempotent call ({@code http.client.attempts}),
    * and a build step delivered twice while its first create still runs, never makes a second port.
    */
@@ -81,7 +84,7 @@ public final class NetworkClient {
         var url = session.endpoint("network");
         if (url.isEmpty()) return ServiceCall.unavailable("network");
         return session.request(HttpMethod.POST, url.get() + "/v2.0/ports", token, projectId)
-            .putHeader(IDEMPOTENCY_KEY, name)
+            .putHeader(IDEMPOTENCY_KEY, idempotencyKey(name, host))
             .sendJsonObject(new JsonObject().put("port", port))
             .map(resp -> ServiceCall.expect(resp, what, 201).bodyAsJsonObject().getJsonObject("port"));
       });
@@ -91,6 +94,11 @@ public final class NetworkClient {
   /** The name of the port the agent makes for NIC {@code nic} of an instance's build at {@code attempt}. */
   static String portName(String instanceId, int attempt, int nic) {
     return "instance-" + instanceId + "-" + attempt + "-nic" + nic;
+  }
+
+  /** The create's key: the port's name and the host building it (as a name-based UUID, so any host name fits). */
+  static String idempotencyKey(String portName, String host) {
+    return portName + "@" + UUID.nameUUIDFromBytes(host.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The ids of a project's security groups by name; an unknown name fails the build, as in Nova. */
