@@ -9,12 +9,12 @@ import java.time.format.DateTimeFormatter;
 /**
  * One volume record with its (at most one) attachment, read by {@link #SELECT}. {@code format} is how the file
  * backend stores it ({@code raw} or {@code qcow2}); {@code imageMetadata} is what a from-image volume copied from its
- * image (Cinder's {@code volume_image_metadata}).
+ * image (Cinder's {@code volume_image_metadata}); {@code snapshotId} the snapshot a volume was made from.
  */
 public record Volume(String id, String projectId, String userId, String name, String description, int size,
     VolumeStatus status, String availabilityZone, String volumeType, String format, boolean bootable, String imageId,
     JsonObject imageMetadata, JsonObject metadata, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-    Attached attached) {
+    Attached attached, String snapshotId) {
 
   /** The attachment as the volume view shows it; {@code status} is the attachment's own. */
   public record Attached(String attachmentId, String instanceUuid, String status, String hostName, String device,
@@ -22,7 +22,7 @@ public record Volume(String id, String projectId, String userId, String name, St
 
   public static final String SELECT = "SELECT v.id, v.project_id, v.user_id, v.name, v.description, v.size, v.status,"
       + " v.availability_zone, v.volume_type, v.format, v.bootable, v.image_id, v.image_metadata, v.metadata,"
-      + " v.created_at, v.updated_at, a.id AS attachment_id, a.instance_uuid, a.status AS attach_status,"
+      + " v.created_at, v.updated_at, v.snapshot_id, a.id AS attachment_id, a.instance_uuid, a.status AS attach_status,"
       + " a.connector ->> 'host' AS attached_host, a.connector ->> 'mountpoint' AS mountpoint, a.attached_at"
       + " FROM volumes v LEFT JOIN attachments a ON a.volume_id = v.id";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
@@ -35,7 +35,8 @@ public record Volume(String id, String projectId, String userId, String name, St
         r.getString("name"), r.getString("description"), r.getInteger("size"),
         VolumeStatus.fromWire(r.getString("status")), r.getString("availability_zone"), r.getString("volume_type"),
         r.getString("format"), r.getBoolean("bootable"), r.getString("image_id"), r.getJsonObject("image_metadata"),
-        r.getJsonObject("metadata"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), attached);
+        r.getJsonObject("metadata"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), attached,
+        r.getUUID("snapshot_id") == null ? null : r.getUUID("snapshot_id").toString());
   }
 
   /** Cinder's time format: UTC, no zone suffix, microseconds. */

@@ -15,7 +15,7 @@ public record VolumeConfig(String bindHost, int port, String publicHost, long ma
   public static final Set<String> FORMATS = Set.of("raw", "qcow2", "auto");
 
   /** Default limits of every project, overridable per project through os-quota-sets. -1 is unlimited. */
-  public record QuotaDefaults(int volumes, int gigabytes) {}
+  public record QuotaDefaults(int volumes, int snapshots, int gigabytes) {}
 
   public VolumeConfig {
     if (!FORMATS.contains(format)) {
@@ -31,7 +31,7 @@ public record VolumeConfig(String bindHost, int port, String publicHost, long ma
         s.getLong("http.max.body.bytes"), Path.of(s.get("volume.store.dir")).toAbsolutePath(),
         s.get("volume.format").toLowerCase(Locale.ROOT), s.get("volume.availability.zone"), image,
         Duration.ofSeconds(s.getLong("volume.stuck.after.seconds")),
-        new QuotaDefaults(s.getInt("quota.volumes"), s.getInt("quota.gigabytes")), s);
+        new QuotaDefaults(s.getInt("quota.volumes"), s.getInt("quota.snapshots"), s.getInt("quota.gigabytes")), s);
   }
 
   public String baseUrl() {

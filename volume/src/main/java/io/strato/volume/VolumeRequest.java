@@ -6,18 +6,20 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A validated {@code POST /volumes} body. Cinder's clients send every field, most of them {@code null}
- * ({@code snapshot_id}, {@code source_volid}, {@code consistencygroup_id}...); those are accepted when null and
- * refused when set, since this backend makes volumes blank or from an image only. Unknown fields are ignored.
+ * ({@code source_volid}, {@code consistencygroup_id}...); those are accepted when null and refused when set, since
+ * this backend makes volumes blank, from an image or from a snapshot only. Unknown fields are ignored. A volume from
+ * a snapshot may leave out {@code size} (then 0 here: the snapshot's size is meant, {@link #withSize}).
  */
 public record VolumeRequest(int size, String name, String description, String imageRef, String availabilityZone,
-    String volumeType, JsonObject metadata) {
+    String volumeType, JsonObject metadata, String snapshotId) {
 
   public static final int MAX_SIZE_GB = 16 * 1024;
-  static final int MAX_TEXT = 255;
+  public static final int MAX_TEXT = 255;
 
   public static VolumeRequest parse(JsonObject v, String defaultAz) {
     Integer size = Fields.optionalInt(v, "size", 1, MAX_SIZE_GB);
-    if (size == null) {
+    String snapshot = Fields.optionalString(v, "snapshot_id", MAX_TEXT);
+    if (size == null && snapshot == null) {
       throw ApiException.badRequest("Invalid input received: Volume size must be an integer between 1 and "
           + MAX_SIZE_GB + " (GB).");
     }
@@ -33,7 +35,11 @@ public record VolumeRequest(int size, String name, String description, String im
       throw ApiException.badRequest("Invalid input received: Availability zone '" + az + "' is invalid.");
     }
     String type = VolumeTypes.resolve(Fields.optionalString(v, "volume_type", MAX_TEXT));
-    for (String unsupported : new String[] {"snapshot_id", "source_volid", "backup_id", "consistencygroup_id",
+    if (snapshot != null && image != null) {
+      throw ApiException.badRequest("Invalid input received: a volume is made from an image or from a snapshot, not"
+          + " both.");
+    }
+    for (String unsupported : new String[] {"source_volid", "backup_id", "consistencygroup_id",
         "group_id", "source_replica"}) {
       if (v.getValue(unsupported) != null) {
         throw ApiException.badRequest("Invalid input received: creating a volume with '" + unsupported
@@ -43,8 +49,14 @@ public record VolumeRequest(int size, String name, String description, String im
     if (Boolean.TRUE.equals(Fields.optionalBoolean(v, "multiattach"))) {
       throw ApiException.badRequest("Invalid input received: multiattach volumes are not supported by this cloud.");
     }
-    return new VolumeRequest(size, name, description, image == null ? null : Fields.uuid(image, "imageRef"),
-        az == null ? defaultAz : az, type, metadata(v.getValue("metadata")));
+    return new VolumeRequest(size == null ? 0 : size, name, description,
+        image == null ? null : Fields.uuid(image, "imageRef"), az == null ? defaultAz : az, type,
+        metadata(v.getValue("metadata")), snapshot);
+  }
+
+  /** This request at {@code sizeGb} (a from-snapshot volume's size once the snapshot is known). */
+  public VolumeRequest withSize(int sizeGb) {
+    return new VolumeRequest(sizeGb, name, description, imageRef, availabilityZone, volumeType, metadata, snapshotId);
   }
 
   /** Volume metadata: string keys of 1 to 255 characters with string values of up to 255; 400 otherwise. */
@@ -67,7 +79,7 @@ public record VolumeRequest(int size, String name, String description, String im
   }
 
   /** {@code name} or its legacy alias {@code display_name}. */
-  static String text(JsonObject v, String field, String legacy) {
+  public static String text(JsonObject v, String field, String legacy) {
     String s = Fields.optionalString(v, field, MAX_TEXT);
     return s != null ? s : Fields.optionalString(v, legacy, MAX_TEXT);
   }

@@ -16,6 +16,8 @@ import io.strato.volume.backend.FileBackend;
 import io.strato.volume.backend.ImageSource;
 import io.strato.volume.quotas.Quotas;
 import io.strato.volume.quotas.QuotasApi;
+import io.strato.volume.snapshots.Snapshots;
+import io.strato.volume.snapshots.SnapshotsApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -52,18 +54,22 @@ public final class VolumeService extends VerticleBase {
   private Future<?> serve(TokenVerifier verifier, FileBackend backend) {
     Quotas quotas = new Quotas(pool, config.quotas());
     Volumes volumes = new Volumes(pool, quotas);
+    Snapshots snapshots = new Snapshots(pool, quotas);
+    SnapshotsApi snapshotsApi = new SnapshotsApi(snapshots, volumes, backend);
     DiskInspector inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
     VolumeCreator creator = new VolumeCreator(volumes, backend, new ImageSource(vertx, config.imageUrl(),
         ClientPolicy.from(config.settings())),
-        config.availabilityZone(), inspector);
+        config.availabilityZone(), inspector, snapshots);
 
-    Future<?> reaper = vertx.deployVerticle(new VolumeReaper(volumes, backend, config.stuckAfter()));
+    Future<?> reaper = vertx.deployVerticle(new VolumeReaper(volumes, backend, snapshots, snapshotsApi,
+        config.stuckAfter()));
     Router router = ServiceRouter.create(vertx, "volume", FaultFormat.COMPUTE, config.maxBodyBytes(), readiness);
     new VersionsApi(config.baseUrl()).mount(router);
     router.route("/v3/*").handler(Microversion::handle).handler(AuthHandler.projectScoped(verifier));
     Routes api = new Routes(router);
     new VolumesApi(volumes, creator, backend, new VolumeView(config.baseUrl())).mount(api);
     new VolumeActions(volumes, backend).mount(api);
+    snapshotsApi.mount(api);
     new AttachmentsApi(new Attachments(pool), volumes, backend).mount(api);
     new QuotasApi(quotas).mount(api);
     api.get("/types", VolumeTypes::list).get("/types/:type_id", VolumeTypes::show)

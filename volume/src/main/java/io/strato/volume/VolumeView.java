@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Cinder's volume views: the summary ({@code id, name, links}) of {@code GET /volumes} and the detail of every other
- * reply, with the fields of the caller's microversion and the admin-only host and migration attributes.
+ * reply, with the fields of the caller's microversion and the admin-only tenant, host and migration attributes.
  */
 public final class VolumeView {
   /** The one backend pool: Cinder's {@code host@backend#pool}. */
@@ -27,12 +27,14 @@ public final class VolumeView {
         .put("created_at", Volume.time(v.createdAt())).put("updated_at", Volume.time(v.updatedAt()))
         .put("attachments", attachments(v)).put("bootable", String.valueOf(v.bootable())).put("encrypted", false)
         .put("volume_type", v.volumeType()).put("metadata", v.metadata()).put("user_id", v.userId())
-        .put("os-vol-tenant-attr:tenant_id", v.projectId()).put("multiattach", false)
-        .put("description", v.description()).put("links", links(v)).put("snapshot_id", null)
+        .put("multiattach", false)
+        .put("description", v.description()).put("links", links(v)).put("snapshot_id", v.snapshotId())
         .put("source_volid", null).put("replication_status", null).put("consistencygroup_id", null)
         .put("migration_status", null);
     if (v.imageMetadata() != null) j.put("volume_image_metadata", v.imageMetadata());
     if (admin) {
+      // Cinder's volume_extension:volume_tenant_attribute is admin-only: members do not see the owner's id.
+      j.put("os-vol-tenant-attr:tenant_id", v.projectId());
       j.put("os-vol-host-attr:host", HOST).put("os-vol-mig-status-attr:migstat", null)
           .put("os-vol-mig-status-attr:name_id", null);
     }

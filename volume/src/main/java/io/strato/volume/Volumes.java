@@ -28,18 +28,53 @@ public final class Volumes {
     this.quotas = quotas;
   }
 
-  /** Counts the volume against its project's quota (413 when it does not fit) and inserts it as {@code creating}. */
+  /**
+   * Counts the volume against its project's quota (413 when it does not fit) and inserts it as {@code creating}. A
+   * volume from a snapshot holds the snapshot's row meanwhile, which must still be {@code available} (400 otherwise),
+   * so the snapshot's delete waits for this and then sees the volume being made from it.
+   */
   public Future<Volume> insert(String id, VolumeRequest req, String projectId, String userId, String az,
       String format) {
-    return pool.withTransaction(tx -> quotas.reserve(tx, projectId, 1, req.size())
+    UUID snapshot = req.snapshotId() == null ? null : UUID.fromString(req.snapshotId());
+    return pool.withTransaction(tx -> snapshotAvailable(tx, snapshot)
+            .compose(ok -> quotas.reserve(tx, projectId, 1, req.size()))
             .compose(v -> tx.preparedQuery("INSERT INTO volumes(id, project_id, user_id, name, description, size,"
-                    + " status, availability_zone, volume_type, format, image_id, metadata)"
-                    + " VALUES ($1,$2,$3,$4,$5,$6,'creating',$7,$8,$9,$10,$11)")
+                    + " status, availability_zone, volume_type, format, image_id, metadata, snapshot_id)"
+                    + " VALUES ($1,$2,$3,$4,$5,$6,'creating',$7,$8,$9,$10,$11,$12)")
                 .execute(Tuple.tuple().addUUID(UUID.fromString(id)).addString(projectId).addString(userId)
                     .addString(req.name()).addString(req.description()).addInteger(req.size()).addString(az)
                     .addString(req.volumeType()).addString(format).addString(req.imageRef())
-                    .addValue(req.metadata()))))
+                    .addValue(req.metadata()).addUUID(snapshot))))
         .compose(r -> get(id));
+  }
+
+  private static Future<Void> snapshotAvailable(SqlClient tx, UUID snapshot) {
+    if (snapshot == null) return Future.succeededFuture();
+    return tx.preparedQuery("SELECT 1 FROM snapshots WHERE id = $1 AND status = 'available' FOR SHARE")
+        .execute(Tuple.of(snapshot)).map(rows -> {
+          if (rows.size() == 0) throw invalidSnapshot();
+          return null;
+        });
+  }
+
+  /** Cinder's answer to a volume from a snapshot that is not {@code available}. */
+  public static ApiException invalidSnapshot() {
+    return ApiException.badRequest("Invalid snapshot: Originating snapshot status must be one of 'available'"
+        + " values");
+  }
+
+  /**
+   * {@code -> deleting} if the volume may be deleted and has no snapshots; false otherwise. The row is locked first,
+   * so a snapshot being taken of it commits (or not) before the check for snapshots looks.
+   */
+  public Future<Boolean> beginDelete(String id) {
+    UUID uuid = UUID.fromString(id);
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM volumes WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(uuid))
+        .compose(locked -> tx.preparedQuery("UPDATE volumes SET status = 'deleting', updated_at = now()"
+                + " WHERE id = $1 AND status = ANY($2) AND NOT EXISTS (SELECT 1 FROM snapshots WHERE volume_id = $1)")
+            .execute(Tuple.tuple().addUUID(uuid).addArrayOfString(VolumeStatus.wireSourcesOf(VolumeStatus.DELETING))))
+        .map(r -> r.rowCount() == 1));
   }
 
   /** The volume if the caller may see it (its project's, or any for an admin); 404 otherwise. */
@@ -59,7 +94,7 @@ public final class Volumes {
         });
   }
 
-  public Future<List<Volume>> list(VolumeQuery query) {
+  public Future<List<Volume>> list(ListQuery query) {
     return pool.preparedQuery(query.sql()).execute(query.args()).map(rows -> {
       List<Volume> out = new ArrayList<>();
       for (Row r : rows) out.add(Volume.from(r));

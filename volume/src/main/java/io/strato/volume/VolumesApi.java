@@ -49,17 +49,11 @@ final class VolumesApi {
   }
 
   private void list(RoutingContext ctx, boolean detailed) {
-    VolumeQuery query = VolumeQuery.from(ctx, Scope.of(ctx));
+    ListQuery query = VolumeQuery.from(ctx, Scope.of(ctx));
     volumes.list(query).onSuccess(list -> {
       JsonArray out = new JsonArray();
       list.forEach(v -> out.add(detailed ? fields(ctx, v) : view.summary(v)));
-      JsonObject body = new JsonObject().put("volumes", out);
-      if (!list.isEmpty() && list.size() == query.limit) {
-        String next = ctx.request().absoluteURI().replaceAll("[?&]marker=[^&]*", "");
-        next += (next.contains("?") ? "&" : "?") + "marker=" + list.get(list.size() - 1).id();
-        body.put("volumes_links", new JsonArray().add(new JsonObject().put("rel", "next").put("href", next)));
-      }
-      Replies.json(ctx, 200, body);
+      Replies.json(ctx, 200, query.page(ctx, "volumes", out, list.isEmpty() ? null : list.get(list.size() - 1).id()));
     }).onFailure(ctx::fail);
   }
 
@@ -86,11 +80,12 @@ final class VolumesApi {
 
   /**
    * {@code DELETE /volumes/{id}}: {@code available}/{@code error} -> {@code deleting} at once (202), then the file
-   * and the row go, and the quota is given back. A failure leaves the volume {@code error_deleting}.
+   * and the row go, and the quota is given back. A failure leaves the volume {@code error_deleting}. A volume with
+   * snapshots is refused (400), as Cinder refuses it without {@code cascade}.
    */
   private void delete(RoutingContext ctx) {
     found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:delete"))
-        .compose(v -> volumes.transition(v.id(), VolumeStatus.DELETING).map(moved -> {
+        .compose(v -> volumes.beginDelete(v.id()).map(moved -> {
       if (!moved) {
         throw ApiException.badRequest("Invalid volume: Volume status must be available or error or error_restoring"
             + " or error_extending or error_managing and must not be migrating, attached, belong to a group, have"

@@ -44,7 +44,10 @@ class VolumeBadInputTest {
         Arguments.of("unknown availability zone", "{\"volume\":{\"size\":1,\"availability_zone\":\"mars\"}}"),
         Arguments.of("metadata not an object", "{\"volume\":{\"size\":1,\"metadata\":\"x\"}}"),
         Arguments.of("metadata value not a string", "{\"volume\":{\"size\":1,\"metadata\":{\"a\":1}}}"),
-        Arguments.of("from a snapshot", "{\"volume\":{\"size\":1,\"snapshot_id\":\"" + UUID.randomUUID() + "\"}}"),
+        Arguments.of("from a source volume", "{\"volume\":{\"size\":1,\"source_volid\":\"" + UUID.randomUUID()
+            + "\"}}"),
+        Arguments.of("from a snapshot and an image", "{\"volume\":{\"size\":1,\"snapshot_id\":\"" + UUID.randomUUID()
+            + "\",\"imageRef\":\"" + UUID.randomUUID() + "\"}}"),
         Arguments.of("multiattach", "{\"volume\":{\"size\":1,\"multiattach\":true}}"));
   }
 

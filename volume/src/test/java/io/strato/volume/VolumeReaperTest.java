@@ -7,6 +7,8 @@ import io.strato.embedded.SharedInfrastructure;
 import io.strato.testkit.TestIdentity;
 import io.strato.volume.backend.FileBackend;
 import io.strato.volume.quotas.Quotas;
+import io.strato.volume.snapshots.Snapshots;
+import io.strato.volume.snapshots.SnapshotsApi;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -38,9 +40,12 @@ class VolumeReaperTest {
     Vertx vertx = cloud.identity.vertx;
     Pool pool = TestIdentity.await(Database.open(vertx, cloud.settings, "cinder"));
     VolumeConfig config = VolumeConfig.from(cloud.settings);
-    Volumes volumes = new Volumes(pool, new Quotas(pool, config.quotas()));
+    Quotas quotas = new Quotas(pool, config.quotas());
+    Volumes volumes = new Volumes(pool, quotas);
     FileBackend backend = TestIdentity.await(FileBackend.open(vertx, cloud.volumeDir, "raw"));
-    String reaper = TestIdentity.await(vertx.deployVerticle(new VolumeReaper(volumes, backend, Duration.ofSeconds(1))));
+    Snapshots snapshots = new Snapshots(pool, quotas);
+    String reaper = TestIdentity.await(vertx.deployVerticle(new VolumeReaper(volumes, backend, snapshots,
+        new SnapshotsApi(snapshots, volumes, backend), Duration.ofSeconds(1))));
     try {
       var m = cloud.identity.newProject("reap");
       String creating = cloud.create(m, new JsonObject().put("size", 1));

@@ -44,6 +44,17 @@ class VolumeWritePolicyTest {
     assertThat(reserved.statusCode()).as(reserved.bodyAsString()).isEqualTo(200);
     String attachment = "/v3/attachments/" + reserved.bodyAsJsonObject().getJsonObject("attachment").getString("id");
     String v = "/v3/volumes/" + volume;
+    var snapped = identity.call(HttpMethod.POST, cloud.volumePort, "/v3/snapshots", owner.token(), new JsonObject()
+        .put("snapshot", new JsonObject().put("volume_id", volume).put("metadata", new JsonObject().put("keep", "1"))),
+        VERSION);
+    assertThat(snapped.statusCode()).as(snapped.bodyAsString()).isEqualTo(202);
+    String snap = "/v3/snapshots/" + snapped.bodyAsJsonObject().getJsonObject("snapshot").getString("id");
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!identity.call(HttpMethod.GET, cloud.volumePort, snap, owner.token(), null, VERSION).bodyAsJsonObject()
+        .getJsonObject("snapshot").getString("status").equals("available")) {
+      assertThat(System.currentTimeMillis()).as("the snapshot never became available").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
 
     List<Write> writes = List.of(
         write("create volume", HttpMethod.POST, "/v3/" + p + "/volumes", wrap("volume", new JsonObject()
@@ -65,6 +76,13 @@ class VolumeWritePolicyTest {
         write("complete attachment", HttpMethod.POST, attachment + "/action", new JsonObject()
             .putNull("os-complete"), 404),
         write("delete attachment", HttpMethod.DELETE, attachment, null, 404),
+        write("create snapshot", HttpMethod.POST, "/v3/snapshots", wrap("snapshot", new JsonObject()
+            .put("volume_id", volume)), 404),
+        write("update snapshot", HttpMethod.PUT, snap, wrap("snapshot", new JsonObject().put("name", "x")), 404),
+        write("delete snapshot", HttpMethod.DELETE, snap, null, 404),
+        write("add snapshot metadata", HttpMethod.POST, snap + "/metadata", wrap("metadata", new JsonObject()
+            .put("k", "v")), 404),
+        write("delete snapshot metadata key", HttpMethod.DELETE, snap + "/metadata/keep", null, 404),
         write("update quotas", HttpMethod.PUT, "/v3/os-quota-sets/" + p, wrap("quota_set", new JsonObject()
             .put("volumes", 1)), 403),
         write("revert quotas", HttpMethod.DELETE, "/v3/os-quota-sets/" + p, null, 403));
@@ -72,7 +90,8 @@ class VolumeWritePolicyTest {
     String admin = identity.adminToken();
     return new WriteWalk(identity, cloud.volumePort, owner, WriteWalk.compute(),
         "Policy doesn't allow [a-z_:]+ to be performed")
-        .walk(writes, () -> Stream.of("/volumes/detail", "/attachments/detail", "/os-quota-sets/" + p)
+        .walk(writes, () -> Stream.of("/volumes/detail", "/attachments/detail", "/snapshots/detail",
+            "/os-quota-sets/" + p)
             .map(path -> identity.call(HttpMethod.GET, cloud.volumePort, "/v3/" + p + path, admin, null, VERSION)
                 .bodyAsJsonObject())
             .toList());

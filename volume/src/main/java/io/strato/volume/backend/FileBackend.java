@@ -85,7 +85,58 @@ public final class FileBackend {
 
   /** Removes a volume's file; a missing file is already removed. */
   public Future<Void> delete(String volumeId) {
-    return vertx.fileSystem().delete(pathOf(volumeId).toString()).recover(e -> {
+    return deleteFile(pathOf(volumeId));
+  }
+
+  public Path snapshotPathOf(String snapshotId) {
+    return dir.resolve("snapshot-" + snapshotId);
+  }
+
+  /** How a snapshot of a {@code volumeFormat} volume is kept: a compact qcow2 file when {@code qemu-img} is there. */
+  public String snapshotFormat(String volumeFormat) {
+    return qemuImg ? "qcow2" : volumeFormat;
+  }
+
+  /**
+   * Writes snapshot {@code snapshotId} of a volume: a full, independent copy of the volume's file as it is now, in
+   * {@link #snapshotFormat} ({@code qemu-img convert}, or a plain copy without it), so that neither the volume's nor
+   * the snapshot's later deletion touches the other.
+   */
+  public Future<Void> snapshot(String volumeId, String volumeFormat, String snapshotId) {
+    Path source = pathOf(volumeId);
+    Path target = snapshotPathOf(snapshotId);
+    return vertx.executeBlocking(() -> {
+      if (qemuImg) {
+        QemuImg.convert(source, volumeFormat, target, snapshotFormat(volumeFormat));
+      } else {
+        Files.copy(source, target);
+      }
+      return null;
+    }, false);
+  }
+
+  /** Makes volume {@code volumeId} ({@code format}, {@code sizeGb}) from a snapshot's file, then grows it to size. */
+  public Future<Void> createFromSnapshot(String snapshotId, String snapshotFormat, String volumeId, String format,
+      int sizeGb) {
+    Path source = snapshotPathOf(snapshotId);
+    Path target = pathOf(volumeId);
+    return vertx.executeBlocking(() -> {
+      if (qemuImg) {
+        QemuImg.convert(source, snapshotFormat, target, format);
+      } else {
+        Files.copy(source, target);
+      }
+      return null;
+    }, false).compose(v -> grow(volumeId, format, sizeGb));
+  }
+
+  /** Removes a snapshot's file; a missing file is already removed. */
+  public Future<Void> deleteSnapshot(String snapshotId) {
+    return deleteFile(snapshotPathOf(snapshotId));
+  }
+
+  private Future<Void> deleteFile(Path file) {
+    return vertx.fileSystem().delete(file.toString()).recover(e -> {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       return cause instanceof NoSuchFileException ? Future.succeededFuture() : Future.failedFuture(e);
     });

@@ -34,6 +34,14 @@ final class QemuImg {
     run("resize", "-q", "-f", "qcow2", file.toString(), sizeGb + "G");
   }
 
+  /**
+   * Copies {@code source} into a new {@code target} of {@code targetFormat} (zeroes left out: a sparse or compact
+   * file). {@code -U} reads a file a running guest may hold open (a snapshot of an in-use volume: crash-consistent).
+   */
+  static void convert(Path source, String sourceFormat, Path target, String targetFormat) throws IOException {
+    run("convert", "-q", "-U", "-f", sourceFormat, "-O", targetFormat, source.toString(), target.toString());
+  }
+
   private static String run(String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add("qemu-img");

@@ -14,11 +14,11 @@ import java.util.Set;
 
 /**
  * {@code /os-quota-sets/{project}} (show with {@code ?usage=true}, defaults, admin update and revert) and
- * {@code /limits}. Only volumes and gigabytes are enforced; the other Cinder quotas are shown at their defaults so
+ * {@code /limits}. Volumes, snapshots and gigabytes are enforced; the other Cinder quotas are shown at their defaults so
  * clients find every key they expect.
  */
 public final class QuotasApi {
-  private static final Set<String> IGNORED = Set.of("snapshots", "backups", "backup_gigabytes", "groups",
+  private static final Set<String> IGNORED = Set.of("backups", "backup_gigabytes", "groups",
       "per_volume_gigabytes");
   private final Quotas quotas;
 
@@ -56,14 +56,15 @@ public final class QuotasApi {
     String project = ctx.pathParam("target");
     JsonObject body = Replies.body(ctx, "quota_set");
     for (String key : body.fieldNames()) {
-      if (!key.equals("volumes") && !key.equals("gigabytes") && !IGNORED.contains(key)
+      if (!key.equals("volumes") && !key.equals("gigabytes") && !key.equals("snapshots") && !IGNORED.contains(key)
           && !key.startsWith("volumes_") && !key.startsWith("gigabytes_") && !key.startsWith("snapshots_")) {
         throw ApiException.badRequest("Bad key(s) in quota set: " + key);
       }
     }
     Integer volumes = Fields.optionalInt(body, "volumes", -1, Integer.MAX_VALUE);
+    Integer snapshots = Fields.optionalInt(body, "snapshots", -1, Integer.MAX_VALUE);
     Integer gigabytes = Fields.optionalInt(body, "gigabytes", -1, Integer.MAX_VALUE);
-    quotas.update(project, volumes, gigabytes)
+    quotas.update(project, volumes, snapshots, gigabytes)
         .onSuccess(l -> Replies.json(ctx, 200, new JsonObject().put("quota_set", set(null, l))))
         .onFailure(ctx::fail);
   }
@@ -81,9 +82,9 @@ public final class QuotasApi {
       Quotas.Limits l = all.resultAt(0);
       Quotas.Usage u = all.resultAt(1);
       JsonObject absolute = new JsonObject().put("maxTotalVolumes", l.volumes())
-          .put("maxTotalVolumeGigabytes", l.gigabytes()).put("maxTotalSnapshots", 10).put("maxTotalBackups", 10)
+          .put("maxTotalVolumeGigabytes", l.gigabytes()).put("maxTotalSnapshots", l.snapshots()).put("maxTotalBackups", 10)
           .put("maxTotalBackupGigabytes", 1000).put("totalVolumesUsed", u.volumes())
-          .put("totalGigabytesUsed", u.gigabytes()).put("totalSnapshotsUsed", 0).put("totalBackupsUsed", 0)
+          .put("totalGigabytesUsed", u.gigabytes()).put("totalSnapshotsUsed", u.snapshots()).put("totalBackupsUsed", 0)
           .put("totalBackupGigabytesUsed", 0);
       Replies.json(ctx, 200, new JsonObject().put("limits", new JsonObject().put("rate", new JsonArray())
           .put("absolute", absolute)));
@@ -103,7 +104,7 @@ public final class QuotasApi {
   }
 
   private static JsonObject set(String project, Quotas.Limits l) {
-    JsonObject j = new JsonObject().put("volumes", l.volumes()).put("gigabytes", l.gigabytes()).put("snapshots", 10)
+    JsonObject j = new JsonObject().put("volumes", l.volumes()).put("gigabytes", l.gigabytes()).put("snapshots", l.snapshots())
         .put("backups", 10).put("backup_gigabytes", 1000).put("groups", 10).put("per_volume_gigabytes", -1)
         .put("volumes___DEFAULT__", -1).put("gigabytes___DEFAULT__", -1).put("snapshots___DEFAULT__", -1);
     if (project != null) j.put("id", project);
@@ -116,6 +117,7 @@ public final class QuotasApi {
         .put("reserved", 0).put("allocated", 0)));
     out.getJsonObject("volumes").put("in_use", u.volumes());
     out.getJsonObject("gigabytes").put("in_use", u.gigabytes());
+    out.getJsonObject("snapshots").put("in_use", u.snapshots());
     return out;
   }
 }
