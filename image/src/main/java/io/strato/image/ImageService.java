@@ -45,6 +45,10 @@ public final class ImageService extends VerticleBase {
           router.route("/v2/*").handler(AuthHandler.projectScoped(verifier));
           router.get("/v2/schemas/image").handler(ctx -> Replies.json(ctx, 200, schema("image")));
           router.get("/v2/schemas/images").handler(ctx -> Replies.json(ctx, 200, schema("images")));
+          router.get("/v2/schemas/member").handler(ctx -> Replies.json(ctx, 200, schema("member")));
+          router.get("/v2/schemas/members").handler(ctx -> Replies.json(ctx, 200, schema("members")));
+          new ImageMembersApi(images, new ImageMembers(pool)).mount(router);
+          new ImageActivation(images).mount(router);
           DiskInspector inspector = new DiskInspector(vertx, InspectionLimits.from(config.settings()));
           new ImagesApi(vertx, images, ImageLimits.from(config.settings()), new ImageData(vertx, images,
               config.storeDir(), config.maxImageBytes(), inspector)).mount(router);

@@ -41,16 +41,22 @@ public final class Images {
             ? ApiException.conflict("An image with identifier " + id + " already exists") : e));
   }
 
-  /** The image if the caller may see it (owner, public, community, or admin); 404 otherwise. */
+  /**
+   * The image if the caller may see it (owner, public, community, a {@code shared} image's member whatever its answer,
+   * or admin); 404 otherwise.
+   */
   public Future<Image> visible(String id, Token token) {
     if (!io.strato.common.http.Fields.isUuid(id)) return Future.failedFuture(notFound(id));
-    return pool.preparedQuery("SELECT " + Image.COLUMNS + " FROM images WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(id))).map(rows -> {
+    return pool.preparedQuery("SELECT " + Image.COLUMNS + ", EXISTS (SELECT 1 FROM image_members m"
+            + " WHERE m.image_id = images.id AND m.member = $2) AS is_member FROM images WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(id), token.projectId())).map(rows -> {
           if (rows.size() == 0) throw notFound(id);
-          Image image = Image.from(rows.iterator().next());
+          Row row = rows.iterator().next();
+          Image image = Image.from(row);
           boolean mine = image.owner().equals(token.projectId());
           boolean open = image.visibility().equals("public") || image.visibility().equals("community");
-          if (!mine && !open && !token.isAdmin()) throw notFound(id);
+          boolean sharedWithCaller = image.visibility().equals("shared") && row.getBoolean("is_member");
+          if (!mine && !open && !sharedWithCaller && !token.isAdmin()) throw notFound(id);
           return image;
         });
   }

@@ -61,7 +61,7 @@ final class ImagesApi {
       JsonObject body = new JsonObject().put("images", out).put("first", "/v2/images").put("schema", "/v2/schemas/images");
       if (list.size() == query.limit && query.limit > 0) {
         body.put("next", "/v2/images?marker=" + list.get(list.size() - 1).id() + "&limit=" + query.limit
-            + passThrough(ctx, List.of("name", "status", "visibility", "owner", "tag")));
+            + passThrough(ctx, ImageQuery.FILTERS));
       }
       Replies.json(ctx, 200, body);
     }).onFailure(ctx::fail);
