@@ -48,11 +48,14 @@ public final class IdentityService extends VerticleBase {
             Router router = ServiceRouter.create(vertx, "identity", FaultFormat.IDENTITY, config.maxBodyBytes(),
                 readiness);
             new DiscoveryApi(config, catalog, revocations, keys.publicKey(), auth).mount(router);
-            new TokenApi(config, users, projects, roles, revocations, verifier, login,
+            ApplicationCredentials applicationCredentials = new ApplicationCredentials(pool);
+            new TokenApi(new ApplicationCredentialLogin(applicationCredentials, users, passwords), config, users,
+                projects, roles, revocations, verifier, login,
                 new ClientAddress(settings.get("identity.trusted.proxies")), keys, catalog).mount(router);
             new ProjectApi(projects, users, roles, revocations, auth).mount(router);
             new UserApi(users, projects, revocations, passwords, auth).mount(router);
             new RoleApi(roles, revocations, auth).mount(router);
+            new ApplicationCredentialApi(applicationCredentials, passwords, revocations, auth, baseUrl).mount(router);
             return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost()))
                 .requestHandler(router).listen(config.port());
           });

@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code /v3/auth/tokens}: issue (password or token method), validate, check and revoke tokens. A token got with the
- * {@code token} method never outlives its parent and belongs to its parent's audit chain, so revoking the parent
- * revokes it too.
+ * {@code /v3/auth/tokens}: issue (password, token or application credential method), validate, check and revoke
+ * tokens. A token got with the {@code token} method never outlives its parent and belongs to its parent's audit chain,
+ * so revoking the parent revokes it too. A token got with an application credential is scoped to the credential's
+ * project with the credential's roles (401 when its user no longer has one of them there), never outlives the
+ * credential, and belongs to the credential's audit chain, so deleting the credential revokes it.
  */
 final class TokenApi {
   private final IdentityConfig config;
@@ -31,10 +33,12 @@ final class TokenApi {
   private final ClientAddress clientAddress;
   private final SigningKeys.Pair keys;
   private final Catalog catalog;
+  private final ApplicationCredentialLogin applicationCredentialLogin;
 
-  TokenApi(IdentityConfig config, Users users, Projects projects, Roles roles, RevocationStore revocationStore,
+  TokenApi(ApplicationCredentialLogin applicationCredentialLogin, IdentityConfig config, Users users, Projects projects, Roles roles, RevocationStore revocationStore,
       TokenVerifier verifier, PasswordLogin passwordLogin, ClientAddress clientAddress, SigningKeys.Pair keys,
       Catalog catalog) {
+    this.applicationCredentialLogin = applicationCredentialLogin;
     this.config = config;
     this.users = users;
     this.projects = projects;
@@ -58,7 +62,12 @@ final class TokenApi {
   }
 
   /** What a successful authentication established: the user, and the token it came from (token method). */
-  private record Authenticated(Users.Credentials user, List<String> methods, Token parent) {}
+  private record Authenticated(Users.Credentials user, List<String> methods, Token parent,
+      ApplicationCredentials.Credential credential) {
+    Authenticated(Users.Credentials user, List<String> methods, Token parent) {
+      this(user, methods, parent, null);
+    }
+  }
 
   private void issue(RoutingContext ctx) {
     JsonObject auth = Replies.body(ctx, "auth");
@@ -69,7 +78,13 @@ final class TokenApi {
         .compose(who -> scopeFor(who, scope).compose(project -> mint(who, project)))
         .onSuccess(issued -> {
           ctx.response().putHeader("X-Subject-Token", issued.wire());
-          Replies.json(ctx, 201, body(issued.token(), !"true".equals(ctx.queryParams().get("nocatalog"))));
+          JsonObject body = body(issued.token(), !"true".equals(ctx.queryParams().get("nocatalog")));
+          if (issued.credential() != null) {
+            body.getJsonObject("token").put("application_credential", new JsonObject()
+                .put("id", issued.credential().id()).put("name", issued.credential().name())
+                .put("restricted", !issued.credential().unrestricted()));
+          }
+          Replies.json(ctx, 201, body);
         })
         .onFailure(ctx::fail);
   }
@@ -82,12 +97,20 @@ final class TokenApi {
           .map(c -> new Authenticated(c, List.of("password"), null));
     }
     if (methods.contains("token")) return token(Fields.optionalObject(identity, "token"));
+    if (methods.contains(ApplicationCredentialLogin.METHOD)) {
+      return applicationCredentialLogin.authenticate(Fields.optionalObject(identity, ApplicationCredentialLogin.METHOD))
+          .map(login -> new Authenticated(login.user(), List.of(ApplicationCredentialLogin.METHOD), null,
+              login.credential()));
+    }
     throw ApiException.unauthorized("Attempted to authenticate with an unsupported method: " + methods.encode());
   }
 
   private Future<Authenticated> token(JsonObject token) {
     String wire = token == null ? null : Fields.optionalString(token, "id", 8192);
     Token existing = verifier.verify(wire);
+    if (existing.methods().contains(ApplicationCredentialLogin.METHOD)) {
+      throw ApiException.unauthorized("A token got with an application credential cannot be used to get another.");
+    }
     return users.credentials(existing.userId(), null, null, null).map(c -> {
       if (!c.enabled()) throw ApiException.unauthorized("The request you have made requires authentication.");
       return new Authenticated(c, List.of("token"), existing);
@@ -96,6 +119,15 @@ final class TokenApi {
 
   /** The project to scope to: the one asked for, else the user's default project, else none (unscoped). */
   private Future<JsonObject> scopeFor(Authenticated who, ScopeRequest scope) {
+    if (who.credential() != null) {
+      if (scope.kind() != ScopeRequest.Kind.DEFAULT_PROJECT) {
+        throw ApiException.unauthorized("An application credential is scoped to its own project; ask for no scope.");
+      }
+      return projects.get(who.credential().projectId()).map(p -> {
+        if (!p.getBoolean("enabled")) throw ApiException.unauthorized("The project is disabled.");
+        return p;
+      });
+    }
     if (scope.kind() == ScopeRequest.Kind.UNSCOPED) return Future.succeededFuture(null);
     if (scope.kind() == ScopeRequest.Kind.DEFAULT_PROJECT) {
       return users.get(who.user().id()).compose(u -> {
@@ -127,12 +159,13 @@ final class TokenApi {
         });
   }
 
-  private record Issued(Token token, String wire) {}
+  private record Issued(Token token, String wire, ApplicationCredentials.Credential credential) {}
 
   private Future<Issued> mint(Authenticated who, JsonObject project) {
     Future<List<Token.Role>> roleList = project == null
         ? Future.succeededFuture(List.of()) : roles.onProject(who.user().id(), project.getString("id"));
-    return roleList.map(r -> {
+    return roleList.map(held -> {
+      List<Token.Role> r = who.credential() == null ? held : credentialRoles(who.credential(), held);
       if (project != null && r.isEmpty()) {
         throw ApiException.unauthorized("User " + who.user().id() + " has no access to project "
             + project.getString("id") + ".");
@@ -145,11 +178,26 @@ final class TokenApi {
         expires = Math.min(expires, who.parent().expiresAtMillis());
         chain = who.parent().auditChainId();
       }
+      if (who.credential() != null) {
+        chain = who.credential().auditId();
+        if (who.credential().expiresAt() != null) {
+          expires = Math.min(expires, who.credential().expiresAt().toInstant().toEpochMilli());
+        }
+      }
       Token t = new Token(who.user().id(), who.user().name(), who.user().domainId(),
           project == null ? null : project.getString("id"), project == null ? null : project.getString("name"),
           project == null ? null : project.getString("domain_id"), r, who.methods(), now, expires, auditId, chain);
-      return new Issued(t, TokenCodec.sign(t, keys.privateKey()));
+      return new Issued(t, TokenCodec.sign(t, keys.privateKey()), who.credential());
     });
+  }
+
+  /** The credential's roles, each of which its user must still hold on the project (401 otherwise). */
+  private static List<Token.Role> credentialRoles(ApplicationCredentials.Credential c, List<Token.Role> held) {
+    List<Token.Role> wanted = c.tokenRoles();
+    for (Token.Role role : wanted) {
+      if (held.stream().noneMatch(h -> h.id().equals(role.id()))) throw ApplicationCredentialLogin.refused();
+    }
+    return wanted;
   }
 
   private static String auditId() {
