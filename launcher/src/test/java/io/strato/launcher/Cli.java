@@ -92,6 +92,29 @@ final class Cli {
     }
   }
 
+  /** The Keystone URL of this client's clouds. */
+  String authUrl() throws IOException {
+    return Files.readString(cloudsYaml).lines().filter(l -> l.contains("auth_url")).findFirst().orElseThrow()
+        .split("auth_url: ")[1].trim();
+  }
+
+  /**
+   * As the admin cloud {@code strato-admin}: a project (created when missing), a user with {@code role} there, and a
+   * client whose only cloud, named after the user, logs in as that user.
+   */
+  Cli userCloud(String project, String user, String role) throws IOException {
+    if (run(List.of("openstack", "--os-cloud", "strato-admin", "project", "show", project), Map.of()).exit() != 0) {
+      openstack("strato-admin", "project", "create", project);
+    }
+    openstack("strato-admin", "user", "create", "--project", project, "--password", "pw-" + user, user);
+    openstack("strato-admin", "role", "add", "--project", project, "--user", user, role);
+    Path file = cloudsYaml.resolveSibling(user + "-clouds.yaml");
+    Files.writeString(file, "clouds:\n  " + user + ":\n    auth:\n      auth_url: " + authUrl() + "\n"
+        + "      username: " + user + "\n      password: pw-" + user + "\n      project_name: " + project + "\n"
+        + "      user_domain_name: Default\n      project_domain_name: Default\n    identity_api_version: 3\n");
+    return new Cli(file);
+  }
+
   /** The variables an {@code openrc} file exports, as {@code source openrc} would set them. */
   static Map<String, String> openrc(Path file) throws Exception {
     Map<String, String> env = new java.util.HashMap<>();
