@@ -45,7 +45,7 @@ final class ApplicationCredentialLogin {
     return found.compose(c -> {
       if (c == null || c.expired()) return Future.failedFuture(refused());
       return secrets.matches(secret, c.secretHash()).compose(ok -> ok
-          ? users.credentials(c.userId(), null, null, null) : Future.failedFuture(refused()))
+          ? users.credentials(c.userId(), null, null, null) : Future.<Users.Credentials>failedFuture(refused()))
           .map(u -> {
             if (!u.enabled()) throw refused();
             return new Login(u, c);

@@ -140,11 +140,11 @@ public final class ImageQuery {
   }
 
   String sql() {
-    String ordered = "SELECT " + Image.COLUMNS + ", row_number() OVER (ORDER BY " + orderBy + ") AS position"
+    String ordered = "SELECT " + Image.COLUMNS + ", row_number() OVER (ORDER BY " + orderBy + ") AS list_position"
         + " FROM images" + where;
     if (marker == null) return ordered + " ORDER BY " + orderBy + " LIMIT " + limit;
-    return "WITH listing AS (" + ordered + ") SELECT * FROM listing WHERE position > (SELECT position FROM listing"
-        + " WHERE id = $" + (args.size() + 1) + ") ORDER BY position LIMIT " + limit;
+    return "WITH listing AS (" + ordered + ") SELECT * FROM listing WHERE list_position > (SELECT list_position"
+        + " FROM listing WHERE id = $" + (args.size() + 1) + ") ORDER BY list_position LIMIT " + limit;
   }
 
   Tuple args() {

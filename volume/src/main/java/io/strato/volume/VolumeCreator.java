@@ -5,7 +5,6 @@ import io.strato.common.http.ApiException;
 import io.strato.volume.backend.FileBackend;
 import io.strato.common.auth.Credentials;
 import io.strato.volume.backend.ImageSource;
-import io.strato.volume.snapshots.Snapshot;
 import io.strato.volume.snapshots.SnapshotStatus;
 import io.strato.volume.snapshots.Snapshots;
 import io.vertx.core.Future;
