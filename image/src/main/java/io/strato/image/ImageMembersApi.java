@@ -9,13 +9,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /**
  * {@code /v2/images/{id}/members}, Glance's image sharing: the owner (a member of the owning project, or an admin)
  * adds and removes projects of a {@code shared} image and sees them all; a project it was shared with sees only its
  * own membership and alone answers it ({@code accepted}, {@code rejected}, or back to {@code pending}). An accepted
- * member lists the image among its images; any member may show and boot it while the image is {@code shared}.
+ * member lists the image among its images; any member may show and boot it while the image is {@code shared}. Other
+ * fields in a body are ignored, as Glance ignores them (the SDK sends the member's own fields back).
  */
 final class ImageMembersApi {
   private final Images images;
@@ -36,7 +36,6 @@ final class ImageMembersApi {
 
   private void add(RoutingContext ctx) {
     JsonObject body = Replies.bodyObject(ctx);
-    Fields.onlyKnown(body, "member", Set.of("member"));
     String member = Fields.requiredString(body, "member", 255);
     images.owned(ctx.pathParam("id"), AuthHandler.token(ctx), "add_member").map(ImageMembersApi::shared)
         .compose(image -> members.add(image.id(), member))
@@ -70,7 +69,6 @@ final class ImageMembersApi {
     Token token = AuthHandler.token(ctx);
     String member = ctx.pathParam("member");
     JsonObject body = Replies.bodyObject(ctx);
-    Fields.onlyKnown(body, "member", Set.of("status"));
     String status = Fields.requiredString(body, "status", 255);
     if (!ImageMember.STATUSES.contains(status)) throw ApiException.badRequest("Invalid status: " + status);
     images.visible(ctx.pathParam("id"), token).map(ImageMembersApi::shared).compose(image -> {
