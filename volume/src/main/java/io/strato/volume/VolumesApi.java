@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +32,10 @@ final class VolumesApi {
         .get("/volumes/detail", ctx -> list(ctx, true))
         .get("/volumes/:volume_id", this::show)
         .put("/volumes/:volume_id", this::update)
-        .delete("/volumes/:volume_id", this::delete)
-        .get("/volumes/:volume_id/metadata", this::showMetadata)
-        .post("/volumes/:volume_id/metadata", ctx -> setMetadata(ctx, true))
-        .put("/volumes/:volume_id/metadata", ctx -> setMetadata(ctx, false))
-        .delete("/volumes/:volume_id/metadata/:key", this::deleteMetadataKey);
+        .delete("/volumes/:volume_id", this::delete);
+    new MetadataRoutes<Volume>(this::found, Volume::metadata, (v, m) -> volumes.update(v.id(), null, null, m),
+        "volume:create_volume_metadata", "volume:update_volume_metadata", "volume:delete_volume_metadata")
+        .mount(api, "/volumes/:volume_id");
   }
 
   private void create(RoutingContext ctx) {
@@ -103,38 +101,6 @@ final class VolumesApi {
       LOG.warn("volume {} could not be deleted: {}", v.id(), e.toString());
       volumes.transition(v.id(), VolumeStatus.ERROR_DELETING);
     });
-  }
-
-  private void showMetadata(RoutingContext ctx) {
-    found(ctx).onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("metadata", v.metadata())))
-        .onFailure(ctx::fail);
-  }
-
-  /** {@code POST} merges into the metadata, {@code PUT} replaces it. */
-  private void setMetadata(RoutingContext ctx, boolean merge) {
-    JsonObject given = VolumeRequest.metadata(Replies.bodyObject(ctx).getValue("metadata"));
-    if (!Replies.bodyObject(ctx).containsKey("metadata")) {
-      throw ApiException.badRequest("Malformed request body: it needs a 'metadata' object.");
-    }
-    changeMetadata(ctx, merge ? "volume:create_volume_metadata" : "volume:update_volume_metadata",
-        m -> merge ? m.copy().mergeIn(given) : given);
-  }
-
-  private void deleteMetadataKey(RoutingContext ctx) {
-    String key = ctx.pathParam("key");
-    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:delete_volume_metadata")).compose(v -> {
-      if (!v.metadata().containsKey(key)) throw ApiException.notFound("Metadata item was not found");
-      JsonObject m = v.metadata().copy();
-      m.remove(key);
-      return volumes.update(v.id(), null, null, m);
-    }).onSuccess(v -> ctx.response().setStatusCode(200).end()).onFailure(ctx::fail);
-  }
-
-  private void changeMetadata(RoutingContext ctx, String rule, Function<JsonObject, JsonObject> change) {
-    found(ctx).map(VolumePolicy.member(Scope.of(ctx), rule))
-        .compose(v -> volumes.update(v.id(), null, null, change.apply(v.metadata())))
-        .onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("metadata", v.metadata())))
-        .onFailure(ctx::fail);
   }
 
   private Future<Volume> found(RoutingContext ctx) {

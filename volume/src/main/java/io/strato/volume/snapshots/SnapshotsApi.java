@@ -4,6 +4,7 @@ import io.strato.common.http.ApiException;
 import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
 import io.strato.volume.ListQuery;
+import io.strato.volume.MetadataRoutes;
 import io.strato.volume.Microversion;
 import io.strato.volume.Routes;
 import io.strato.volume.Scope;
@@ -17,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +49,10 @@ public final class SnapshotsApi {
         .get("/snapshots/detail", ctx -> list(ctx, true))
         .get("/snapshots/:snapshot_id", this::show)
         .put("/snapshots/:snapshot_id", this::update)
-        .delete("/snapshots/:snapshot_id", this::delete)
-        .get("/snapshots/:snapshot_id/metadata", this::showMetadata)
-        .post("/snapshots/:snapshot_id/metadata", ctx -> setMetadata(ctx, true))
-        .put("/snapshots/:snapshot_id/metadata", ctx -> setMetadata(ctx, false))
-        .delete("/snapshots/:snapshot_id/metadata/:key", this::deleteMetadataKey);
+        .delete("/snapshots/:snapshot_id", this::delete);
+    new MetadataRoutes<Snapshot>(this::found, Snapshot::metadata, (s, m) -> snapshots.update(s.id(), null, null, m),
+        "volume:update_snapshot_metadata", "volume:update_snapshot_metadata", "volume:delete_snapshot_metadata")
+        .mount(api, "/snapshots/:snapshot_id");
   }
 
   private void create(RoutingContext ctx) {
@@ -136,37 +135,6 @@ public final class SnapshotsApi {
       LOG.warn("snapshot {} could not be deleted: {}", id, e.toString());
       snapshots.failedDelete(id, e.toString());
     });
-  }
-
-  private void showMetadata(RoutingContext ctx) {
-    found(ctx).onSuccess(s -> Replies.json(ctx, 200, new JsonObject().put("metadata", s.metadata())))
-        .onFailure(ctx::fail);
-  }
-
-  /** {@code POST} merges into the metadata, {@code PUT} replaces it. */
-  private void setMetadata(RoutingContext ctx, boolean merge) {
-    if (!Replies.bodyObject(ctx).containsKey("metadata")) {
-      throw ApiException.badRequest("Malformed request body: it needs a 'metadata' object.");
-    }
-    JsonObject given = VolumeRequest.metadata(Replies.bodyObject(ctx).getValue("metadata"));
-    changeMetadata(ctx, m -> merge ? m.copy().mergeIn(given) : given);
-  }
-
-  private void deleteMetadataKey(RoutingContext ctx) {
-    String key = ctx.pathParam("key");
-    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:delete_snapshot_metadata")).compose(s -> {
-      if (!s.metadata().containsKey(key)) throw ApiException.notFound("Metadata item was not found");
-      JsonObject m = s.metadata().copy();
-      m.remove(key);
-      return snapshots.update(s.id(), null, null, m);
-    }).onSuccess(s -> ctx.response().setStatusCode(200).end()).onFailure(ctx::fail);
-  }
-
-  private void changeMetadata(RoutingContext ctx, UnaryOperator<JsonObject> change) {
-    found(ctx).map(VolumePolicy.member(Scope.of(ctx), "volume:update_snapshot_metadata"))
-        .compose(s -> snapshots.update(s.id(), null, null, change.apply(s.metadata())))
-        .onSuccess(s -> Replies.json(ctx, 200, new JsonObject().put("metadata", s.metadata())))
-        .onFailure(ctx::fail);
   }
 
   private Future<Snapshot> found(RoutingContext ctx) {
