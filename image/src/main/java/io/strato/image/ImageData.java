@@ -155,7 +155,8 @@ final class ImageData {
         ctx.fail(ApiException.forbidden("The requested image has been deactivated. Image data download is forbidden."));
         return;
       }
-      if (!image.status().equals("active")) {
+      // An admin still reads a deactivated image's data, as in Glance.
+      if (!image.status().equals("active") && !image.status().equals("deactivated")) {
         ctx.response().setStatusCode(204).end();
         return;
       }
