@@ -44,15 +44,13 @@ final class ProjectApi {
     router.delete("/v3/projects/:p/users/:u/roles/:r").handler(auth).handler(this::revokeGrant);
   }
 
+  /**
+   * Admins only, as Keystone's {@code identity:list_projects}: a member's 403 is what clients expect (the CLI then
+   * takes a project it cannot look up as an id), and its own projects are at {@code /v3/auth/projects}.
+   */
   private void list(RoutingContext ctx) {
-    Token caller = AuthHandler.token(ctx);
-    String name = ctx.queryParams().get("name");
-    String domainId = ctx.queryParams().get("domain_id");
-    Future<java.util.List<JsonObject>> found = caller.isAdmin()
-        ? projects.list(name, domainId)
-        : projects.forUser(caller.userId()).map(l -> l.stream().filter(p -> name == null || name.equals(
-            p.getString("name"))).toList());
-    found.onSuccess(l -> Replies.json(ctx, 200, new JsonObject().put("projects", new JsonArray(l))
+    Policy.requireAdmin(AuthHandler.token(ctx), "identity:list_projects");
+    projects.list(ctx.queryParams().get("name"), ctx.queryParams().get("domain_id")).onSuccess(l -> Replies.json(ctx, 200, new JsonObject().put("projects", new JsonArray(l))
             .put("links", new JsonObject().put("self", null).put("next", null).put("previous", null))))
         .onFailure(ctx::fail);
   }

@@ -213,6 +213,11 @@ class IdentityApiTest {
     assertThat(forbidden.statusCode()).isEqualTo(403);
     assertThat(call(HttpMethod.GET, "/v3/users", alice, null).statusCode()).isEqualTo(403);
     assertThat(call(HttpMethod.GET, "/v3/users/" + userId, alice, null).statusCode()).isEqualTo(200);
+    var listProjects = call(HttpMethod.GET, "/v3/projects?name=team-a", alice, null);
+    assertThat(listProjects.statusCode()).as("identity:list_projects is not a member's (it has /v3/auth/projects)")
+        .isEqualTo(403);
+    assertThat(call(HttpMethod.GET, "/v3/auth/projects", alice, null).bodyAsJsonObject().getJsonArray("projects"))
+        .hasSize(1);
     assertThat(call(HttpMethod.GET, "/v3/projects/nope", admin, null).statusCode()).isEqualTo(404);
   }
 
