@@ -148,7 +148,14 @@ final class AgentTestCloud {
    */
   Server boot(String host, String name, String flavor, String apiImage, String image,
       Map<String, String> imageProperties, int attempt, JsonObject build, TestIdentity.Member member) {
-    JsonObject server = new JsonObject().put("name", name).put("flavorRef", flavor);
+    return boot(host, new JsonObject().put("name", name), flavor, apiImage, image, imageProperties, attempt, build,
+        member);
+  }
+
+  /** As above, with more fields of the create request ({@code key_name}, {@code user_data}) in {@code fields}. */
+  Server boot(String host, JsonObject fields, String flavor, String apiImage, String image,
+      Map<String, String> imageProperties, int attempt, JsonObject build, TestIdentity.Member member) {
+    JsonObject server = fields.copy().put("flavorRef", flavor);
     if (apiImage != null) server.put("imageRef", apiImage);
     if (apiImage == null || build.containsKey("block_device_mapping_v2")) {
       server.put("block_device_mapping_v2", build.getJsonArray("block_device_mapping_v2", new JsonArray()
