@@ -340,6 +340,13 @@ final class Builder {
             return all;
           });
     }
+    if (ConfigDrive.wanted(req.build())) {
+      disks = disks.compose(d -> host.configDrive.write(rec.id, dir).map(iso -> {
+        List<GuestSpec.Disk> all = new ArrayList<>(d);
+        all.add(GuestSpec.Disk.cdrom(iso, "hdd"));
+        return all;
+      }));
+    }
     Future<Path> kernel = host.cachedImage(rec.projectId, props.get("kernel_id"));
     Future<Path> ramdisk = host.cachedImage(rec.projectId, props.get("ramdisk_id"));
     return Future.all(disks, kernel, ramdisk).compose(all -> {
