@@ -140,7 +140,8 @@ public final class DemoImageBuilder {
         udhcpc -i eth0 -n -q -t 5 -T 2 -O staticroutes -s /etc/udhcpc.sh 2>&1 | grep -i lease
         echo "strato: eth0 $(ip -4 -o addr show dev eth0 | awk '{print $4}')"
         mkdir -p /root/.ssh && chmod 700 /root/.ssh
-        for i in 1 2 3; do md /2009-04-04/meta-data/public-keys/0/openssh-key > /root/.ssh/authorized_keys && break; sleep 1; done
+        for i in 1 2 3; do md /2009-04-04/meta-data/public-keys/0/openssh-key > /tmp/key && break; sleep 1; done
+        [ -s /tmp/key ] && { cat /tmp/key; echo; } > /root/.ssh/authorized_keys
         [ -s /root/.ssh/authorized_keys ] && echo "strato: public key installed"
         if md /openstack/latest/user_data > /tmp/user_data && [ "$(head -c 2 /tmp/user_data)" = "#!" ]; then
           chmod +x /tmp/user_data && /tmp/user_data > /tmp/user_data.log 2>&1
