@@ -34,6 +34,7 @@ import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerMetadataApi;
 import io.strato.gateway.servers.ServerTagsApi;
 import io.strato.gateway.servers.ServersApi;
+import io.strato.gateway.servers.UnsupportedActions;
 import io.strato.gateway.servers.rebuild.ServerRebuildApi;
 import io.strato.gateway.servers.volumes.CinderAttachments;
 import io.strato.gateway.servers.volumes.VolumeAttachments;
@@ -103,6 +104,9 @@ final class ComputeApi extends VerticleBase {
     new ResizeApi(new ServerResizes(pool, shared.flavors(), quotas, shared.relay())).register(serverActions);
     new ServerSnapshotApi(vertx, pool, shared.relay(), config.imageUrl(), lookupPolicy(config)).register(serverActions);
     new ServerRebuildApi(pool, shared.relay(), shared.images(), keypairs, baseUrl).register(serverActions);
+    ComputeServices services = new ComputeServices(pool, shared.relay(),
+        config.settings().getLong("scheduler.service.down.time.seconds"));
+    new UnsupportedActions(pool, services).register(serverActions);
     serverActions.mount(api);
     new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool))
         .mount(api);
@@ -120,8 +124,7 @@ final class ComputeApi extends VerticleBase {
         new HypervisorsApi(pool, config.settings().getLong("scheduler.service.down.time.seconds"));
     hypervisors.mount(api);
     new AvailabilityZonesApi(config.availabilityZones(), hypervisors).mount(api);
-    new ServicesApi(new ComputeServices(pool, shared.relay(),
-        config.settings().getLong("scheduler.service.down.time.seconds"))).mount(api);
+    new ServicesApi(services).mount(api);
     router.route("/v2.1/*").subRouter(api);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
         .listen(config.port());
