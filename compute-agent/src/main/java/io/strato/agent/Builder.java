@@ -367,14 +367,20 @@ final class Builder {
     }
   }
 
+  /**
+   * How long a build waits for the conductor to record its first step: the conductor's own build timeout. The record
+   * decides before that (this host, another, ERROR once the conductor times the build out, deleted), so a conductor
+   * that is down or restarting only delays the build; the bound is a backstop should the record never change.
+   */
   private long confirmTimeoutMs() {
-    return host.settings().getLong("agent.placement.confirm.timeout.ms");
+    return host.settings().getLong("conductor.build.timeout.seconds") * 1000;
   }
 
   /**
    * Before the domain is defined: the record must still be building, not being deleted, and on this host (the
    * conductor recorded this build's first step). While the record shows no host yet (the conductor has not applied
-   * that step), ask again with a back-off doubling from {@code backoffMs} up to a second, until {@code deadline}.
+   * that step, or is down), ask again with a back-off doubling from {@code backoffMs} up to a second, until
+   * {@code deadline}.
    */
   private Future<Void> confirmPlacement(InstanceRecord rec, long deadline, long backoffMs) {
     return host.compute.server(rec.id).compose(server -> {
