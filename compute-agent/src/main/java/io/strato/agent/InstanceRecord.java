@@ -53,7 +53,8 @@ final class InstanceRecord {
 
   /** A port of {@link #ports} as the host's network plumbing sees it. */
   static PlumbedPort plumbed(JsonObject entry) {
-    return new PlumbedPort(entry.getString("id"), entry.getString("network_id"), entry.getString("mac"), List.of());
+    return new PlumbedPort(entry.getString("id"), entry.getString("network_id"), entry.getString("mac"), List.of(),
+        null);
   }
 
   JsonArray volumesAttached() {

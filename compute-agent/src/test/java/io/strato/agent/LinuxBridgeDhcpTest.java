@@ -145,6 +145,79 @@ class LinuxBridgeDhcpTest {
     assertThat(dhcpAddress(identity, networkPort, member, net)).as("DHCP port left").isNull();
   }
 
+  @Test
+  @DisplayName("a guest on a linuxbridge network gets its own instance's metadata from 169.254.169.254 (routed by"
+      + " DHCP through the DHCP port) and never another's, an address no port holds is refused, the metadata API"
+      + " refuses an unsigned request, and deleting the servers stops the proxy")
+  void metadataFromTheGuestsNetwork() throws Exception {
+    AgentTestCloud cloud = AgentTestCloud.get();
+    TestIdentity identity = cloud.identity;
+    int networkPort = identity.settings.getInt("network.port");
+    String host = "netplane-" + UUID.randomUUID().toString().substring(0, 6);
+    cloud.startAgent(host, Files.createTempDirectory("netplane-agent"), Map.of(NetworkPlumber.SETTING,
+        "linuxbridge"));
+    String image = cloud.image("metadata-img", "raw", new byte[4096], new JsonObject());
+    var member = identity.newProject("netplane");
+    String net = network(identity, networkPort, member);
+    JsonObject build = new JsonObject().put("networks", new JsonArray().add(new JsonObject().put("uuid", net)));
+    var s1 = cloud.boot(host, "meta-one", "1", image, image, Map.of("disk_format", "raw"), 1, build, member);
+    var s2 = cloud.boot(host, "meta-two", "1", image, image, Map.of("disk_format", "raw"), 1, build, member);
+    for (var s : List.of(s1, s2)) {
+      JsonObject server = cloud.await(s, j -> j != null && !"BUILD".equals(j.getString("status")), 60_000);
+      assertThat(server.getString("status")).as(String.valueOf(server.getValue("fault"))).isEqualTo("ACTIVE");
+    }
+    Path script = udhcpcScript();
+    for (var s : List.of(s1, s2)) {
+      PlumbedPort p = PlumbedPort.of(identity.call(HttpMethod.GET, networkPort, "/v2.0/ports?device_id=" + s.id(),
+          member.token(), null, Map.of()).bodyAsJsonObject().getJsonArray("ports").getJsonObject(0));
+      String guest = guest(p.mac(), LinuxNames.bridge(net));
+      HostShell.Result dhcp = HostShell.run(20, "ip", "netns", "exec", guest, "udhcpc", "-i", "g", "-n", "-q", "-f",
+          "-t", "3", "-T", "2", "-O", "staticroutes", "-s", script.toString());
+      assertThat(dhcp.output()).as("the lease").contains("lease of " + p.fixedIps().get(0).ip() + " obtained");
+      // A guest that names another instance itself still gets its own: the proxy replaces the header.
+      HostShell.Result meta = HostShell.run(20, "ip", "netns", "exec", guest, "curl", "-s", "-m", "5", "--retry",
+          "2", "-H", "X-Instance-ID: " + (s == s1 ? s2.id() : s1.id()),
+          "http://169.254.169.254/openstack/latest/meta_data.json");
+      assertThat(meta.output()).as(() -> "the guest's metadata; routes: " + HostShell.run(5, "ip", "-n", guest,
+          "route").output()).contains("\"uuid\":\"" + s.id() + "\"");
+      assertThat(HostShell.run(20, "ip", "netns", "exec", guest, "curl", "-s", "-m", "5",
+          "http://169.254.169.254/latest/meta-data/instance-id").output()).isEqualTo(s.id());
+    }
+    String stranger = guest("02:00:00:77:00:98", LinuxNames.bridge(net));
+    HostShell.check(5, "ip", "-n", stranger, "addr", "add", "10.77.0.99/24", "dev", "g");
+    String dhcpAddress = dhcpAddress(identity, networkPort, member, net);
+    HostShell.check(5, "ip", "-n", stranger, "route", "add", "169.254.169.254/32", "via", dhcpAddress);
+    assertThat(HostShell.run(20, "ip", "netns", "exec", stranger, "curl", "-s", "-o", "/dev/null", "-w",
+        "%{http_code}", "-m", "5", "http://169.254.169.254/openstack/latest/meta_data.json").output())
+        .as("an address no port holds").isEqualTo("403");
+    int metadataPort = identity.settings.getInt("metadata.port");
+    var unsigned = identity.call(HttpMethod.GET, metadataPort, "/openstack/latest/meta_data.json", null, null,
+        Map.of("X-Instance-ID", s1.id()));
+    assertThat(unsigned.statusCode()).as("an unsigned request to the metadata API").isEqualTo(403);
+
+    removeGuests();
+    for (var s : List.of(s1, s2)) cloud.delete(s);
+    for (var s : List.of(s1, s2)) cloud.await(s, j -> j == null || "DELETED".equals(j.getString("status")), 60_000);
+    assertThat(HostShell.run(5, "pgrep", "-f", "haproxy.*" + net).ok()).as("metadata proxy left").isFalse();
+    assertThat(HostShell.run(5, "ip", "netns", "list").output()).as("DHCP namespace left")
+        .doesNotContain(LinuxNames.dhcpNamespace(net));
+  }
+
+  /** A udhcpc script that does what the demo guest's does: the address, then the routes of option 121. */
+  private static Path udhcpcScript() throws java.io.IOException {
+    Path script = Files.createTempFile("udhcpc", ".sh");
+    Files.writeString(script, """
+        #!/bin/sh
+        [ "$1" = bound ] || exit 0
+        ip addr add "$ip/$mask" dev "$interface"
+        set -- $staticroutes
+        while [ $# -ge 2 ]; do ip route replace "$1" via "$2" dev "$interface"; shift 2; done
+        """);
+    script.toFile().setExecutable(true);
+    script.toFile().deleteOnExit();
+    return script;
+  }
+
   @AfterEach
   void removeGuests() {
     namespaces.forEach(ns -> HostShell.run(5, "ip", "netns", "delete", ns));

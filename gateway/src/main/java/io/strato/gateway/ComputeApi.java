@@ -21,6 +21,8 @@ import io.strato.gateway.quotas.QuotasApi;
 import io.strato.gateway.references.BootReferences;
 import io.strato.gateway.references.ServiceLookup;
 import io.strato.gateway.servers.ConsoleOutput;
+import io.strato.gateway.servers.CoreActions;
+import io.strato.gateway.servers.action.ActionRouter;
 import io.strato.gateway.services.ComputeServices;
 import io.strato.gateway.services.ServicesApi;
 import io.strato.gateway.servers.InstanceEdit;
@@ -32,6 +34,7 @@ import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerMetadataApi;
 import io.strato.gateway.servers.ServerTagsApi;
 import io.strato.gateway.servers.ServersApi;
+import io.strato.gateway.servers.UnsupportedActions;
 import io.strato.gateway.servers.rebuild.ServerRebuildApi;
 import io.strato.gateway.servers.volumes.CinderAttachments;
 import io.strato.gateway.servers.volumes.VolumeAttachments;
@@ -95,11 +98,18 @@ final class ComputeApi extends VerticleBase {
     new VersionsApi(baseUrl).mount(router);
     Router api = Router.router(vertx);
     api.route().handler(Microversion::handle).handler(AuthHandler.projectScoped(shared.verifier()));
-    new ResizeApi(new ServerResizes(pool, shared.flavors(), quotas, shared.relay())).mount(api);
-    new ServerSnapshotApi(vertx, pool, shared.relay(), config.imageUrl(), lookupPolicy(config)).mount(api);
-    new ServerRebuildApi(pool, shared.relay(), shared.images(), keypairs, baseUrl).mount(api);
-    new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool),
-        new ConsoleOutput(vertx, config.settings().get("compute.agent.url.template"))).mount(api);
+    ActionRouter serverActions = new ActionRouter(pool);
+    new CoreActions(actions, new ConsoleOutput(vertx, config.settings().get("compute.agent.url.template")))
+        .register(serverActions);
+    new ResizeApi(new ServerResizes(pool, shared.flavors(), quotas, shared.relay())).register(serverActions);
+    new ServerSnapshotApi(vertx, pool, shared.relay(), config.imageUrl(), lookupPolicy(config)).register(serverActions);
+    new ServerRebuildApi(pool, shared.relay(), shared.images(), keypairs, baseUrl).register(serverActions);
+    ComputeServices services = new ComputeServices(pool, shared.relay(),
+        config.settings().getLong("scheduler.service.down.time.seconds"));
+    new UnsupportedActions(pool, services).register(serverActions);
+    serverActions.mount(api);
+    new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool))
+        .mount(api);
     Instances servers = new Instances(pool);
     InstanceEdit edit = new InstanceEdit(pool);
     new ServerMetadataApi(servers, edit).mount(api);
@@ -114,8 +124,7 @@ final class ComputeApi extends VerticleBase {
         new HypervisorsApi(pool, config.settings().getLong("scheduler.service.down.time.seconds"));
     hypervisors.mount(api);
     new AvailabilityZonesApi(config.availabilityZones(), hypervisors).mount(api);
-    new ServicesApi(new ComputeServices(pool, shared.relay(),
-        config.settings().getLong("scheduler.service.down.time.seconds"))).mount(api);
+    new ServicesApi(services).mount(api);
     router.route("/v2.1/*").subRouter(api);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)
         .listen(config.port());

@@ -1,5 +1,6 @@
 package io.strato.gateway;
 
+import io.strato.common.auth.MetadataSignature;
 import io.strato.common.auth.TokenVerifier;
 import io.strato.common.db.Database;
 import io.strato.common.db.OutboxRelay;
@@ -11,6 +12,7 @@ import io.strato.gateway.batches.BatchConsumer;
 import io.strato.gateway.batches.BatchLedger;
 import io.strato.gateway.flavors.Flavors;
 import io.strato.gateway.images.ImageLookup;
+import io.strato.gateway.metadata.MetadataApi;
 import io.strato.gateway.references.ServiceLookup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,7 +23,8 @@ import io.vertx.sqlclient.Pool;
  * The compute API: migrates {@code nova}, makes sure the Kafka topics exist, starts the outbox relay, then serves
  * Nova's v2.1 API on {@code compute.port} from {@code compute.verticle.instances} HTTP verticles (0: one per core, each
  * on its own event loop with its own database connections, sharing the port and the flavor and image caches), and
- * boots the batches of {@code strato.boot-batches} through the same path.
+ * boots the batches of {@code strato.boot-batches} through the same path; Nova's metadata API listens on
+ * {@code metadata.port} for the compute agents' metadata proxies.
  */
 public final class GatewayService extends VerticleBase {
   private final GatewayConfig config;
@@ -66,7 +69,9 @@ public final class GatewayService extends VerticleBase {
               new BatchLedger(pool), ComputeApi.creator(vertx, pool, shared), relay);
           readiness.require("boot batch consumer", consumer::alive);
           return vertx.deployVerticle(consumer);
-        });
+        })
+        .compose(id -> vertx.deployVerticle(new MetadataApi(pool, config.settings().get(MetadataSignature.SECRET_SETTING),
+            config.bindHost(), config.settings().getInt("metadata.port"), config.maxBodyBytes())));
   }
 
   @Override

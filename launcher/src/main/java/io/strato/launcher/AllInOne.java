@@ -134,6 +134,7 @@ public final class AllInOne implements AutoCloseable {
     overrides.put("identity.bootstrap.admin.password", secrets.adminPassword());
     overrides.put("identity.demo.password", secrets.demoPassword());
     overrides.put("service.password", secrets.servicePassword());
+    overrides.put("metadata.proxy.shared.secret", secrets.metadataSecret());
     overrides.put("identity.url", "http://127.0.0.1:" + base.get("identity.port"));
     overrides.put("identity.catalog", CATALOG);
     if (base.get("image.store.dir").equals(Settings.defaults().get("image.store.dir"))) {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class PortsInUse {
   private static final List<String> SERVICE_PORTS = List.of("identity.port", "compute.port", "image.port",
-      "network.port", "volume.port", "scheduler.port", "conductor.port", "agent.port");
+      "network.port", "volume.port", "scheduler.port", "conductor.port", "agent.port", "metadata.port");
 
   private PortsInUse() {}
 

@@ -16,7 +16,8 @@ import java.util.Properties;
 final class Secrets {
   private static final String ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   static final String FILE = "secrets.properties";
-  private static final String[] KEYS = {"admin.password", "demo.password", "service.password", "postgres.password"};
+  private static final String[] KEYS = {"admin.password", "demo.password", "service.password", "postgres.password",
+      "metadata.secret"};
   private final Properties values;
 
   private Secrets(Properties values) {
@@ -67,6 +68,11 @@ final class Secrets {
 
   String servicePassword() {
     return values.getProperty("service.password");
+  }
+
+  /** The metadata proxies' shared secret ({@code metadata.proxy.shared.secret}). */
+  String metadataSecret() {
+    return values.getProperty("metadata.secret");
   }
 
   String demoPassword() {

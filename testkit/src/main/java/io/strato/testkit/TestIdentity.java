@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class TestIdentity {
   public static final String ADMIN_PASSWORD = "admin-secret";
   public static final String SERVICE_PASSWORD = "service-secret";
+  /** The metadata proxies' shared secret (the agents sign with it, the metadata API checks it). */
+  public static final String METADATA_SECRET = "metadata-secret";
   private static TestIdentity instance;
   private static String catalog = "identity,compute,image,network,volume";
 
@@ -48,13 +50,14 @@ public final class TestIdentity {
     // Every service gets a free port up front, so the catalog identity hands out points at where tests run them.
     Map<String, String> ports = new java.util.HashMap<>();
     for (String key : new String[] {"compute.port", "image.port", "network.port", "volume.port", "scheduler.port",
-        "conductor.port", "agent.port"}) {
+        "conductor.port", "agent.port", "metadata.port"}) {
       ports.put(key, String.valueOf(Ports.free()));
     }
     ports.put("identity.port", String.valueOf(port));
     ports.put("identity.url", "http://127.0.0.1:" + port);
     ports.put("identity.bootstrap.admin.password", ADMIN_PASSWORD);
     ports.put("service.password", SERVICE_PASSWORD);
+    ports.put("metadata.proxy.shared.secret", METADATA_SECRET);
     ports.put("identity.catalog", catalog);
     ports.put("identity.password.iterations", "10000");
     ports.put("token.revocation.poll.ms", "500");

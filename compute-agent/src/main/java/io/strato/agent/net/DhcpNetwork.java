@@ -11,8 +11,11 @@ record DhcpNetwork(String networkId, String bridge, Port port, List<Subnet> subn
   /** The DHCP port: its id, MAC and address with the subnet's prefix length ({@code 10.0.0.2/24}). */
   record Port(String id, String mac, String address) {}
 
-  /** An IPv4 subnet: its CIDR and gateway (null for none: then no router is offered). */
-  record Subnet(String cidr, String gateway) {
+  /**
+   * An IPv4 subnet: its CIDR, gateway (null for none: then no router is offered) and the DHCP port's address on it
+   * (null for none), through which guests reach the metadata proxy.
+   */
+  record Subnet(String cidr, String gateway, String dhcpAddress) {
     /** The netmask of the CIDR ({@code 255.255.252.0} for a /22). */
     String netmask() {
       int bits = prefixLength();

@@ -1,7 +1,6 @@
 package io.strato.agent.net;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.CopyOptions;
@@ -19,17 +18,19 @@ import java.util.Map;
  * files live in {@code <dir>/<network id>/}; the pid file is how a restarted agent finds a dnsmasq it started before.
  */
 final class Dnsmasq {
-  private static final long STOP_GRACE_MS = 5000;
   private final Vertx vertx;
   private final HostCommands commands;
   private final Path dir;
   private final Duration lease;
+  private final boolean metadata;
 
-  Dnsmasq(Vertx vertx, HostCommands commands, Path dir, Duration lease) {
+  /** {@code metadata}: guests are given a route to the metadata proxy ({@link MetadataProxy}). */
+  Dnsmasq(Vertx vertx, HostCommands commands, Path dir, Duration lease, boolean metadata) {
     this.vertx = vertx;
     this.commands = commands;
     this.dir = dir;
     this.lease = lease;
+    this.metadata = metadata;
   }
 
   /** The MAC -> address entries of the network, in the order they were added. */
@@ -64,48 +65,16 @@ final class Dnsmasq {
         : commands.run(command(net)).mapEmpty());
   }
 
-  /**
-   * Stops the network's dnsmasq, if one runs, and removes its files. Done means gone: it is given
-   * {@link #STOP_GRACE_MS} to exit after SIGTERM, then killed.
-   */
+  /** Stops the network's dnsmasq, if one runs (gone when this completes), and removes its files. */
   Future<Void> stop(String networkId) {
-    return pid(networkId).compose(pid -> pid == null ? Future.succeededFuture()
-            : commands.run(List.of("kill", "-TERM", String.valueOf(pid)))
-                .compose(v -> exited(pid, System.currentTimeMillis() + STOP_GRACE_MS))
-                .compose(gone -> gone ? Future.succeededFuture()
-                    : commands.run(List.of("kill", "-KILL", String.valueOf(pid))).mapEmpty()))
+    return pid(networkId).compose(pid -> pid == null ? Future.succeededFuture() : PidFile.stop(vertx, commands, pid))
         .compose(v -> vertx.fileSystem().deleteRecursive(dir.resolve(networkId).toString())
             .recover(e -> Future.succeededFuture()));
   }
 
-  /**
-   * Whether process {@code pid} exits before {@code deadline} (looked at every 50 ms on a timer). An exited process
-   * nobody reaped yet (a zombie: its command line is empty) counts as gone.
-   */
-  private Future<Boolean> exited(long pid, long deadline) {
-    String cmdline = "/proc/" + pid + "/cmdline";
-    return vertx.fileSystem().readFile(cmdline).map(b -> b.length() > 0).recover(e -> Future.succeededFuture(false))
-        .compose(alive -> {
-          if (!alive) return Future.succeededFuture(true);
-          if (System.currentTimeMillis() > deadline) return Future.succeededFuture(false);
-          Promise<Boolean> later = Promise.promise();
-          vertx.setTimer(50, t -> exited(pid, deadline).onComplete(later));
-          return later.future();
-        });
-  }
-
   /** The pid of the network's running dnsmasq, or null: the pid file's process, if it is still that dnsmasq. */
   Future<Long> pid(String networkId) {
-    String file = dir.resolve(networkId).resolve("pid").toString();
-    return vertx.fileSystem().exists(file).compose(there -> !there ? Future.succeededFuture(null)
-        : vertx.fileSystem().readFile(file).compose(b -> {
-          String text = b.toString().strip();
-          if (!text.matches("\\d{1,10}")) return Future.succeededFuture(null);
-          String cmdline = "/proc/" + text + "/cmdline";
-          return vertx.fileSystem().exists(cmdline).compose(alive -> !alive ? Future.succeededFuture(null)
-              : vertx.fileSystem().readFile(cmdline).map(c -> c.toString().contains("dnsmasq")
-                  && c.toString().contains(networkId) ? Long.valueOf(text) : null));
-        }));
+    return PidFile.owner(vertx, dir.resolve(networkId).resolve("pid"), "dnsmasq", networkId);
   }
 
   private Path hostsFile(String networkId) {
@@ -133,6 +102,12 @@ final class Dnsmasq {
           + lease.toSeconds() + "s");
       // Without a gateway the subnet offers no router (dnsmasq would offer itself).
       argv.add("--dhcp-option=tag:" + tag + ",option:router" + (s.gateway() == null ? "" : "," + s.gateway()));
+      if (metadata && s.dhcpAddress() != null) {
+        // As Neutron's isolated metadata: a classless static route (option 121) to the metadata address through
+        // the DHCP port; a client that takes option 121 ignores the router option, so the default route goes too.
+        argv.add("--dhcp-option-force=tag:" + tag + ",option:classless-static-route," + MetadataProxy.ADDRESS
+            + "/32," + s.dhcpAddress() + (s.gateway() == null ? "" : ",0.0.0.0/0," + s.gateway()));
+      }
     }
     return argv;
   }

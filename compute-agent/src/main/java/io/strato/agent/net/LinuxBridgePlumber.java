@@ -25,13 +25,17 @@ public final class LinuxBridgePlumber implements NetworkPlumber {
   private static final Logger LOG = LoggerFactory.getLogger(LinuxBridgePlumber.class);
   private final LinuxLinks links;
   private final Dnsmasq dnsmasq;
+  /** Null when guests get no metadata (no shared secret configured). */
+  private final MetadataProxy metadata;
   private final NetworkClient network;
   private final String host;
   private final Map<String, Future<?>> turns = new HashMap<>();
 
-  LinuxBridgePlumber(LinuxLinks links, Dnsmasq dnsmasq, NetworkClient network, String host) {
+  LinuxBridgePlumber(LinuxLinks links, Dnsmasq dnsmasq, MetadataProxy metadata, NetworkClient network,
+      String host) {
     this.links = links;
     this.dnsmasq = dnsmasq;
+    this.metadata = metadata;
     this.network = network;
     this.host = host;
   }
@@ -62,7 +66,8 @@ public final class LinuxBridgePlumber implements NetworkPlumber {
           if (port.mac() != null) hosts.remove(port.mac());
           if (!hosts.isEmpty()) {
             return dnsmasq.writeHosts(net, hosts).compose(x -> dhcpNetwork(projectId, net))
-                .compose(d -> d == null ? Future.succeededFuture() : dnsmasq.serve(d));
+                .compose(d -> d == null ? Future.succeededFuture() : dnsmasq.serve(d))
+                .compose(x -> forgetMetadata(net, port.mac()));
           }
           return removeNetwork(projectId, net);
         }));
@@ -74,7 +79,8 @@ public final class LinuxBridgePlumber implements NetworkPlumber {
    */
   private Future<Void> removeNetwork(String projectId, String net) {
     String bridge = LinuxNames.bridge(net);
-    return dnsmasq.stop(net)
+    return (metadata == null ? Future.<Void>succeededFuture() : metadata.stop(net))
+        .compose(v -> dnsmasq.stop(net))
         .compose(v -> links.deleteNamespace(LinuxNames.dhcpNamespace(net)))
         .compose(v -> network.deleteDhcpPort(projectId, net, host))
         .compose(v -> links.hasMembers(bridge))
@@ -101,8 +107,25 @@ public final class LinuxBridgePlumber implements NetworkPlumber {
             hosts.put(port.mac(), ip);
             return dnsmasq.writeHosts(net.networkId(), hosts);
           })
-          .compose(v -> dnsmasq.serve(net));
+          .compose(v -> dnsmasq.serve(net))
+          .compose(v -> serveMetadata(net.networkId(), port, ip));
     });
+  }
+
+  /** The network's metadata proxy here answers for the port's instance at {@code ip}. */
+  private Future<Void> serveMetadata(String networkId, PlumbedPort port, String ip) {
+    if (metadata == null || port.deviceId() == null || port.deviceId().isBlank()) return Future.succeededFuture();
+    return metadata.ports(networkId).compose(ports -> {
+      ports.put(port.mac(), new MetadataProxy.Entry(ip, port.deviceId()));
+      return metadata.serve(networkId, ports);
+    });
+  }
+
+  /** The network's metadata proxy here no longer answers for the port with {@code mac}. */
+  private Future<Void> forgetMetadata(String networkId, String mac) {
+    if (metadata == null) return Future.succeededFuture();
+    return metadata.ports(networkId).compose(ports -> ports.remove(mac) == null ? Future.succeededFuture()
+        : metadata.serve(networkId, ports));
   }
 
   /** The network's IPv4 subnets with DHCP and its DHCP port here (made when missing); null when it has none. */
@@ -126,7 +149,9 @@ public final class LinuxBridgePlumber implements NetworkPlumber {
             + " has no IPv4 address");
         return new DhcpNetwork(networkId, LinuxNames.bridge(networkId),
             new DhcpNetwork.Port(dhcpPort.id(), dhcpPort.mac(), address),
-            dhcp.stream().map(s -> new DhcpNetwork.Subnet(s.getString("cidr"), s.getString("gateway_ip"))).toList());
+            dhcp.stream().map(s -> new DhcpNetwork.Subnet(s.getString("cidr"), s.getString("gateway_ip"),
+                dhcpPort.fixedIps().stream().filter(f -> s.getString("id").equals(f.subnetId()))
+                    .map(PlumbedPort.FixedIp::ip).findFirst().orElse(null))).toList());
       });
     });
   }

@@ -1,13 +1,17 @@
 package io.strato.agent.net;
 
 import io.strato.agent.clients.NetworkClient;
+import io.strato.common.auth.MetadataSignature;
 import io.strato.common.config.Settings;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The host's network plumbing chosen by {@code agent.network.plumbing}; an unknown name fails start-up. */
 public final class Plumbing {
+  private static final Logger LOG = LoggerFactory.getLogger(Plumbing.class);
   private Plumbing() {}
 
   /**
@@ -26,12 +30,25 @@ public final class Plumbing {
         }
         HostCommands commands = new HostCommands(vertx, settings.getInt("agent.network.command.workers"),
             Duration.ofSeconds(settings.getLong("agent.network.command.timeout.seconds")));
+        MetadataProxy metadata = metadataProxy(vertx, settings, commands, stateDir);
         Dnsmasq dnsmasq = new Dnsmasq(vertx, commands, stateDir.resolve("dhcp"),
-            Duration.ofSeconds(settings.getLong("agent.network.dhcp.lease.seconds")));
-        yield new LinuxBridgePlumber(new LinuxLinks(commands), dnsmasq, network, host);
+            Duration.ofSeconds(settings.getLong("agent.network.dhcp.lease.seconds")), metadata != null);
+        yield new LinuxBridgePlumber(new LinuxLinks(commands), dnsmasq, metadata, network, host);
       }
       default -> throw new IllegalArgumentException("unknown " + NetworkPlumber.SETTING + " '" + kind
           + "': known are linuxbridge, none");
     };
+  }
+
+  /** The networks' metadata proxies, or null (no metadata for guests) when no shared secret is configured. */
+  private static MetadataProxy metadataProxy(Vertx vertx, Settings settings, HostCommands commands, Path stateDir) {
+    String secret = settings.get(MetadataSignature.SECRET_SETTING);
+    if (secret.isBlank()) {
+      LOG.warn("{} is empty: guests get no metadata (169.254.169.254)", MetadataSignature.SECRET_SETTING);
+      return null;
+    }
+    String target = settings.get("metadata.proxy.target");
+    if (target.isBlank()) target = settings.get("public.host") + ":" + settings.get("metadata.port");
+    return new MetadataProxy(vertx, commands, stateDir.resolve("metadata"), secret, target);
   }
 }

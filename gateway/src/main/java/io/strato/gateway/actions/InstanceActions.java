@@ -30,6 +30,22 @@ public final class InstanceActions {
         .execute(Tuple.of(UUID.fromString(instanceId), requestId, action, userId, projectId)).mapEmpty();
   }
 
+  /**
+   * Records an action that failed at once, as Nova records one whose compute or conductor step raised: the action
+   * with the message {@code Error} and its one event finished in {@code Error} with the reason as its details.
+   */
+  public static Future<Void> recordFailed(SqlClient tx, String instanceId, String requestId, String action,
+      String event, String host, String reason, String userId, String projectId) {
+    return record(tx, instanceId, requestId, action, userId, projectId)
+        .compose(v -> tx.preparedQuery("UPDATE instance_actions SET message = 'Error', updated_at = now()"
+                + " WHERE instance_id = $1 AND request_id = $2 RETURNING id")
+            .execute(Tuple.of(UUID.fromString(instanceId), requestId)))
+        .compose(rows -> tx.preparedQuery("INSERT INTO instance_action_events(action_id, event, finish_time, result,"
+                + " host, details) VALUES ($1, $2, now(), 'Error', $3, $4) ON CONFLICT (action_id, event) DO NOTHING")
+            .execute(Tuple.of(rows.iterator().next().getLong("id"), event, host, reason)))
+        .mapEmpty();
+  }
+
   /** Records several actions in one batch: rows of (instance id, request id, action, user id, project id). */
   public static Future<Void> recordAll(SqlClient tx, List<Tuple> rows) {
     if (rows.isEmpty()) return Future.succeededFuture();

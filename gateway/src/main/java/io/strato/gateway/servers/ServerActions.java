@@ -14,6 +14,7 @@ import io.strato.gateway.batches.BatchLedger;
 import io.strato.common.db.Outbox;
 import io.strato.common.db.OutboxRelay;
 import io.strato.gateway.quotas.Quotas;
+import io.strato.gateway.servers.action.ActionGuard;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -125,12 +126,7 @@ public final class ServerActions {
 
   private Future<Void> act(String id, Token token, String requestId, Rule rule) {
     return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
-      if (!ComputePolicy.canSee(token, i.projectId())) throw Instances.notFound(id);
-      if (i.locked() && !token.isAdmin()) throw ApiException.conflict("Instance " + id + " is locked");
-      if (!rule.vmStates().contains(i.vmState()) || i.taskState() != null || i.host() == null) {
-        throw ApiException.conflict("Cannot '" + rule.action() + "' instance " + id + " while it is in vm_state "
-            + i.vmState() + (i.taskState() == null ? "" : " and task_state " + i.taskState()));
-      }
+      ActionGuard.inState(ActionGuard.actable(token, i), rule.action(), rule.vmStates());
       return InstanceActions.record(tx, id, requestId, rule.action(), token.userId(), token.projectId())
           .compose(v -> Instances.startTask(tx, id, rule.taskState()))
           .compose(v -> order(tx, i, rule.agentAction(), requestId));

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * {@code /servers}: create, list, detail, show, update, delete, actions (reboot, stop, start, pause, unpause, suspend,
- * resume, lock, unlock, console output) and instance actions.
+ * {@code /servers}: create, list, detail, show, update, delete and instance actions. The server actions are the
+ * {@link io.strato.gateway.servers.action.ActionRouter}'s.
  */
 public final class ServersApi {
   private final String baseUrl;
@@ -30,11 +30,9 @@ public final class ServersApi {
   private final ServerActions actions;
   private final InstanceActions instanceActions;
   private final ServerView view;
-  private final ConsoleOutput console;
 
   public ServersApi(String baseUrl, Instances instances, ServerCreator creator, ServerActions actions,
-      InstanceActions instanceActions, ConsoleOutput console) {
-    this.console = console;
+      InstanceActions instanceActions) {
     this.baseUrl = baseUrl;
     this.instances = instances;
     this.creator = creator;
@@ -51,7 +49,6 @@ public final class ServersApi {
     api.get("/servers/:id").handler(this::show);
     api.put("/servers/:id").handler(this::update);
     api.delete("/servers/:id").handler(this::delete);
-    api.post("/servers/:id/action").handler(this::action);
     api.get("/servers/:id/os-instance-actions").handler(this::listActions);
     api.get("/servers/:id/os-instance-actions/:request").handler(this::showAction);
   }
@@ -142,83 +139,6 @@ public final class ServersApi {
     Token token = AuthHandler.token(ctx);
     ComputePolicy.requireMember(token, "os_compute_api:servers:delete");
     actions.delete(id(ctx), token, RequestIds.of(ctx)).onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
-  }
-
-  private void action(RoutingContext ctx) {
-    Token token = AuthHandler.token(ctx);
-    JsonObject body = Replies.bodyObject(ctx);
-    if (body.size() != 1) throw ApiException.badRequest("The action body must name exactly one action.");
-    String name = body.fieldNames().iterator().next();
-    String id = id(ctx);
-    String requestId = RequestIds.of(ctx);
-    Future<Void> done = switch (name) {
-      case "reboot" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:servers:reboot");
-        JsonObject reboot = Replies.body(ctx, "reboot");
-        Fields.onlyKnown(reboot, "reboot", Set.of("type"));
-        String type = Fields.requiredString(reboot, "type", 8);
-        if (!type.equalsIgnoreCase("SOFT") && !type.equalsIgnoreCase("HARD")) {
-          throw ApiException.badRequest("Invalid input for field 'type': '" + type + "' is not one of SOFT, HARD.");
-        }
-        yield actions.reboot(id, token, requestId, type.equalsIgnoreCase("HARD"));
-      }
-      case "os-stop" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:servers:stop");
-        yield actions.stop(id, token, requestId);
-      }
-      case "os-start" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:servers:start");
-        yield actions.start(id, token, requestId);
-      }
-      case "pause" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:os-pause-server:pause");
-        yield actions.pause(id, token, requestId);
-      }
-      case "unpause" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:os-pause-server:unpause");
-        yield actions.unpause(id, token, requestId);
-      }
-      case "suspend" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:os-suspend-server:suspend");
-        yield actions.suspend(id, token, requestId);
-      }
-      case "resume" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:os-suspend-server:resume");
-        yield actions.resume(id, token, requestId);
-      }
-      case "lock", "unlock" -> {
-        ComputePolicy.requireMember(token, "os_compute_api:os-lock-server:" + name);
-        Object args = body.getValue(name);
-        if (args != null && !(args instanceof JsonObject a && a.isEmpty())) {
-          throw ApiException.badRequest("Invalid input for field/attribute " + name + ". Value: " + args
-              + ". Additional properties are not allowed");
-        }
-        yield actions.lock(id, token, requestId, name.equals("lock"));
-      }
-      case "os-getConsoleOutput" -> {
-        consoleOutput(ctx, token, id);
-        yield null;
-      }
-      default -> throw ApiException.badRequest("There is no such action: " + name);
-    };
-    if (done != null) done.onSuccess(v -> ctx.response().setStatusCode(202).end()).onFailure(ctx::fail);
-  }
-
-  private void consoleOutput(RoutingContext ctx, Token token, String id) {
-    ComputePolicy.requireMember(token, "os_compute_api:os-console-output");
-    Object args = Replies.bodyObject(ctx).getValue("os-getConsoleOutput");
-    Integer length = null;
-    if (args instanceof JsonObject a) Fields.onlyKnown(a, "os-getConsoleOutput", Set.of("length"));
-    if (args instanceof JsonObject a && a.getValue("length") != null) {
-      length = Fields.optionalInt(a, "length", -1, Integer.MAX_VALUE);
-      if (length == -1) length = null;
-    } else if (args != null && !(args instanceof JsonObject)) {
-      throw ApiException.badRequest("Invalid input for field 'os-getConsoleOutput'.");
-    }
-    Integer lines = length;
-    visible(ctx).compose(i -> console.of(i, lines, ctx.request().getHeader("X-Auth-Token")))
-        .onSuccess(out -> Replies.json(ctx, 200, new JsonObject().put("output", out)))
-        .onFailure(ctx::fail);
   }
 
   private void listActions(RoutingContext ctx) {

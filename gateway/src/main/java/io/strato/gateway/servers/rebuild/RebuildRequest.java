@@ -29,8 +29,7 @@ record RebuildRequest(String imageId, String name, Map<String, String> metadata,
   private static final Set<String> ALWAYS = Set.of("imageRef", "name", "metadata", "adminPass", "preserve_ephemeral",
       "OS-DCF:diskConfig", "accessIPv4", "accessIPv6");
 
-  static RebuildRequest parse(JsonObject body, ApiVersion version) {
-    Object args = body.getValue("rebuild");
+  static RebuildRequest parse(Object args, ApiVersion version) {
     if (!(args instanceof JsonObject r)) throw ApiException.badRequest("Invalid input for field 'rebuild'.");
     Set<String> known = new HashSet<>(ALWAYS);
     if (!version.atLeast(57)) known.add("personality");

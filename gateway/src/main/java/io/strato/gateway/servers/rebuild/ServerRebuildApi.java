@@ -1,20 +1,15 @@
 package io.strato.gateway.servers.rebuild;
 
-import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.Token;
 import io.strato.common.db.Outbox;
 import io.strato.common.db.OutboxRelay;
 import io.strato.common.http.ApiException;
 import io.strato.common.http.ApiVersion;
-import io.strato.common.http.Fields;
-import io.strato.common.http.Replies;
-import io.strato.common.http.RequestIds;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.RebuildOrder;
 import io.strato.gateway.ComputePolicy;
-import io.strato.gateway.Microversion;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.gateway.images.ImageLookup;
 import io.strato.gateway.keypairs.Keypairs;
@@ -23,10 +18,14 @@ import io.strato.gateway.servers.Instance;
 import io.strato.gateway.servers.Instances;
 import io.strato.gateway.servers.ServerCreator;
 import io.strato.gateway.servers.ServerView;
+import io.strato.gateway.servers.action.ActionCall;
+import io.strato.gateway.servers.action.ActionGuard;
+import io.strato.gateway.servers.action.ActionHandler;
+import io.strato.gateway.servers.action.ActionPolicy;
+import io.strato.gateway.servers.action.ActionReply;
+import io.strato.gateway.servers.action.ActionRouter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -42,7 +41,7 @@ import java.util.UUID;
  * the host's agent in the outbox. Answers 202 with the server and its new {@code adminPass}. A volume-backed server
  * answers 400 (Nova before 2.93: its root volume is not re-imaged).
  *
- * <p>Mounted before {@code ServersApi} on {@code POST /servers/{id}/action}: it takes only {@code rebuild} bodies.
+ * <p>Registered on the {@link ActionRouter} as {@code rebuild} ({@code os_compute_api:servers:rebuild}).
  */
 public final class ServerRebuildApi {
   static final String ACTION = "rebuild";
@@ -61,51 +60,33 @@ public final class ServerRebuildApi {
     this.view = new ServerView(baseUrl);
   }
 
-  public void mount(Router api) {
-    api.post("/servers/:id/action").handler(this::action);
+  public void register(ActionRouter router) {
+    router.register(ACTION, ActionPolicy.member("os_compute_api:servers:rebuild"), this::prepare);
   }
 
-  private void action(RoutingContext ctx) {
-    JsonObject body = Replies.bodyObject(ctx);
-    if (body.size() != 1 || !body.containsKey(ACTION)) {
-      ctx.next();
-      return;
-    }
-    Token token = AuthHandler.token(ctx);
-    ComputePolicy.requireMember(token, "os_compute_api:servers:rebuild");
-    String id = ctx.pathParam("id");
-    if (!Fields.isUuid(id)) throw Instances.notFound(id);
-    String instanceId = Fields.uuid(id, "id");
-    ApiVersion version = Microversion.of(ctx);
-    RebuildRequest request = RebuildRequest.parse(body, version);
-    String requestId = RequestIds.of(ctx);
+  private ActionHandler.Step prepare(ActionCall call) {
+    ApiVersion version = call.version();
+    RebuildRequest request = RebuildRequest.parse(call.args(), version);
+    Token token = call.token();
     String adminPass = request.adminPass() != null ? request.adminPass() : ServerCreator.randomString(12);
-    Instances.get(pool, instanceId, false)
-        .map(i -> checked(i, token))
-        .compose(i -> images.activeImage(request.imageId(), ctx.request().getHeader("X-Auth-Token"),
-            token.projectId(), token.isAdmin()).map(image -> {
-              JsonObject flavor = i.flavor();
-              ImageFit.check(image, flavor.getInteger("ram"), flavor.getInteger("disk", 0));
+    return server -> Future.succeededFuture(checked(server, token))
+        .compose(i -> images.activeImage(request.imageId(), call.userToken(), token.projectId(), token.isAdmin())
+            .map(image -> {
+              ImageFit.check(image, i.flavor().getInteger("ram"), i.flavor().getInteger("disk", 0));
               return i;
             }))
         .compose(i -> keyData(request, token))
-        .compose(keyData -> begin(instanceId, request, keyData, token, requestId))
-        .onSuccess(i -> {
+        .compose(keyData -> begin(server.id(), request, keyData, token, call.requestId()))
+        .map(i -> {
           if (relay != null) relay.nudge();
-          Replies.json(ctx, 202, new JsonObject().put("server",
+          return ActionReply.json(202, new JsonObject().put("server",
               view.detail(i, version, ComputePolicy.readsAllProjects(token)).put("adminPass", adminPass)));
-        })
-        .onFailure(ctx::fail);
+        });
   }
 
   /** The server, if the caller may rebuild it now (404 for another project's, 409 for a wrong state). */
   private static Instance checked(Instance i, Token token) {
-    if (!ComputePolicy.canSee(token, i.projectId())) throw Instances.notFound(i.id());
-    if (i.locked() && !token.isAdmin()) throw ApiException.conflict("Instance " + i.id() + " is locked");
-    if (!REBUILD_STATES.contains(i.vmState()) || i.taskState() != null || i.host() == null) {
-      throw ApiException.conflict("Cannot '" + ACTION + "' instance " + i.id() + " while it is in vm_state "
-          + i.vmState() + (i.taskState() == null ? "" : " and task_state " + i.taskState()));
-    }
+    ActionGuard.inState(ActionGuard.actable(token, i), ACTION, REBUILD_STATES);
     if (i.imageId().isEmpty()) {
       throw ApiException.badRequest("Unable to rebuild with a different image for a volume-backed server.");
     }

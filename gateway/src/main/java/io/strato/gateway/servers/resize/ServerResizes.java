@@ -9,7 +9,6 @@ import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.BootRequest;
 import io.strato.common.messages.ResizeOrder;
-import io.strato.gateway.ComputePolicy;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.gateway.flavors.Flavor;
 import io.strato.gateway.flavors.Flavors;
@@ -17,6 +16,7 @@ import io.strato.gateway.quotas.Limits;
 import io.strato.gateway.quotas.Quotas;
 import io.strato.gateway.servers.Instance;
 import io.strato.gateway.servers.Instances;
+import io.strato.gateway.servers.action.ActionGuard;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -50,7 +50,7 @@ public final class ServerResizes {
         .recover(e -> Future.failedFuture(e instanceof ApiException a && a.status() == 404
             ? ApiException.badRequest("Unable to locate requested flavor.") : e));
     return wanted.compose(flavor -> pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
-      checkCanAct(token, i, action, RESIZABLE, null);
+      checkCanAct(token, i, action, RESIZABLE);
       BootRequest.Flavor old = ResizeOrder.flavorOf(i.flavor());
       BootRequest.Flavor next = flavor == null ? old : toOrder(flavor);
       if (flavor != null) refuseSameOrSmaller(i, old, next);
@@ -69,7 +69,7 @@ public final class ServerResizes {
   /** Confirm: the source's old domain and disk go, the old flavor's quota is given back; ACTIVE on the new host. */
   public Future<Void> confirm(String id, Token token, String requestId) {
     return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
-      checkCanAct(token, i, "confirmResize", Set.of(VmState.RESIZED), null);
+      checkCanAct(token, i, "confirmResize", Set.of(VmState.RESIZED));
       return waiting(tx, i, Migrations.CONFIRMING).compose(order -> {
         ResizeOrder confirm = order.next(ResizeOrder.CONFIRM, order.sourceHost(), i.host()).withRequestId(requestId);
         Future<Void> quota = order.migration() ? Future.succeededFuture()
@@ -82,7 +82,7 @@ public final class ServerResizes {
   /** Revert: the destination's new domain and disk go, the new flavor's quota is given back; ACTIVE where it was. */
   public Future<Void> revert(String id, Token token, String requestId) {
     return pool.withTransaction(tx -> Instances.get(tx, id, true).compose(i -> {
-      checkCanAct(token, i, "revertResize", Set.of(VmState.RESIZED), null);
+      checkCanAct(token, i, "revertResize", Set.of(VmState.RESIZED));
       return waiting(tx, i, Migrations.REVERTING).compose(order -> {
         ResizeOrder revert = order.next(ResizeOrder.REVERT, i.host(), i.host()).withRequestId(requestId);
         Future<Void> quota = order.migration() ? Future.succeededFuture()
@@ -107,15 +107,8 @@ public final class ServerResizes {
   }
 
   /** 404 for another project's server, 409 when locked (but for an admin) or in a state that does not allow it. */
-  private static void checkCanAct(Token token, Instance i, String action, Set<VmState> states, TaskState task) {
-    if (!ComputePolicy.canSee(token, i.projectId())) {
-      throw ApiException.notFound("Instance " + i.id() + " could not be found.");
-    }
-    if (i.locked() && !token.isAdmin()) throw ApiException.conflict("Instance " + i.id() + " is locked");
-    if (!states.contains(i.vmState()) || i.taskState() != task || i.host() == null) {
-      throw ApiException.conflict("Cannot '" + action + "' instance " + i.id() + " while it is in vm_state "
-          + i.vmState() + (i.taskState() == null ? "" : " and task_state " + i.taskState()));
-    }
+  private static void checkCanAct(Token token, Instance i, String action, Set<VmState> states) {
+    ActionGuard.inState(ActionGuard.actable(token, i), action, states);
   }
 
   /** Nova's CannotResizeToSameFlavor and CannotResizeDisk (a server booted from a volume keeps its disk). */

@@ -1,28 +1,26 @@
 package io.strato.gateway.servers.snapshot;
 
-import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.Token;
 import io.strato.common.db.Outbox;
 import io.strato.common.db.OutboxRelay;
 import io.strato.common.http.ApiException;
 import io.strato.common.http.ClientPolicy;
-import io.strato.common.http.Fields;
-import io.strato.common.http.Replies;
-import io.strato.common.http.RequestIds;
 import io.strato.common.kafka.Topics;
 import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.SnapshotOrder;
-import io.strato.gateway.ComputePolicy;
-import io.strato.gateway.Microversion;
 import io.strato.gateway.actions.InstanceActions;
 import io.strato.gateway.servers.Instance;
 import io.strato.gateway.servers.Instances;
+import io.strato.gateway.servers.action.ActionCall;
+import io.strato.gateway.servers.action.ActionGuard;
+import io.strato.gateway.servers.action.ActionHandler;
+import io.strato.gateway.servers.action.ActionPolicy;
+import io.strato.gateway.servers.action.ActionReply;
+import io.strato.gateway.servers.action.ActionRouter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -38,8 +36,7 @@ import java.util.UUID;
  * changed meanwhile) the image record is deleted again. A server booted from a volume has no root disk here to
  * capture: 400 (Nova would snapshot the volume; not built yet).
  *
- * <p>Mounted before {@code ServersApi} on {@code POST /servers/{id}/action}: it takes only {@code createImage}
- * bodies and passes every other action on.
+ * <p>Registered on the {@link ActionRouter} as {@code createImage} ({@code os_compute_api:servers:create_image}).
  */
 public final class ServerSnapshotApi {
   static final String ACTION = "createImage";
@@ -55,49 +52,28 @@ public final class ServerSnapshotApi {
     this.images = new SnapshotImages(vertx, imageUrl, policy);
   }
 
-  public void mount(Router api) {
-    api.post("/servers/:id/action").handler(this::action);
+  public void register(ActionRouter router) {
+    router.register(ACTION, ActionPolicy.member("os_compute_api:servers:create_image"), this::prepare);
   }
 
-  private void action(RoutingContext ctx) {
-    JsonObject body = Replies.bodyObject(ctx);
-    if (body.size() != 1 || !body.containsKey(ACTION)) {
-      ctx.next();
-      return;
-    }
-    Token token = AuthHandler.token(ctx);
-    ComputePolicy.requireMember(token, "os_compute_api:servers:create_image");
-    String id = ctx.pathParam("id");
-    if (!Fields.isUuid(id)) throw Instances.notFound(id);
-    String instanceId = Fields.uuid(id, "id");
-    SnapshotRequest request = SnapshotRequest.parse(body);
-    String requestId = RequestIds.of(ctx);
-    String userToken = ctx.request().getHeader("X-Auth-Token");
-    Instances.get(pool, instanceId, false)
-        .map(i -> checked(i, token))
-        .compose(i -> images.create(i, request, token.userId(), token.projectId(), userToken))
-        .compose(imageId -> begin(instanceId, imageId, token, requestId)
+  private ActionHandler.Step prepare(ActionCall call) {
+    SnapshotRequest request = SnapshotRequest.parse(call.args());
+    Token token = call.token();
+    String userToken = call.userToken();
+    return server -> images.create(checked(server, token), request, token.userId(), token.projectId(), userToken)
+        .compose(imageId -> begin(server.id(), imageId, token, call.requestId())
             .recover(e -> images.delete(imageId, userToken).compose(v -> Future.failedFuture(e))))
-        .onSuccess(imageId -> {
+        .map(imageId -> {
           if (relay != null) relay.nudge();
-          ctx.response().putHeader("Location", images.location(imageId));
-          if (Microversion.of(ctx).atLeast(45)) {
-            Replies.json(ctx, 202, new JsonObject().put("image_id", imageId));
-          } else {
-            ctx.response().setStatusCode(202).end();
-          }
-        })
-        .onFailure(ctx::fail);
+          ActionReply reply = call.version().atLeast(45)
+              ? ActionReply.json(202, new JsonObject().put("image_id", imageId)) : ActionReply.ACCEPTED;
+          return reply.withHeader("Location", images.location(imageId));
+        });
   }
 
   /** The server, if the caller may snapshot it now (404 for another project's, 409 for a wrong state). */
   private static Instance checked(Instance i, Token token) {
-    if (!ComputePolicy.canSee(token, i.projectId())) throw Instances.notFound(i.id());
-    if (i.locked() && !token.isAdmin()) throw ApiException.conflict("Instance " + i.id() + " is locked");
-    if (!SNAPSHOT_STATES.contains(i.vmState()) || i.taskState() != null || i.host() == null) {
-      throw ApiException.conflict("Cannot '" + ACTION + "' instance " + i.id() + " while it is in vm_state "
-          + i.vmState() + (i.taskState() == null ? "" : " and task_state " + i.taskState()));
-    }
+    ActionGuard.inState(ActionGuard.actable(token, i), ACTION, SNAPSHOT_STATES);
     if (i.imageId().isEmpty()) {
       throw ApiException.badRequest("Snapshots of volume-backed servers are not supported: server " + i.id()
           + " boots from a volume.");

@@ -14,8 +14,8 @@ import java.util.Set;
  */
 record SnapshotRequest(String name, Map<String, String> metadata) {
 
-  static SnapshotRequest parse(JsonObject body) {
-    Object args = body.getValue("createImage");
+  /** The {@code createImage} action's arguments. */
+  static SnapshotRequest parse(Object args) {
     if (!(args instanceof JsonObject a)) throw ApiException.badRequest("Invalid input for field 'createImage'.");
     Fields.onlyKnown(a, "createImage", Set.of("name", "metadata"));
     String name = Fields.requiredString(a, "name", 255);
