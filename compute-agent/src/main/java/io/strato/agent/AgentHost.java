@@ -57,6 +57,7 @@ final class AgentHost {
   private final Snapshotter snapshots;
   private final Rebuilder rebuilds;
   private boolean reportPending;
+  private long lastReportMillis;
 
   AgentHost(Vertx vertx, AgentConfig config, String name, HypervisorDriver driver, HostFacts facts,
       Publisher publisher, ImageClient images, ImageCache cache, NetworkClient network, VolumeClient volumes,
@@ -186,17 +187,28 @@ final class AgentHost {
     return Future.succeededFuture();
   }
 
-  /** Something changed: report soon (coalescing bursts into one report). */
+  /**
+   * Something changed: report once {@code agent.report.coalesce.ms} has passed, with the state as it is then, so a
+   * host sends at most one report per window however many builds start and end in it (the scheduler keeps its own
+   * claims meanwhile, so a later report costs no placement).
+   */
   void changed() {
     if (reportPending) return;
     reportPending = true;
-    vertx.setTimer(20, t -> {
+    vertx.setTimer(Math.max(1, config.settings().getLong("agent.report.coalesce.ms")), t -> {
       reportPending = false;
       report();
     });
   }
 
+  /** The heartbeat: a report, unless one went out within the last {@code intervalMillis} or one is due anyway. */
+  void heartbeat(long intervalMillis) {
+    if (reportPending || System.currentTimeMillis() - lastReportMillis < intervalMillis) return;
+    report();
+  }
+
   Future<Void> report() {
+    lastReportMillis = System.currentTimeMillis();
     HostStateReport r = new HostStateReport(HostStateReport.VERSION, null, name, System.currentTimeMillis(), true,
         config.availabilityZone(), facts.hypervisorType(), facts.hypervisorVersion(), facts.architecture(), List.of(),
         tracker.vcpus(), tracker.memory(), tracker.disk(), tracker.instanceIds().size(), tracker.building(),

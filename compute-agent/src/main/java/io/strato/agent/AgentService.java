@@ -80,7 +80,10 @@ public final class AgentService extends VerticleBase {
         .compose(v -> consume())
         .onSuccess(v -> {
           consuming = true;
-          vertx.setPeriodic(config.reportInterval().toMillis(), t -> byHost.values().forEach(AgentHost::report));
+          // NOTE: ticks at half the interval, so a host that skipped a tick (it had just reported) still reports
+          // at least once per interval.
+          long interval = config.reportInterval().toMillis();
+          vertx.setPeriodic(Math.max(1, interval / 2), t -> byHost.values().forEach(h -> h.heartbeat(interval / 2)));
           LOG.info("compute agent serving {} host(s): {}", byHost.size(), byHost.size() > 3
               ? byHost.values().iterator().next().name + " ..." : byHost.values().stream().map(h -> h.name).toList());
         });

@@ -1,6 +1,5 @@
 package io.strato.conductor;
 
-import io.strato.common.lifecycle.TaskState;
 import io.strato.common.lifecycle.VmState;
 import io.strato.common.messages.InstanceUpdate;
 import io.vertx.core.Future;
@@ -9,9 +8,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -74,11 +70,13 @@ public final class InstanceStates {
           .sorted(Comparator.comparing(i -> rows[i].getString("project_id")))
           .forEach(i -> work.add(updates.get(i).vmState() == VmState.DELETED ? releaseQuota(tx, rows[i])
               : releaseResized(tx, rows[i], updates.get(i).changes().getJsonObject("quota_release"))));
+      // The applied updates' action events: a few statements for the whole batch, not a few per update.
+      work.add(ActionEvents.record(tx, byInstance.stream().filter(i -> rows[i] != null).map(updates::get).toList()));
       for (int i : byInstance) {
         InstanceUpdate u = updates.get(i);
         Row row = rows[i];
-        Future<Boolean> one = row == null ? LateBuilds.abortIfEnded(tx, u).map(false) : recordEvent(tx, u)
-            .compose(v -> Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId())).map(true);
+        Future<Boolean> one = row == null ? LateBuilds.abortIfEnded(tx, u).map(false)
+            : Lifecycle.announce(tx, Lifecycle.Transition.from(row), u.requestId()).map(true);
         work.add(one.onSuccess(ok -> applied[i] = ok));
       }
       // join, not all, so that the transaction ends only after every statement did.
@@ -126,52 +124,8 @@ public final class InstanceStates {
         .mapEmpty();
   }
 
-  /**
-   * Starts or finishes the named event of the action the update belongs to (by request id), and records the build
-   * steps the update reports, each with its own start and finish.
-   */
+  /** Starts or finishes the named event of the action the update belongs to, and records its build steps. */
   static Future<Void> recordEvent(SqlConnection tx, InstanceUpdate u) {
-    if (u.requestId() == null || (u.event() == null && u.steps().isEmpty())) return Future.succeededFuture();
-    boolean failed = "Error".equals(u.eventResult())
-        || u.steps().stream().anyMatch(s -> "Error".equals(s.result()));
-    return namedEvent(tx, u).compose(v -> steps(tx, u)).compose(r -> tx.preparedQuery("UPDATE instance_actions SET"
-            + " updated_at = now(), message = coalesce($3, message) WHERE instance_id = $1 AND request_id = $2")
-        .execute(Tuple.of(UUID.fromString(u.instanceId()), u.requestId(), failed ? "Error" : null))).mapEmpty();
-  }
-
-  private static Future<Void> namedEvent(SqlConnection tx, InstanceUpdate u) {
-    if (u.event() == null) return Future.succeededFuture();
-    String sql = u.eventResult() == null
-        ? "INSERT INTO instance_action_events(action_id, event, start_time, host) SELECT id, $3, $4, $5"
-            + " FROM instance_actions WHERE instance_id = $1 AND request_id = $2 ON CONFLICT (action_id, event) DO NOTHING"
-        : "INSERT INTO instance_action_events(action_id, event, start_time, finish_time, result, host, details)"
-            + " SELECT id, $3, $4, $4, $6, $5, $7 FROM instance_actions WHERE instance_id = $1 AND request_id = $2"
-            + " ON CONFLICT (action_id, event) DO UPDATE SET finish_time = excluded.finish_time,"
-            + " result = excluded.result, details = excluded.details";
-    Tuple args = Tuple.tuple().addUUID(UUID.fromString(u.instanceId())).addString(u.requestId()).addString(u.event())
-        .addOffsetDateTime(at(u.timestampMillis())).addString(u.host());
-    if (u.eventResult() != null) {
-      args.addString(u.eventResult()).addString(u.fault() == null ? null : u.fault().getString("message"));
-    }
-    return tx.preparedQuery(sql).execute(args).mapEmpty();
-  }
-
-  /** The build steps an update reports; a failed step's details are the update's fault message. */
-  private static Future<Void> steps(SqlConnection tx, InstanceUpdate u) {
-    if (u.steps().isEmpty()) return Future.succeededFuture();
-    String message = u.fault() == null ? null : u.fault().getString("message");
-    return tx.preparedQuery("INSERT INTO instance_action_events(action_id, event, start_time, finish_time, result,"
-            + " host, details) SELECT id, $3, $4, $5, $6, $7, $8 FROM instance_actions WHERE instance_id = $1"
-            + " AND request_id = $2 ON CONFLICT (action_id, event) DO UPDATE SET start_time = excluded.start_time,"
-            + " finish_time = excluded.finish_time, result = excluded.result, details = excluded.details")
-        .executeBatch(u.steps().stream().map(s -> Tuple.tuple().addUUID(UUID.fromString(u.instanceId()))
-            .addString(u.requestId()).addString(s.event()).addOffsetDateTime(at(s.startMillis()))
-            .addOffsetDateTime(at(s.finishMillis())).addString(s.result()).addString(u.host())
-            .addString("Error".equals(s.result()) ? message : null)).toList())
-        .mapEmpty();
-  }
-
-  private static OffsetDateTime at(long millis) {
-    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+    return ActionEvents.record(tx, List.of(u));
   }
 }

@@ -116,6 +116,44 @@ class BatchedUpdatesTest {
   }
 
   @Test
+  @DisplayName("10 builds that end together show their three build steps each as action events, written in a few"
+      + " statements rather than one per event")
+  void buildStepsOfUpdatesSentTogetherShareAStatement() throws Exception {
+    var member = identity.newProject("batched-steps");
+    List<Server> servers = new ArrayList<>();
+    for (int i = 0; i < UPDATES; i++) servers.add(boot(member, "batched-steps-" + i));
+    String host = "host-steps";
+    List<String> ids = servers.stream().map(Server::id).toList();
+    sendTogether(ids, servers.stream().map(s -> InstanceUpdate.buildStarted(new Origin(host, 1, s.requestId()), s.id())
+        .toJson().encode()).toList());
+    for (Server s : servers) {
+      awaitServer(s.id(), x -> "spawning".equals(x.getString("OS-EXT-STS:task_state"))
+          && host.equals(x.getString("OS-EXT-SRV-ATTR:host")));
+    }
+    long t = System.currentTimeMillis();
+    List<InstanceUpdate.Step> steps = List.of(
+        new InstanceUpdate.Step(TaskState.BLOCK_DEVICE_MAPPING.event(), t - 30, t - 20, "Success"),
+        new InstanceUpdate.Step(TaskState.NETWORKING.event(), t - 20, t - 10, "Success"),
+        new InstanceUpdate.Step(TaskState.SPAWNING.event(), t - 10, t, "Success"));
+    sendTogether(ids, servers.stream().map(s -> InstanceUpdate.built(new Origin(host, 1, s.requestId()), s.id(),
+        new JsonObject(), steps).toJson().encode()).toList());
+    for (Server s : servers) awaitServer(s.id(), x -> "ACTIVE".equals(x.getString("status")));
+
+    UUID[] uuids = servers.stream().map(s -> UUID.fromString(s.id())).toArray(UUID[]::new);
+    String[] stepEvents = steps.stream().map(InstanceUpdate.Step::event).toArray(String[]::new);
+    Row counts = TestIdentity.await(nova.preparedQuery("SELECT count(*) AS events, count(*) FILTER (WHERE"
+        + " e.result = 'Success' AND e.host = $3 AND e.finish_time >= e.start_time) AS good,"
+        // Rows written by one statement share its transaction (xmin) and its command id in it (cmin).
+        + " count(DISTINCT (e.xmin::text, e.cmin::text)) AS statements FROM instance_action_events e"
+        + " JOIN instance_actions a ON a.id = e.action_id WHERE a.instance_id = ANY($1) AND e.event = ANY($2)")
+        .execute(Tuple.of(uuids, stepEvents, host))).iterator().next();
+    assertThat(counts.getLong("events")).as("build step events").isEqualTo(3L * UPDATES);
+    assertThat(counts.getLong("good")).as("step events with their result, host and times").isEqualTo(3L * UPDATES);
+    assertThat(counts.getLong("statements")).as("statements that wrote " + 3 * UPDATES + " step events")
+        .isLessThanOrEqualTo(4);
+  }
+
+  @Test
   @DisplayName("a poison update in the middle of updates sent together is dead-lettered and its server ends in ERROR,"
       + " while every other update applies")
   void poisonAmongUpdatesSentTogetherFailsAlone() throws Exception {

@@ -54,7 +54,7 @@ final class ActiveWatcher implements AutoCloseable {
   }
 
   /** Server-side times of one run: time to ACTIVE of each server (ms), and the span from first create to last ACTIVE. */
-  record ServerTimes(List<Long> activeMs, long spanMs) {}
+  record ServerTimes(List<Long> activeMs, long spanMs, List<BootTimeline.Boot> boots) {}
 
   private final String compute;
   private final String token;
@@ -211,16 +211,19 @@ final class ActiveWatcher implements AutoCloseable {
     CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new))
         .orTimeout(120, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
     List<Long> activeMs = new ArrayList<>();
+    List<BootTimeline.Boot> boots = new ArrayList<>();
     LocalDateTime first = null;
     LocalDateTime last = null;
     for (Watched w : servers.values()) {
       if (!w.expected || w.createdAt == null || w.launchedAt == null) continue;
       LocalDateTime launched = LocalDateTime.parse(w.launchedAt, NOVA_MICROS);
       activeMs.add(Math.max(0, Duration.between(w.createdAt, launched).toMillis()));
+      boots.add(new BootTimeline.Boot(w.createdAt.toInstant(ZoneOffset.UTC).toEpochMilli(),
+          launched.toInstant(ZoneOffset.UTC).toEpochMilli()));
       if (first == null || w.createdAt.isBefore(first)) first = w.createdAt;
       if (last == null || launched.isAfter(last)) last = launched;
     }
-    return new ServerTimes(activeMs, first == null ? 0 : Duration.between(first, last).toMillis());
+    return new ServerTimes(activeMs, first == null ? 0 : Duration.between(first, last).toMillis(), boots);
   }
 
   /** Server ids of the run (for the clean-up). */

@@ -195,6 +195,14 @@ public final class BenchMain {
     }
     System.err.println("bench: " + name + ": Gatling " + (run.passed() ? "assertions held" : "assertions FAILED (exit "
         + run.exitCode() + ")") + "; HTML report: " + (run.report() == null ? "none" : run.report().toUri()));
+    Path timeline = Figures.timelineFile(result);
+    if (Files.exists(timeline) && run.report() != null) {
+      timeline = Files.move(timeline, run.report().resolveSibling("timeline.html"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (Files.exists(timeline)) {
+      System.err.println("bench: " + name + ": boots/s and p99 over time: " + timeline.toUri());
+    }
     System.err.println("bench: " + name + ": figures " + f);
     long boots = Math.max(1, Long.parseLong(f.getProperty("active", "0")));
     System.err.println("bench: " + name + ": " + usage.describe(before, after, boots));

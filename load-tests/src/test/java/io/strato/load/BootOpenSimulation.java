@@ -126,8 +126,7 @@ public class BootOpenSimulation extends Simulation {
       }
     }
     watcher.close();
-    ActiveWatcher.ServerTimes times = watcher.serverTimes();
-    figures.serverTimes(times.activeMs(), times.spanMs());
+    figures.serverTimes(watcher.serverTimes());
     figures.errors(watcher.errors() + (watcher.expected() - watcher.settledCount()));
     figures.note("stopped_early", String.valueOf(stoppedEarly));
     LOG.info("boot-open figures: {}", figures);

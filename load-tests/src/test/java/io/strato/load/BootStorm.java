@@ -148,8 +148,7 @@ final class BootStorm {
   void finish() {
     if (watcher == null) return;
     watcher.close();
-    ActiveWatcher.ServerTimes times = watcher.serverTimes();
-    figures.serverTimes(times.activeMs(), times.spanMs());
+    figures.serverTimes(watcher.serverTimes());
     if (watcher.lastError() != null) System.err.println("watcher: last error " + watcher.lastError());
   }
 

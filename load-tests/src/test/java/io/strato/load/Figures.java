@@ -27,6 +27,7 @@ public final class Figures {
   /** Span from the first create to the last launch, in the cloud's clock; -1 while times are the client's. */
   private volatile long serverSpanMs = -1;
   private final java.util.Map<String, String> notes = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile List<BootTimeline.Boot> boots = List.of();
 
   /** A create (or publish) is about to go out. */
   public void started(long t0) {
@@ -55,6 +56,18 @@ public final class Figures {
       activeMs.addAll(activeMillis);
     }
     serverSpanMs = spanMs;
+  }
+
+  /** As {@link #serverTimes(List, long)}, keeping each server's times for the run's timeline plot. */
+  public void serverTimes(ActiveWatcher.ServerTimes times) {
+    serverTimes(times.activeMs(), times.spanMs());
+    boots = List.copyOf(times.boots());
+  }
+
+  /** Where {@link #writeIfAsked} puts the timeline plot of a run whose figures go to {@code resultFile}. */
+  static Path timelineFile(Path resultFile) {
+    return resultFile.resolveSibling(resultFile.getFileName().toString().replaceFirst("\\.properties$", "")
+        + "-timeline.html");
   }
 
   /** Anything else a run wants in its figures file. */
@@ -157,6 +170,9 @@ public final class Figures {
       Files.createDirectories(Path.of(file).toAbsolutePath().getParent());
       try (Writer w = Files.newBufferedWriter(Path.of(file))) {
         p.store(w, "load test figures");
+      }
+      if (!boots.isEmpty()) {
+        BootTimeline.write(timelineFile(Path.of(file)), "Boots over time: " + Path.of(file).getFileName(), boots);
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

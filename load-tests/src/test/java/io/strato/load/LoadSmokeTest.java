@@ -60,6 +60,9 @@ class LoadSmokeTest {
     assertThat(figures.getProperty("errors")).isEqualTo("0");
     assertThat(Long.parseLong(figures.getProperty("active_p50_ms"))).as("p50 create to launch").isPositive()
         .isLessThanOrEqualTo(Long.parseLong(figures.getProperty("active_p99_ms")));
+    Path timeline = Figures.timelineFile(dir.resolve("BootOpenSimulation.properties"));
+    assertThat(timeline).as("the plot of boots/s and p99 over time").exists();
+    assertThat(Files.readString(timeline)).contains("<svg").contains("12 servers ACTIVE");
   }
 
   @Test

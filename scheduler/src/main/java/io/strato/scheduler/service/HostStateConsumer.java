@@ -134,8 +134,16 @@ final class HostStateConsumer extends VerticleBase {
     }
 
     private void apply(KafkaConsumerRecords<String, String> records) {
+        Map<String, Integer> latest = latestReports(records);
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, String> record = records.recordAt(i);
+            if (record.topic().equals(Topics.HOST_STATE) && record.key() != null
+                    && latest.get(record.key()) != i) {
+                // A later report of the same host is in this poll: it replaces this one whole (reports are states,
+                // not deltas), so this one is neither parsed nor applied.
+                metrics.reportSuperseded();
+                continue;
+            }
             if (record.value() == null) {
                 // NOTE: a tombstone only shrinks the topic; the host's entry stays and drops out of searches once its
                 // heartbeat is older than service_down_time, like any host that stopped reporting.
@@ -161,6 +169,16 @@ final class HostStateConsumer extends VerticleBase {
                         record.key(), record.partition(), record.offset(), e.getMessage());
             }
         }
+    }
+
+    /** The index of each host's last report in {@code records}. */
+    private static Map<String, Integer> latestReports(KafkaConsumerRecords<String, String> records) {
+        Map<String, Integer> latest = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> record = records.recordAt(i);
+            if (record.topic().equals(Topics.HOST_STATE) && record.key() != null) latest.put(record.key(), i);
+        }
+        return latest;
     }
 
     /** Drops from {@link #behind} the partitions whose position reached the end offset seen at start. */

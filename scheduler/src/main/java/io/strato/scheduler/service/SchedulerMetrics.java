@@ -22,6 +22,7 @@ final class SchedulerMetrics {
     private final Counter malformedRequests;
     private final Counter reports;
     private final Counter malformedReports;
+    private final Counter supersededReports;
     private final Timer decisions;
 
     SchedulerMetrics(Scheduler scheduler) {
@@ -36,6 +37,9 @@ final class SchedulerMetrics {
         malformedReports = Counter.builder("strato.scheduler.malformed.messages").tag("topic", "host-state")
                 .description("Records skipped because they are not valid messages").register(registry);
         reports = Counter.builder("strato.scheduler.host.reports").description("Host state reports applied")
+                .register(registry);
+        supersededReports = Counter.builder("strato.scheduler.host.reports.superseded")
+                .description("Host state reports skipped for a later report of the same host in the same poll")
                 .register(registry);
         decisions = Timer.builder("strato.scheduler.decision").description("Time to place one boot request")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -73,6 +77,10 @@ final class SchedulerMetrics {
 
     void reportApplied() {
         reports.increment();
+    }
+
+    void reportSuperseded() {
+        supersededReports.increment();
     }
 
     void malformedReport() {
