@@ -50,6 +50,7 @@ final class AgentTestCloud {
   private final KafkaProducer<String, String> producer;
   private String imageDeployment;
   private String networkDeployment;
+  private String conductorDeployment;
   private String lastAgent;
 
   private AgentTestCloud() throws Exception {
@@ -64,7 +65,7 @@ final class AgentTestCloud {
     networkDeployment = TestIdentity.await(vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
-    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
+    startConductor();
     identity.awaitReady(computePort);
     producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "agent-test"));
   }
@@ -82,6 +83,16 @@ final class AgentTestCloud {
 
   void stopImageService() {
     TestIdentity.await(identity.vertx.undeploy(imageDeployment));
+  }
+
+  /** (Re)starts the conductor; a test stops it to see builds meet a conductor that is down (restarting). */
+  void startConductor() {
+    conductorDeployment = TestIdentity.await(identity.vertx.deployVerticle(new ConductorService(
+        ConductorConfig.from(settings))));
+  }
+
+  void stopConductor() {
+    TestIdentity.await(identity.vertx.undeploy(conductorDeployment));
   }
 
   /**
