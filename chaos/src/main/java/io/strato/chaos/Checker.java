@@ -211,6 +211,13 @@ final class Checker implements AutoCloseable {
         v.add("leaked", "volume attachment(s) " + e.getValue() + " of instance " + e.getKey() + ", which is gone");
       }
     }
+    for (var e : unattachedBuildVolumes().entrySet()) {
+      Instance i = rows.get(e.getKey());
+      if (i == null || i.settled()) {
+        v.add("leaked", "volume(s) " + e.getValue() + " made for instance " + e.getKey() + " and attached to nothing, "
+            + "though its build ended (" + (i == null ? "unknown" : i.deleted ? "deleted" : i.vmState) + ")");
+      }
+    }
     if (domains != null) {
       for (var e : domains.entrySet()) {
         Instance i = rows.get(e.getKey());
@@ -307,6 +314,21 @@ final class Checker implements AutoCloseable {
     for (Row r : query("SELECT id::text AS id, instance_uuid::text AS instance FROM cinder.attachments"
         + " WHERE project_id = $1 AND instance_uuid IS NOT NULL", Tuple.of(api.projectId))) {
       m.computeIfAbsent(r.getString("instance"), k -> new ArrayList<>()).add(r.getString("id"));
+    }
+    return m;
+  }
+
+  /**
+   * Instance id to the volumes an agent made for its build (named {@code instance-<id>}, from an image or blank) that are
+   * {@code creating} or {@code available} with no attachment: once the build ended, each is attached or deleted.
+   */
+  private Map<String, List<String>> unattachedBuildVolumes() throws Exception {
+    Map<String, List<String>> m = new HashMap<>();
+    for (Row r : query("SELECT v.id::text AS id, v.name FROM cinder.volumes v WHERE v.project_id = $1"
+        + " AND v.name LIKE 'instance-%' AND v.status IN ('creating', 'available')"
+        + " AND NOT EXISTS (SELECT 1 FROM cinder.attachments a WHERE a.volume_id = v.id)", Tuple.of(api.projectId))) {
+      m.computeIfAbsent(r.getString("name").substring("instance-".length()), k -> new ArrayList<>())
+          .add(r.getString("id"));
     }
     return m;
   }

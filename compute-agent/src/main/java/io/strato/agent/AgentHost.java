@@ -46,6 +46,7 @@ final class AgentHost {
   final VolumeClient volumes;
   final ComputeClient compute;
   final NetworkPlumber plumber;
+  final ConfigDrive configDrive;
   final Map<String, InstanceRecord> records = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final AgentConfig config;
@@ -75,6 +76,7 @@ final class AgentHost {
     this.volumes = volumes;
     this.compute = compute;
     this.plumber = Plumbing.from(vertx, config.settings(), network, name, config.stateDir(), config.fleetSize());
+    this.configDrive = new ConfigDrive(vertx, config.settings());
     this.builder = new Builder(this);
     this.actions = new ServerActions(this);
     this.resizes = new ResizeSteps(this);

@@ -17,7 +17,7 @@ record BuildGuard(Verdict verdict, String reason, boolean declines) {
     BUILD,
     /** Nothing to do: the instance is gone, finished, being deleted or on another host. */
     SKIP,
-    /** A build of this instance began here before the agent restarted and cannot be resumed: end it in ERROR. */
+    /** A build of this instance began here before the agent restarted: undo what it made and build it again. */
     INTERRUPTED
   }
 

@@ -100,7 +100,9 @@ final class Builder {
   /**
    * A build that began here before the agent restarted: what it made that can be found (its domain and disk, its
    * ports, its volumes and their attachments; the user's own ports and volumes are given back, not deleted) is
-   * removed and the instance ends in ERROR.
+   * removed, then the instance is built again from its first step, here, under the same attempt (the conductor
+   * already records this host building it). What it made before cannot be trusted half made; made again, it is
+   * whole. A failure of the new build ends it in ERROR as any build's.
    */
   private Future<Void> interrupted(Assignment a, JsonObject server, String reason) {
     BootRequest req = a.request();
@@ -117,11 +119,10 @@ final class Builder {
     return Future.join(ports.recover(e -> Future.succeededFuture(List.of())), volumes).compose(all -> {
       List<JsonObject> found = all.resultAt(0);
       found.forEach(p -> rec.ports.add(InstanceRecord.portEntry(p, !usersPorts.contains(p.getString("id")))));
-      LOG.warn("[{}] instance {} on {}: {}; cleaning up and ending it in ERROR", rec.requestId, rec.id, host.name,
+      LOG.warn("[{}] instance {} on {}: {}; cleaning up and building it again", rec.requestId, rec.id, host.name,
           reason);
       return host.cleanup(rec, true);
-    }).compose(v -> host.publisher.send(InstanceUpdate.buildError(new Origin(host.name, a.attempt(), rec.requestId),
-        rec.id, rec.taskState, "Build of instance " + rec.id + " aborted: " + reason)));
+    }).compose(v -> start(a, true));
   }
 
   /**
@@ -163,6 +164,11 @@ final class Builder {
   }
 
   private Future<Void> start(Assignment a) {
+    return start(a, false);
+  }
+
+  /** @param resumed the conductor already records this host building the instance: no first update to send */
+  private Future<Void> start(Assignment a, boolean resumed) {
     String id = a.instanceId();
     if (host.records.containsKey(id)) return Future.succeededFuture(); // the same order twice in one batch
     BootRequest req = a.request();
@@ -175,7 +181,8 @@ final class Builder {
     host.records.put(id, rec);
     host.tracker.buildStarted();
     host.changed();
-    return started(rec)
+    if (resumed) rec.reported = TaskState.SPAWNING;
+    return (resumed ? Future.<Void>succeededFuture() : started(rec))
         .compose(v -> enter(rec, TaskState.BLOCK_DEVICE_MAPPING, req))
         .compose(v -> blockDevices(rec, req))
         .compose(disks -> enter(rec, TaskState.NETWORKING, req)
@@ -340,6 +347,13 @@ final class Builder {
             return all;
           });
     }
+    if (ConfigDrive.wanted(req.build())) {
+      disks = disks.compose(d -> host.configDrive.write(rec.id, dir).map(iso -> {
+        List<GuestSpec.Disk> all = new ArrayList<>(d);
+        all.add(GuestSpec.Disk.cdrom(iso, "hdd"));
+        return all;
+      }));
+    }
     Future<Path> kernel = host.cachedImage(rec.projectId, props.get("kernel_id"));
     Future<Path> ramdisk = host.cachedImage(rec.projectId, props.get("ramdisk_id"));
     return Future.all(disks, kernel, ramdisk).compose(all -> {
@@ -367,14 +381,20 @@ final class Builder {
     }
   }
 
+  /**
+   * How long a build waits for the conductor to record its first step: the conductor's own build timeout. The record
+   * decides before that (this host, another, ERROR once the conductor times the build out, deleted), so a conductor
+   * that is down or restarting only delays the build; the bound is a backstop should the record never change.
+   */
   private long confirmTimeoutMs() {
-    return host.settings().getLong("agent.placement.confirm.timeout.ms");
+    return host.settings().getLong("conductor.build.timeout.seconds") * 1000;
   }
 
   /**
    * Before the domain is defined: the record must still be building, not being deleted, and on this host (the
    * conductor recorded this build's first step). While the record shows no host yet (the conductor has not applied
-   * that step), ask again with a back-off doubling from {@code backoffMs} up to a second, until {@code deadline}.
+   * that step, or is down), ask again with a back-off doubling from {@code backoffMs} up to a second, until
+   * {@code deadline}.
    */
   private Future<Void> confirmPlacement(InstanceRecord rec, long deadline, long backoffMs) {
     return host.compute.server(rec.id).compose(server -> {

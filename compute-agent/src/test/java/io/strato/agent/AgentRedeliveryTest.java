@@ -103,8 +103,8 @@ class AgentRedeliveryTest {
 
   @Test
   @DisplayName("a build killed after it made and attached its volume (the agent gone mid-step), delivered again to the"
-      + " restarted agent, ends in ERROR and leaves no volume or attachment behind")
-  void interruptedBuildGivesBackItsVolumes() throws Exception {
+      + " restarted agent, is built again: ACTIVE on that host with one new volume attached, the first one gone")
+  void interruptedBuildIsBuiltAgain() throws Exception {
     // Its own agent, whose builds may pause at a step (test.pause.seconds) so that it can be stopped right there.
     String pausing = "interrupted-" + UUID.randomUUID().toString().substring(0, 6);
     Path dir = Files.createTempDirectory("agent-interrupted");
@@ -122,15 +122,20 @@ class AgentRedeliveryTest {
       assertThat(System.currentTimeMillis()).as("the build never attached its volume").isLessThan(deadline);
       Thread.sleep(100); // polling another service's state
     }
+    String first = volumesOf(member).getJsonObject(0).getString("id");
 
     // The agent goes away mid-build (its paused build with it) and comes back; the assignment arrives again.
     TestIdentity.await(identity.vertx.undeploy(cloud.lastAgentDeployment()));
     cloud.startAgent(pausing, dir, Map.of());
     cloud.awaitHandled(pausing, cloud.send(pausing, s));
 
-    JsonObject after = cloud.await(s, j -> "ERROR".equals(j.getString("status")), 30_000);
-    assertThat(after.getJsonObject("fault").getString("message")).contains("aborted");
-    assertThat(volumesOf(member)).as("the volume the build created, with its attachment, is gone").isEmpty();
+    JsonObject after = cloud.await(s, j -> !"BUILD".equals(j.getString("status")), 30_000);
+    assertThat(after.getString("status")).as("%s", after).isEqualTo("ACTIVE");
+    assertThat(after.getString("OS-EXT-SRV-ATTR:host")).isEqualTo(pausing);
+    JsonArray volumes = volumesOf(member);
+    assertThat(volumes).as("one volume, made by the new build: %s", volumes).hasSize(1);
+    assertThat(volumes.getJsonObject(0).getString("id")).as("the first build's volume is gone").isNotEqualTo(first);
+    assertThat(volumes.getJsonObject(0).getJsonArray("attachments")).hasSize(1);
   }
 
   @Test

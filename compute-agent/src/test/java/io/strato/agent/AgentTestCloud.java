@@ -50,6 +50,7 @@ final class AgentTestCloud {
   private final KafkaProducer<String, String> producer;
   private String imageDeployment;
   private String networkDeployment;
+  private String conductorDeployment;
   private String lastAgent;
 
   private AgentTestCloud() throws Exception {
@@ -64,7 +65,7 @@ final class AgentTestCloud {
     networkDeployment = TestIdentity.await(vertx.deployVerticle(new NetworkService(NetworkConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new VolumeService(VolumeConfig.from(settings))));
     TestIdentity.await(vertx.deployVerticle(new GatewayService(GatewayConfig.from(settings))));
-    TestIdentity.await(vertx.deployVerticle(new ConductorService(ConductorConfig.from(settings))));
+    startConductor();
     identity.awaitReady(computePort);
     producer = KafkaProducer.create(vertx, KafkaSettings.producer(settings, "agent-test"));
   }
@@ -82,6 +83,16 @@ final class AgentTestCloud {
 
   void stopImageService() {
     TestIdentity.await(identity.vertx.undeploy(imageDeployment));
+  }
+
+  /** (Re)starts the conductor; a test stops it to see builds meet a conductor that is down (restarting). */
+  void startConductor() {
+    conductorDeployment = TestIdentity.await(identity.vertx.deployVerticle(new ConductorService(
+        ConductorConfig.from(settings))));
+  }
+
+  void stopConductor() {
+    TestIdentity.await(identity.vertx.undeploy(conductorDeployment));
   }
 
   /**
@@ -148,7 +159,14 @@ final class AgentTestCloud {
    */
   Server boot(String host, String name, String flavor, String apiImage, String image,
       Map<String, String> imageProperties, int attempt, JsonObject build, TestIdentity.Member member) {
-    JsonObject server = new JsonObject().put("name", name).put("flavorRef", flavor);
+    return boot(host, new JsonObject().put("name", name), flavor, apiImage, image, imageProperties, attempt, build,
+        member);
+  }
+
+  /** As above, with more fields of the create request ({@code key_name}, {@code user_data}) in {@code fields}. */
+  Server boot(String host, JsonObject fields, String flavor, String apiImage, String image,
+      Map<String, String> imageProperties, int attempt, JsonObject build, TestIdentity.Member member) {
+    JsonObject server = fields.copy().put("flavorRef", flavor);
     if (apiImage != null) server.put("imageRef", apiImage);
     if (apiImage == null || build.containsKey("block_device_mapping_v2")) {
       server.put("block_device_mapping_v2", build.getJsonArray("block_device_mapping_v2", new JsonArray()

@@ -41,7 +41,8 @@ class RealGuestBootTest {
     cloud.startAgent(host, stateDir, Map.of("agent.libvirt.uri", "qemu:///system", "agent.domain.type", "qemu"));
   }
 
-  private static void requireLibvirtDaemon() throws Exception {
+  /** Skips (or, with STRATO_TEST_REQUIRE_ALL, fails) unless root with libvirtd and QEMU; starts the daemons. */
+  static void requireLibvirtDaemon() throws Exception {
     boolean root = "root".equals(System.getProperty("user.name"));
     boolean installed = Files.isExecutable(Path.of("/usr/sbin/libvirtd"))
         && Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64"));
@@ -64,6 +65,20 @@ class RealGuestBootTest {
     }
   }
 
+  /** The demo image registered in the image service: its machine image and what an assignment names with it. */
+  record DemoImage(String id, Map<String, String> properties) {
+    static DemoImage register(AgentTestCloud cloud) throws Exception {
+      DemoImageBuilder.Files3 files = DemoImageBuilder.build();
+      String kernel = cloud.image("guest-kernel", "aki", Files.readAllBytes(files.kernel()), new JsonObject());
+      String ramdisk = cloud.image("guest-ramdisk", "ari", Files.readAllBytes(files.initrd()), new JsonObject());
+      String cmdline = "console=ttyS0 rdinit=/init";
+      String machine = cloud.image("guest", "raw", Files.readAllBytes(files.disk()), new JsonObject()
+          .put("kernel_id", kernel).put("ramdisk_id", ramdisk).put("os_command_line", cmdline));
+      return new DemoImage(machine, Map.of("disk_format", "raw", "kernel_id", kernel, "ramdisk_id", ramdisk,
+          "os_command_line", cmdline));
+    }
+  }
+
   private static boolean running(String name) throws Exception {
     return new ProcessBuilder("pgrep", "-x", name).start().waitFor() == 0;
   }
@@ -78,13 +93,8 @@ class RealGuestBootTest {
   @Test
   @DisplayName("the demo image boots to userspace under QEMU and prints its banner on the serial console log")
   void demoImageBootsAsARealGuest() throws Exception {
-    DemoImageBuilder.Files3 files = DemoImageBuilder.build();
-    String kernel = cloud.image("guest-kernel", "aki", Files.readAllBytes(files.kernel()), new JsonObject());
-    String ramdisk = cloud.image("guest-ramdisk", "ari", Files.readAllBytes(files.initrd()), new JsonObject());
-    String machine = cloud.image("guest", "raw", Files.readAllBytes(files.disk()), new JsonObject()
-        .put("kernel_id", kernel).put("ramdisk_id", ramdisk).put("os_command_line", "console=ttyS0 rdinit=/init"));
-    AgentTestCloud.Server s = cloud.boot(host, "real-guest", "1", machine, machine, Map.of("disk_format", "raw",
-        "kernel_id", kernel, "ramdisk_id", ramdisk, "os_command_line", "console=ttyS0 rdinit=/init"), 1);
+    DemoImage image = DemoImage.register(cloud);
+    AgentTestCloud.Server s = cloud.boot(host, "real-guest", "1", image.id(), image.id(), image.properties(), 1);
     JsonObject server = cloud.await(s, j -> j != null && !"BUILD".equals(j.getString("status")), 120_000);
     assertThat(server.getString("status")).as(String.valueOf(server.getValue("fault"))).isEqualTo("ACTIVE");
 

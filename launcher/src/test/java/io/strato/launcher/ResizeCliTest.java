@@ -186,12 +186,31 @@ class ResizeCliTest {
     assertThat(show().getString("status")).isEqualTo("ACTIVE");
   }
 
-  private static void assertFails(List<String> args, String expected) {
-    List<String> cmd = new java.util.ArrayList<>(List.of("openstack", "--os-cloud", "strato"));
+  @Test
+  @Order(7)
+  @DisplayName("server migrate --live-migration and server evacuate (admin), server set --password: refused with"
+      + " Nova's reasons (no live migration here, the host is up, no guest agent); the server stays ACTIVE")
+  void unsupportedActions() {
+    assertFailsAs("strato-admin", List.of("server", "migrate", "--live-migration", id), "Migration pre-check error");
+    assertFailsAs("strato-admin", List.of("server", "evacuate", id), "is still in use");
+    assertFailsAs("strato", List.of("server", "set", "--password", "n3w-Pass", "rs-vm"),
+        "QEMU guest agent is not enabled");
+    assertThat(show().getString("status")).isEqualTo("ACTIVE");
+    JsonArray actions = new JsonArray(cli.openstack("strato", "server", "event", "list", "rs-vm", "-f", "json"));
+    assertThat(actions.stream().map(a -> ((JsonObject) a).getString("Action")))
+        .contains("live-migration", "changePassword");
+  }
+
+  private static void assertFailsAs(String cloudName, List<String> args, String expected) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("openstack", "--os-cloud", cloudName));
     cmd.addAll(args);
     Cli.Result r = cli.run(cmd, Map.of());
     assertThat(r.exit()).as(String.join(" ", args) + " should fail: " + r.out()).isNotZero();
     assertThat(r.err()).as(String.join(" ", args)).contains(expected);
+  }
+
+  private static void assertFails(List<String> args, String expected) {
+    assertFailsAs("strato", args, expected);
   }
 
   private static JsonObject show() {

@@ -2,6 +2,7 @@ package io.strato.scheduler;
 
 import io.strato.scheduler.filter.Filters;
 import io.strato.scheduler.filter.HostFilter;
+import io.strato.scheduler.host.HostLiveness;
 import io.strato.scheduler.host.HostReport;
 import io.strato.scheduler.host.HostState;
 import io.strato.scheduler.host.HostStateStore;
@@ -45,6 +46,7 @@ public final class Scheduler {
     private final List<HostFilter> filters;
     private final HostSelector selector;
     private final NoValidHostExplainer explainer;
+    private final HostLiveness liveness;
 
     /**
      * @param maxHosts how many hosts the in-heap index has room for
@@ -53,12 +55,13 @@ public final class Scheduler {
     public Scheduler(SchedulerConfig config, HostStateStore store, PlacementLedger ledger, int maxHosts, Clock clock) {
         this.store = store;
         this.ledger = ledger;
-        this.filters = Filters.registry().create(config.enabledFilters(), config, clock);
+        this.liveness = new HostLiveness(clock, config.serviceDownTime().toMillis());
+        this.filters = Filters.registry(liveness).create(config.enabledFilters(), config, clock);
         List<HostWeigher> weighers = Weighers.registry().create(config.weighers(), config, clock);
         WeighingPipeline pipeline = new WeighingPipeline(weighers, config.weightMultipliers());
         List<HostFilter> hostOnly = filters.stream().filter(f -> !f.dependsOnRequest()).toList();
         Predicate<HostState> eligible = host -> hostOnly.stream().allMatch(f -> f.passes(host, null));
-        this.index = new HostIndex(maxHosts, pipeline, new TagDictionary(), clock, config.serviceDownTime().toMillis(), eligible);
+        this.index = new HostIndex(maxHosts, pipeline, new TagDictionary(), liveness, eligible);
         this.index.reload(store);
         this.selector = new HostSelector(store, index, filters, config.maxAttempts());
         this.explainer = new NoValidHostExplainer(index, filters);
@@ -156,6 +159,11 @@ public final class Scheduler {
 
     public HostIndex index() {
         return index;
+    }
+
+    /** Whether hosts are up; the reader of the hosts' reports tells it up to when it has read them. */
+    public HostLiveness liveness() {
+        return liveness;
     }
 
     public List<HostFilter> filters() {

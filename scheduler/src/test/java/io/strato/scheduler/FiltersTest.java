@@ -23,6 +23,7 @@ import io.strato.scheduler.filter.ServerGroupAffinityFilter;
 import io.strato.scheduler.filter.ServerGroupAntiAffinityFilter;
 import io.strato.scheduler.filter.Verdict;
 import io.strato.scheduler.host.Capacity;
+import io.strato.scheduler.host.HostLiveness;
 import io.strato.scheduler.host.HostState;
 import io.strato.scheduler.request.GroupPolicy;
 import io.strato.scheduler.request.ImageRequirements;
@@ -45,7 +46,7 @@ class FiltersTest {
     }
 
     static Stream<Arguments> cases() {
-        ComputeFilter compute = new ComputeFilter(TestHosts.clock(), 60_000);
+        ComputeFilter compute = new ComputeFilter(new HostLiveness(TestHosts.clock(), 60_000));
         RamFilter ram = new RamFilter();
         CoreFilter core = new CoreFilter();
         DiskFilter disk = new DiskFilter();

@@ -34,6 +34,9 @@ public final class KafkaSettings {
     p.put("enable.auto.commit", "false");
     p.put("max.poll.interval.ms", String.valueOf(maxPollIntervalMs(settings)));
     p.put("auto.offset.reset", "earliest");
+    // NOTE: every blocking call of the client (commitSync, endOffsets, position) runs on the thread that polls; bounded
+    // well below max.poll.interval.ms, a broker outage cannot starve polling and get the consumer evicted.
+    p.put("default.api.timeout.ms", String.valueOf(settings.getLong("kafka.consumer.api.timeout.ms")));
     p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     p.putAll(KafkaSecurity.clientProperties(settings));

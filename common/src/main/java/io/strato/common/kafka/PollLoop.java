@@ -85,6 +85,7 @@ public final class PollLoop {
   private boolean committing;
   private boolean commitAgain;
   private long lagTimer = -1;
+  private boolean measuringLag;
 
   /** One partition as this consumer sees it since it last got it: records waiting, running, and not yet done. */
   private static final class Partition {
@@ -381,25 +382,33 @@ public final class PollLoop {
     });
   }
 
-  /** Lag per topic: the records after each assigned partition's committable offset. */
+  /**
+   * Lag per topic: the records after each assigned partition's committable offset. One measurement at a time, its
+   * broker calls one after the other: each may block the client's thread (up to {@code kafka.consumer.api.timeout.ms}
+   * with the broker down) and polls wait behind it, so measurements must never pile up.
+   */
   private void refreshLag() {
-    if (!running) return;
+    if (!running || measuringLag) return;
+    measuringLag = true;
     consumer.assignment().compose(assigned -> {
       if (assigned.isEmpty()) return Future.succeededFuture(Map.<String, Long>of());
       return consumer.endOffsets(assigned).compose(ends -> {
         Map<String, Long> lag = new HashMap<>();
-        List<Future<Void>> positions = new java.util.ArrayList<>();
-        ends.forEach((tp, end) -> {
+        Future<Void> positions = Future.succeededFuture();
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+          TopicPartition tp = e.getKey();
+          long end = e.getValue();
           Partition p = partitions.get(tp);
           if (p != null && p.next >= 0) {
             lag.merge(tp.getTopic(), Math.max(0, end - p.committable()), Long::sum);
           } else {
-            positions.add(consumer.position(tp).onSuccess(pos -> lag.merge(tp.getTopic(), Math.max(0, end - pos),
-                Long::sum)).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+            positions = positions.compose(v -> consumer.position(tp)
+                .onSuccess(pos -> lag.merge(tp.getTopic(), Math.max(0, end - pos), Long::sum)).mapEmpty());
           }
-        });
-        return Future.join(positions).map(v -> lag);
+        }
+        return positions.map(v -> lag);
       });
-    }).onSuccess(metrics::lag).onFailure(e -> LOG.debug("{}: lag not measured: {}", group, e.toString()));
+    }).onSuccess(metrics::lag).onFailure(e -> LOG.debug("{}: lag not measured: {}", group, e.toString()))
+        .onComplete(v -> measuringLag = false);
   }
 }

@@ -64,10 +64,11 @@ public final class DomainXml {
 
   /** One {@code <disk>} element (a domain's, or one to hot-plug), each line indented by {@code indent}. */
   public static String disk(GuestSpec.Disk d, String indent) {
-    return indent + "<disk type='file' device='disk'>\n"
+    return indent + "<disk type='file' device='" + (d.cdrom() ? "cdrom" : "disk") + "'>\n"
         + indent + "  <driver name='qemu' type='" + esc(d.format()) + "'/>\n"
         + indent + "  <source file='" + esc(d.path().toString()) + "'/>\n"
         + indent + "  <target dev='" + esc(d.target()) + "' bus='" + esc(d.bus()) + "'/>\n"
+        + (d.cdrom() ? indent + "  <readonly/>\n" : "")
         + indent + "</disk>\n";
   }
 

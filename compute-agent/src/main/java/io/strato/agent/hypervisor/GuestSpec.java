@@ -11,8 +11,20 @@ import java.util.List;
 public record GuestSpec(String uuid, String name, String host, String type, int vcpus, long memoryMb, List<Disk> disks,
     Path kernel, Path initrd, String kernelArgs, List<Nic> nics, Path consoleLog) {
 
-  /** A disk: file path, format ({@code qcow2}, {@code raw}), target device ({@code vda}) and bus. */
-  public record Disk(Path path, String format, String target, String bus) {}
+  /**
+   * A disk: file path, format ({@code qcow2}, {@code raw}), target device ({@code vda}) and bus; {@code cdrom} for a
+   * read-only CD-ROM (the config drive).
+   */
+  public record Disk(Path path, String format, String target, String bus, boolean cdrom) {
+    public Disk(Path path, String format, String target, String bus) {
+      this(path, format, target, bus, false);
+    }
+
+    /** A read-only ISO image on the IDE bus, which every machine type and guest kernel knows. */
+    public static Disk cdrom(Path iso, String target) {
+      return new Disk(iso, "raw", target, "ide", true);
+    }
+  }
 
   /**
    * A NIC: the port's MAC and what it plugs into: a Linux bridge with the tap libvirt makes for it ({@code bridge}

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code agent.network.plumbing=linuxbridge}: each network a Linux bridge {@code brq<network>}, each port a tap
  * {@code tap<port>} on it, and per network with an IPv4 DHCP subnet one dnsmasq in namespace
- * {@code qdhcp-<network>}, joined to the bridge by a veth that carries the network's DHCP port. Needs root.
+ * {@code qdhcp-<network>}, joined to the bridge by a veth that carries the network's DHCP port, with the network's
+ * metadata proxy listening at 169.254.169.254 in the same namespace ({@link MetadataProxy}). Needs root.
  *
  * <p>DHCP follows the ports this host plugs (the agent's port binding drives it, not the network service's events:
  * see docs/networking.md): a port's plug adds its MAC and fixed IP to its network's DHCP server here, its unplug

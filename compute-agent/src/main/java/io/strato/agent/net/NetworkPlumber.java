@@ -13,7 +13,10 @@ public interface NetworkPlumber {
   /** {@code agent.network.plumbing}: {@code linuxbridge} or {@code none}. */
   String SETTING = "agent.network.plumbing";
 
-  /** Before the domain: the port's network has its bridge here, and its DHCP server hands the port its fixed IP. */
+  /**
+   * Before the domain: the port's network has its bridge here, its DHCP server hands the port its fixed IP, and its
+   * metadata proxy answers that address for the port's instance.
+   */
   Future<Void> plug(String projectId, PlumbedPort port);
 
   /** The domain's NIC for the port. */

@@ -47,8 +47,12 @@ public final class Plumbing {
       LOG.warn("{} is empty: guests get no metadata (169.254.169.254)", MetadataSignature.SECRET_SETTING);
       return null;
     }
+    return new MetadataProxy(vertx, commands, stateDir.resolve("metadata"), secret, metadataTarget(settings));
+  }
+
+  /** {@code host:port} of the metadata API: {@code metadata.proxy.target}, else public.host and metadata.port. */
+  public static String metadataTarget(Settings settings) {
     String target = settings.get("metadata.proxy.target");
-    if (target.isBlank()) target = settings.get("public.host") + ":" + settings.get("metadata.port");
-    return new MetadataProxy(vertx, commands, stateDir.resolve("metadata"), secret, target);
+    return target.isBlank() ? settings.get("public.host") + ":" + settings.get("metadata.port") : target;
   }
 }

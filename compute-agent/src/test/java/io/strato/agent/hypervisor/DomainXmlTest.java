@@ -39,6 +39,16 @@ class DomainXmlTest {
   }
 
   @Test
+  @DisplayName("a config drive is a read-only CD-ROM on the IDE bus; other disks stay disks")
+  void configDriveIsACdrom() {
+    String xml = DomainXml.disk(GuestSpec.Disk.cdrom(Path.of("/i/disk.config"), "hdd"), "");
+    assertThat(xml).contains("<disk type='file' device='cdrom'>", "<source file='/i/disk.config'/>",
+        "<target dev='hdd' bus='ide'/>", "<readonly/>");
+    assertThat(DomainXml.disk(new GuestSpec.Disk(Path.of("/d"), "qcow2", "vda", "virtio"), ""))
+        .contains("device='disk'").doesNotContain("<readonly/>");
+  }
+
+  @Test
   @DisplayName("an image with kernel_id and ramdisk_id boots its kernel directly")
   void directKernelBoot() {
     String xml = DomainXml.of(guest(Path.of("/cache/vmlinuz"), List.of()));

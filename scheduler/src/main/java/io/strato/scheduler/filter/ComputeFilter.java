@@ -1,22 +1,21 @@
 package io.strato.scheduler.filter;
 
+import io.strato.scheduler.host.HostLiveness;
 import io.strato.scheduler.host.HostState;
 import io.strato.scheduler.index.SearchBounds;
 import io.strato.scheduler.request.RequestSpec;
-import java.time.Clock;
 
 /**
  * Mirrors Nova's {@code ComputeFilter}: the host's compute service is enabled and has reported
- * within {@code service_down_time}.
+ * within {@code service_down_time}; silence is counted only while the scheduler could read the reports
+ * ({@link HostLiveness}), so a broker outage does not take every host down.
  */
 public final class ComputeFilter implements HostFilter {
 
-    private final Clock clock;
-    private final long serviceDownTimeMillis;
+    private final HostLiveness liveness;
 
-    public ComputeFilter(Clock clock, long serviceDownTimeMillis) {
-        this.clock = clock;
-        this.serviceDownTimeMillis = serviceDownTimeMillis;
+    public ComputeFilter(HostLiveness liveness) {
+        this.liveness = liveness;
     }
 
     @Override
@@ -26,7 +25,7 @@ public final class ComputeFilter implements HostFilter {
 
     @Override
     public boolean passes(HostState host, RequestSpec request) {
-        return host.isUp(clock.millis(), serviceDownTimeMillis);
+        return liveness.isUp(host);
     }
 
     @Override
@@ -34,9 +33,8 @@ public final class ComputeFilter implements HostFilter {
         if (!host.enabled()) {
             return "compute service is disabled";
         }
-        long silentFor = clock.millis() - host.lastHeartbeatMillis();
-        return "compute service is down: no report for " + silentFor / 1000 + " s (service_down_time "
-                + serviceDownTimeMillis / 1000 + " s)";
+        return "compute service is down: no report for " + liveness.silentMillis(host) / 1000 + " s (service_down_time "
+                + liveness.serviceDownTimeMillis() / 1000 + " s)";
     }
 
     @Override

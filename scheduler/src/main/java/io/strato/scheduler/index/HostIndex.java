@@ -2,12 +2,12 @@ package io.strato.scheduler.index;
 
 import io.strato.scheduler.host.Aggregate;
 import io.strato.scheduler.host.Architectures;
+import io.strato.scheduler.host.HostLiveness;
 import io.strato.scheduler.host.HostState;
 import io.strato.scheduler.host.HostStateStore;
 import io.strato.scheduler.host.HostTraits;
 import io.strato.scheduler.weigher.WeighingPipeline;
 import io.strato.scheduler.weigher.WeightRanges;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,8 +47,7 @@ public final class HostIndex {
     private final AtomicInteger nextBlockStart = new AtomicInteger();
     private final TagDictionary tags;
     private final WeighingPipeline pipeline;
-    private final Clock clock;
-    private final long serviceDownTimeMillis;
+    private final HostLiveness liveness;
     private final Predicate<HostState> eligible;
     private final Map<Long, WeightRanges> classRanges = new ConcurrentHashMap<>();
     private volatile CapacityTree tree;
@@ -64,15 +63,14 @@ public final class HostIndex {
      * @param eligible which hosts count for normalisation: those passing the filters that do not
      *                 depend on the request (alive, not too busy)
      */
-    public HostIndex(int maxHosts, WeighingPipeline pipeline, TagDictionary tags, Clock clock, long serviceDownTimeMillis,
+    public HostIndex(int maxHosts, WeighingPipeline pipeline, TagDictionary tags, HostLiveness liveness,
                      Predicate<HostState> eligible) {
         this.leaves = Integer.highestOneBit(Math.max(2, maxHosts + SPARE_BLOCKS * BLOCK - 1)) << 1;
         this.states = new AtomicReferenceArray<>(leaves);
         this.traitTags = new AtomicReferenceArray<>(leaves);
         this.tags = tags;
         this.pipeline = pipeline;
-        this.clock = clock;
-        this.serviceDownTimeMillis = serviceDownTimeMillis;
+        this.liveness = liveness;
         this.eligible = eligible;
         this.tree = new CapacityTree(new NormalisationRanges(pipeline.rangesOver(List.of()), Map.of()), leaves);
     }
@@ -161,7 +159,6 @@ public final class HostIndex {
         int used = slotsInUse();
         HostState[] basis = new HostState[used];
         long[] hostTags = new long[used];
-        long now = clock.millis();
         Long[] classes = classRanges.keySet().toArray(Long[]::new);
         RangeAccumulator fleet = new RangeAccumulator(pipeline.size());
         Map<String, RangeAccumulator> zones = new HashMap<>();
@@ -176,7 +173,7 @@ public final class HostIndex {
             if (s == null) {
                 continue;
             }
-            hostTags[slot] = tagsOf(slot, s, now);
+            hostTags[slot] = tagsOf(slot, s);
             if (!eligible.test(s)) {
                 continue;
             }
@@ -229,7 +226,7 @@ public final class HostIndex {
     }
 
     private void writeLeaf(CapacityTree t, int slot, HostState s) {
-        t.update(slot, leafValues(t, s, tagsOf(slot, s, clock.millis()), new CapacityTree.LeafValues()));
+        t.update(slot, leafValues(t, s, tagsOf(slot, s), new CapacityTree.LeafValues()));
     }
 
     private CapacityTree.LeafValues leafValues(CapacityTree t, HostState s, long hostTags, CapacityTree.LeafValues into) {
@@ -251,7 +248,7 @@ public final class HostIndex {
         return into;
     }
 
-    private long tagsOf(int slot, HostState s, long now) {
+    private long tagsOf(int slot, HostState s) {
         TraitTags cached = traitTags.get(slot);
         long mask;
         if (cached != null && cached.traits() == s.traits()) {
@@ -260,7 +257,7 @@ public final class HostIndex {
             mask = traitMask(s.traits());
             traitTags.set(slot, new TraitTags(s.traits(), mask));
         }
-        return s.isUp(now, serviceDownTimeMillis) ? mask | TagDictionary.UP : mask;
+        return liveness.isUp(s) ? mask | TagDictionary.UP : mask;
     }
 
     private long traitMask(HostTraits traits) {

@@ -7,6 +7,7 @@ import io.strato.common.messages.Cancellation;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServiceStatus;
 import io.strato.scheduler.Scheduler;
+import io.strato.scheduler.host.HostLiveness;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #caughtUp()} completes once every partition has been read up to the end offset it had when this
  * consumer started: from then on the map knows every host that reported before the scheduler started. A malformed
  * report is logged and skipped. Deploy as a worker: applying a report writes the memory-mapped Chronicle Map.
+ *
+ * <p>It goes on confirming, every {@code scheduler.reports.confirm.ms}, that it has read every report published up to
+ * a moment (the end offsets taken then, reached), and tells {@link HostLiveness}: a broker outage then stops the
+ * hosts' silence from counting instead of taking them all down ({@code scheduler.reports.stale.ms}).
  */
 final class HostStateConsumer extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HostStateConsumer.class);
@@ -53,6 +58,11 @@ final class HostStateConsumer extends VerticleBase {
     private final Promise<Void> caughtUp = Promise.promise();
     /** Partitions not read to the end yet, with the end offset seen at start. Touched on this verticle's context only. */
     private final Map<TopicPartition, Long> behind = new HashMap<>();
+    private final Set<TopicPartition> assigned = new HashSet<>();
+    /** When the end offsets in {@link #behind} were asked for: once reached, the reports are read up to then. */
+    private long behindAsOf = -1;
+    private boolean askingEnds;
+    private long confirmTimer = -1;
     private KafkaConsumer<String, String> consumer;
     private volatile boolean running;
 
@@ -83,6 +93,7 @@ final class HostStateConsumer extends VerticleBase {
                 .onSuccess(v -> {
                     running = true;
                     LOG.info("replaying {} from the beginning ({} partitions to catch up)", Topics.HOST_STATE, behind.size());
+                    confirmTimer = vertx.setPeriodic(settings.getLong("scheduler.reports.confirm.ms"), t -> askEnds());
                     poll();
                 });
     }
@@ -90,6 +101,9 @@ final class HostStateConsumer extends VerticleBase {
     @Override
     public Future<?> stop() {
         running = false;
+        if (confirmTimer >= 0) {
+            vertx.cancelTimer(confirmTimer);
+        }
         return consumer == null ? Future.succeededFuture() : consumer.close();
     }
 
@@ -108,6 +122,8 @@ final class HostStateConsumer extends VerticleBase {
     }
 
     private Future<Void> assignFromBeginning(Set<TopicPartition> partitions) {
+        assigned.addAll(partitions);
+        behindAsOf = scheduler.liveness().now();
         return consumer.endOffsets(partitions)
                 .compose(ends -> {
                     behind.putAll(ends);
@@ -171,6 +187,28 @@ final class HostStateConsumer extends VerticleBase {
         }
     }
 
+    /**
+     * Takes the end offsets of every partition now, to confirm once they are reached that every report published
+     * until now was read. One request at a time: with the broker down each blocks the client's thread for up to
+     * {@code kafka.consumer.api.timeout.ms}, and polls wait behind it.
+     */
+    private void askEnds() {
+        if (!running || askingEnds || !behind.isEmpty()) {
+            return;
+        }
+        askingEnds = true;
+        long asOf = scheduler.liveness().now();
+        consumer.endOffsets(assigned).onComplete(ar -> {
+            askingEnds = false;
+            if (ar.succeeded() && behind.isEmpty()) {
+                behind.putAll(ar.result());
+                behindAsOf = asOf;
+            } else if (ar.failed()) {
+                LOG.debug("end offsets of {} not read: {}", Topics.HOST_STATE, ar.cause().toString());
+            }
+        });
+    }
+
     /** The index of each host's last report in {@code records}. */
     private static Map<String, Integer> latestReports(KafkaConsumerRecords<String, String> records) {
         Map<String, Integer> latest = new HashMap<>();
@@ -181,7 +219,7 @@ final class HostStateConsumer extends VerticleBase {
         return latest;
     }
 
-    /** Drops from {@link #behind} the partitions whose position reached the end offset seen at start. */
+    /** Drops from {@link #behind} the partitions whose position reached the end offset asked for. */
     private Future<Void> checkCaughtUp() {
         if (behind.isEmpty()) {
             caughtUp.tryComplete();
@@ -195,7 +233,11 @@ final class HostStateConsumer extends VerticleBase {
                 }))
                 .toList();
         return Future.join(positions).<Void>mapEmpty().onComplete(v -> {
-            if (behind.isEmpty() && caughtUp.tryComplete()) {
+            if (!behind.isEmpty()) {
+                return;
+            }
+            scheduler.liveness().confirmed(behindAsOf, settings.getLong("scheduler.reports.stale.ms"));
+            if (caughtUp.tryComplete()) {
                 LOG.info("host state caught up with {}: {} hosts known", Topics.HOST_STATE, scheduler.index().size());
             }
         });
