@@ -9,6 +9,8 @@ import io.strato.common.http.FaultFormat;
 import io.strato.common.http.ServiceRouter;
 import io.strato.common.service.Readiness;
 import io.strato.gateway.actions.InstanceActions;
+import io.strato.gateway.aggregates.Aggregates;
+import io.strato.gateway.aggregates.AggregatesApi;
 import io.strato.gateway.flavors.Flavors;
 import io.strato.gateway.flavors.FlavorsApi;
 import io.strato.gateway.groups.ServerGroups;
@@ -22,6 +24,8 @@ import io.strato.gateway.references.BootReferences;
 import io.strato.gateway.references.ServiceLookup;
 import io.strato.gateway.servers.ConsoleOutput;
 import io.strato.gateway.servers.CoreActions;
+import io.strato.gateway.servers.DownHostDelete;
+import io.strato.gateway.servers.InstanceResources;
 import io.strato.gateway.servers.action.ActionRouter;
 import io.strato.gateway.services.ComputeServices;
 import io.strato.gateway.services.ServicesApi;
@@ -108,6 +112,9 @@ final class ComputeApi extends VerticleBase {
         config.settings().getLong("scheduler.service.down.time.seconds"));
     new UnsupportedActions(pool, services).register(serverActions);
     serverActions.mount(api);
+    new DownHostDelete(pool, quotas, shared.relay(), new InstanceResources(vertx, config.serviceUrl("network"),
+        config.serviceUrl("volume"), lookupPolicy(config)),
+        config.settings().getLong("scheduler.service.down.time.seconds")).mount(api);
     new ServersApi(baseUrl, new Instances(pool), creator(vertx, pool, shared), actions, new InstanceActions(pool))
         .mount(api);
     Instances servers = new Instances(pool);
@@ -123,7 +130,9 @@ final class ComputeApi extends VerticleBase {
     HypervisorsApi hypervisors =
         new HypervisorsApi(pool, config.settings().getLong("scheduler.service.down.time.seconds"));
     hypervisors.mount(api);
-    new AvailabilityZonesApi(config.availabilityZones(), hypervisors).mount(api);
+    Aggregates aggregates = new Aggregates(pool, shared.relay());
+    new AggregatesApi(aggregates).mount(api);
+    new AvailabilityZonesApi(config.availabilityZones(), aggregates, hypervisors).mount(api);
     new ServicesApi(services).mount(api);
     router.route("/v2.1/*").subRouter(api);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bindHost())).requestHandler(router)

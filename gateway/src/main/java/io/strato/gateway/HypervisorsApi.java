@@ -22,7 +22,12 @@ import java.util.List;
  * scheduler sees them.
  */
 public final class HypervisorsApi {
-  private static final String SELECT = "SELECT id, host, availability_zone, hypervisor_type, hypervisor_version,"
+  /** A host's zone: the one an aggregate of it makes (os-aggregates), else the one its agent reports. */
+  public static final String ZONE = "coalesce((SELECT a.metadata->>'availability_zone' FROM aggregates a"
+      + " JOIN aggregate_hosts ah ON ah.aggregate_id = a.id WHERE ah.host = compute_nodes.host"
+      + " AND a.metadata ? 'availability_zone' ORDER BY a.id LIMIT 1),"
+      + " availability_zone) AS availability_zone";
+  private static final String SELECT = "SELECT id, host, " + ZONE + ", hypervisor_type, hypervisor_version,"
       + " enabled AND NOT disabled AS enabled, disabled_reason, vcpus, vcpus_used, memory_mb, memory_mb_used, local_gb,"
       + " local_gb_used, running_vms, current_workload, reported_at,"
       + " reported_at > now() - make_interval(secs => $1) AND NOT forced_down AS up FROM compute_nodes";

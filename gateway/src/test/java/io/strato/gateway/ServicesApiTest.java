@@ -164,4 +164,62 @@ class ServicesApiTest {
     assertFault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/" + id, admin, null), 404, "itemNotFound", "not found");
     assertFault(cloud.call(HttpMethod.DELETE, "/v2.1/os-services/abc", admin, null), 404, "itemNotFound", "not found");
   }
+
+  @Test
+  @DisplayName("from 2.53 services have UUID ids: PUT /os-services/{id} disables with a reason, forces down and"
+      + " enables in one body each, DELETE /os-services/{id} removes an empty service; bad bodies 400, a member 403")
+  void byUuidFrom253() throws InterruptedException {
+    Map<String, String> v253 = Map.of("OpenStack-API-Version", "compute 2.53");
+    String host = host();
+    JsonObject listed = service(host, v253);
+    String id = listed.getString("id");
+    assertThat(UUID.fromString(id)).isNotNull();
+    assertThat(listed.getBoolean("forced_down")).isFalse();
+
+    var disabled = put(id, new JsonObject().put("status", "disabled").put("disabled_reason", "maintenance"), v253);
+    assertThat(disabled.statusCode()).as(disabled.bodyAsString()).isEqualTo(200);
+    JsonObject shown = disabled.bodyAsJsonObject().getJsonObject("service");
+    assertThat(shown.getString("id")).isEqualTo(id);
+    assertThat(shown.getString("status")).isEqualTo("disabled");
+    assertThat(shown.getString("disabled_reason")).isEqualTo("maintenance");
+    assertThat(shown.getString("host")).isEqualTo(host);
+    awaitSwitch(s -> s.host().equals(host) && s.disabled() && "maintenance".equals(s.disabledReason()));
+
+    var down = put(id, new JsonObject().put("forced_down", true), v253);
+    assertThat(down.statusCode()).as(down.bodyAsString()).isEqualTo(200);
+    assertThat(down.bodyAsJsonObject().getJsonObject("service").getString("state")).isEqualTo("down");
+    assertThat(down.bodyAsJsonObject().getJsonObject("service").getString("status")).as("still disabled")
+        .isEqualTo("disabled");
+    awaitSwitch(s -> s.host().equals(host) && s.forcedDown() && s.disabled());
+
+    var up = put(id, new JsonObject().put("status", "enabled").put("forced_down", false), v253);
+    assertThat(up.statusCode()).isEqualTo(200);
+    JsonObject back = service(host, v253);
+    assertThat(back.getString("status")).isEqualTo("enabled");
+    assertThat(back.getValue("disabled_reason")).isNull();
+    assertThat(back.getString("state")).isEqualTo("up");
+    awaitSwitch(s -> s.host().equals(host) && s.takesNewInstances() && s.disabledReason() == null);
+
+    assertFault(put(id, new JsonObject(), v253), 400, "badRequest", "No updates were requested");
+    assertFault(put(id, new JsonObject().put("status", "enabled").put("disabled_reason", "x"), v253), 400,
+        "badRequest", "disabled_reason");
+    assertFault(put(id, new JsonObject().put("status", "off"), v253), 400, "badRequest", "status");
+    assertFault(put(id, new JsonObject().put("forced_down", "yes"), v253), 400, "badRequest", "forced_down");
+    assertFault(put(id, new JsonObject().put("status", "disabled").put("host", host), v253), 400, "badRequest",
+        "host");
+    assertFault(put("disable", hostBody(host), v253), 400, "badRequest", "Invalid uuid disable");
+    assertFault(put(UUID.randomUUID().toString(), new JsonObject().put("status", "disabled"), v253), 404,
+        "itemNotFound", "not found");
+    var member = cloud.call(HttpMethod.PUT, cloud.computePort, "/v2.1/os-services/" + id,
+        cloud.newProject("svc253").token(), new JsonObject().put("status", "disabled"), v253);
+    assertFault(member, 403, "forbidden", "os_compute_api:os-services:update");
+
+    String admin = cloud.adminToken();
+    assertFault(cloud.call(HttpMethod.DELETE, cloud.computePort, "/v2.1/os-services/12", admin, null, v253), 400,
+        "badRequest", "Invalid uuid 12");
+    assertThat(cloud.call(HttpMethod.DELETE, cloud.computePort, "/v2.1/os-services/" + id, admin, null, v253)
+        .statusCode()).isEqualTo(204);
+    assertFault(cloud.call(HttpMethod.DELETE, cloud.computePort, "/v2.1/os-services/" + id, admin, null, v253), 404,
+        "itemNotFound", "not found");
+  }
 }

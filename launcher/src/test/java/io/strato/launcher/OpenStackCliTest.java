@@ -385,6 +385,45 @@ class OpenStackCliTest {
     cli.openstack("strato", "server", "delete", "--wait", "vm-refused", "vm-enabled");
   }
 
+  @Test
+  @Order(14)
+  @DisplayName("openstack aggregate create --zone, aggregate add host and set --property: server create"
+      + " --availability-zone az1 lands on the host, az2 (a zone without hosts) ends in ERROR with No valid host;"
+      + " the host leaves and the aggregates go")
+  void aggregatesAndZones() {
+    JsonObject az1 = new JsonObject(cli.openstack("strato-admin", "aggregate", "create", "--zone", "az1", "agg-az1",
+        "-f", "json"));
+    assertThat(az1.getString("availability_zone")).isEqualTo("az1");
+    cli.openstack("strato-admin", "aggregate", "create", "--zone", "az2", "agg-az2");
+    cli.openstack("strato-admin", "aggregate", "add", "host", "agg-az1", "cli-test-host");
+    cli.openstack("strato-admin", "aggregate", "set", "--property", "ssd=true", "agg-az1");
+    JsonObject shown = new JsonObject(cli.openstack("strato-admin", "aggregate", "show", "agg-az1", "-f", "json"));
+    assertThat(String.valueOf(shown.getValue("hosts"))).contains("cli-test-host");
+    assertThat(String.valueOf(shown.getValue("properties"))).contains("ssd");
+    assertThat(cli.openstack("strato", "availability", "zone", "list")).contains("az1");
+
+    JsonObject placed = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros", "--flavor",
+        "m1.tiny", "--network", "private", "--availability-zone", "az1", "--wait", "vm-az1", "-f", "json"));
+    assertThat(placed.getString("status")).isEqualTo("ACTIVE");
+    assertThat(placed.getString("OS-EXT-AZ:availability_zone")).isEqualTo("az1");
+    // OSC 6 exits 0 after "Error creating server" (a bare SystemExit): the server's status tells.
+    cli.run(List.of("openstack", "--os-cloud", "strato", "server", "create", "--image", "cirros", "--flavor",
+        "m1.tiny", "--network", "private", "--availability-zone", "az2", "--wait", "vm-az2"), Map.of());
+    JsonObject refused = new JsonObject(cli.openstack("strato", "server", "show", "vm-az2", "-f", "json"));
+    assertThat(refused.getString("status")).isEqualTo("ERROR");
+    assertThat(String.valueOf(refused.getValue("fault"))).contains("No valid host was found");
+
+    cli.openstack("strato", "server", "delete", "--wait", "vm-az1", "vm-az2");
+    cli.openstack("strato-admin", "aggregate", "remove", "host", "agg-az1", "cli-test-host");
+    cli.openstack("strato-admin", "aggregate", "delete", "agg-az1", "agg-az2");
+    assertThat(cli.openstack("strato-admin", "aggregate", "list")).doesNotContain("agg-az1");
+    // Back in the default zone, the host takes servers booted without a zone again.
+    JsonObject back = new JsonObject(cli.openstack("strato", "server", "create", "--image", "cirros", "--flavor",
+        "m1.tiny", "--network", "private", "--wait", "vm-nova", "-f", "json"));
+    assertThat(back.getString("status")).isEqualTo("ACTIVE");
+    cli.openstack("strato", "server", "delete", "--wait", "vm-nova");
+  }
+
   private static JsonObject computeService() {
     JsonArray services = new JsonArray(cli.openstack("strato-admin", "compute", "service", "list", "--long",
         "--host", "cli-test-host", "-f", "json"));

@@ -2,19 +2,22 @@ package io.strato.scheduler;
 
 import io.strato.scheduler.filter.Filters;
 import io.strato.scheduler.filter.HostFilter;
+import io.strato.scheduler.host.Aggregate;
 import io.strato.scheduler.host.HostLiveness;
 import io.strato.scheduler.host.HostReport;
 import io.strato.scheduler.host.HostState;
 import io.strato.scheduler.host.HostStateStore;
+import io.strato.scheduler.host.HostTraits;
 import io.strato.scheduler.index.HostIndex;
 import io.strato.scheduler.index.TagDictionary;
 import io.strato.scheduler.request.RequestSpec;
 import io.strato.scheduler.weigher.HostWeigher;
-import io.strato.scheduler.weigher.WeighingPipeline;
 import io.strato.scheduler.weigher.Weighers;
+import io.strato.scheduler.weigher.WeighingPipeline;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +46,10 @@ public final class Scheduler {
     private final HostIndex index;
     /** Hosts whose compute service an operator disabled or forced down. */
     private final Set<String> switchedOff = ConcurrentHashMap.newKeySet();
+    /** The operator's aggregates per host (os-aggregates), applied over what each agent reports. */
+    private final Map<String, OperatorAggregates> operatorAggregates = new ConcurrentHashMap<>();
+    /** Each host's traits as its agent last reported them, before the operator's aggregates apply. */
+    private final Map<String, HostTraits> reportedTraits = new ConcurrentHashMap<>();
     private final List<HostFilter> filters;
     private final HostSelector selector;
     private final NoValidHostExplainer explainer;
@@ -126,7 +133,30 @@ public final class Scheduler {
     public HostState applyReport(HostReport report) {
         // NOTE: reports and switches come through one consumer (HostStateConsumer), never side by side.
         boolean off = switchedOff.contains(report.host());
-        return index.update(store.upsertFromReport(off ? report.disabled() : report));
+        reportedTraits.put(report.host(), report.traits());
+        OperatorAggregates mine = operatorAggregates.get(report.host());
+        HostReport applied = mine == null ? report : report.withTraits(mine.applyTo(report.traits()));
+        return index.update(store.upsertFromReport(off ? applied.disabled() : applied));
+    }
+
+    /** A host's aggregates as an operator made them, and the zone they make (null: none does). */
+    public record OperatorAggregates(String zone, List<Aggregate> aggregates) {
+        HostTraits applyTo(HostTraits reported) {
+            return reported.withAggregates(zone, aggregates);
+        }
+    }
+
+    /**
+     * Applies an operator's aggregates of a host ({@code os-aggregates}): from now on the host's aggregates are these
+     * (read by {@code AggregateInstanceExtraSpecsFilter}) and its zone the one they make, if any
+     * ({@code AvailabilityZoneFilter}), whatever its agent reports. Remembered for a host that has not reported yet.
+     * Idempotent.
+     */
+    public void applyAggregates(String host, OperatorAggregates aggregates) {
+        operatorAggregates.put(host, aggregates);
+        // Over the agent's own traits, so a host that left its zone's aggregate is back in its reported zone at once.
+        store.setTraits(host, current -> aggregates.applyTo(reportedTraits.getOrDefault(host, current)))
+                .ifPresent(index::update);
     }
 
     /**

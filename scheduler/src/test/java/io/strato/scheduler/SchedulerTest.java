@@ -338,4 +338,33 @@ class SchedulerTest {
                 .mapToDouble(h -> scheduler.index().pipeline().weigh(h, scheduler.index().fleetRanges()))
                 .max().orElseThrow();
     }
+
+    @Test
+    @DisplayName("an operator's aggregate puts a host in its zone and gives it its metadata: a boot asking for that"
+            + " zone or those extra specs lands there, before and after the host's next report, and nowhere as soon as"
+            + " the host left the aggregate")
+    void operatorAggregatesDriveZoneAndExtraSpecs() {
+        HostStateStore store = store(host("plain").free(64, 200_000, 4_000).report(), host("fast").report());
+        List<String> filters = new ArrayList<>(SchedulerConfig.DEFAULT_FILTERS);
+        filters.add("AggregateInstanceExtraSpecsFilter");
+        Scheduler scheduler = scheduler(store, SchedulerConfig.defaults().withFilters(filters));
+        Scheduler.OperatorAggregates fast = new Scheduler.OperatorAggregates("az1",
+                List.of(new io.strato.scheduler.host.Aggregate("fast", Map.of("availability_zone", "az1", "ssd", "true"))));
+
+        assertThat(fault(scheduler.schedule(request("i-0", SMALL).withAvailabilityZone("az1")))).isNotEmpty();
+        scheduler.applyAggregates("fast", fast);
+        assertThat(placements(scheduler.schedule(request("i-1", SMALL).withAvailabilityZone("az1"))).get(0).host())
+                .isEqualTo("fast");
+        RequestSpec ssd = request("i-2", FakeRequests.flavorWithSpecs(Map.of("aggregate_instance_extra_specs:ssd", "true")));
+        assertThat(placements(scheduler.schedule(ssd)).get(0).host()).isEqualTo("fast");
+
+        scheduler.applyReport(host("fast").report());
+        assertThat(placements(scheduler.schedule(request("i-3", SMALL).withAvailabilityZone("az1"))).get(0).host())
+                .as("the agent's next report keeps the operator's zone").isEqualTo("fast");
+
+        scheduler.applyAggregates("fast", new Scheduler.OperatorAggregates(null, List.of()));
+        assertThat(fault(scheduler.schedule(request("i-4", SMALL).withAvailabilityZone("az1")))).isNotEmpty();
+        assertThat(fault(scheduler.schedule(request("i-5",
+                FakeRequests.flavorWithSpecs(Map.of("aggregate_instance_extra_specs:ssd", "true")))))).isNotEmpty();
+    }
 }

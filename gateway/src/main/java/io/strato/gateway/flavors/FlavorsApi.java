@@ -6,6 +6,7 @@ import io.strato.common.http.ApiException;
 import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
 import io.strato.gateway.ComputePolicy;
+import io.strato.gateway.Microversion;
 import io.strato.gateway.Paging;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,8 +33,8 @@ public final class FlavorsApi {
   }
 
   public void mount(Router api) {
-    api.get("/flavors").handler(ctx -> list(ctx, f -> f.brief(baseUrl)));
-    api.get("/flavors/detail").handler(ctx -> list(ctx, f -> f.detail(baseUrl)));
+    api.get("/flavors").handler(ctx -> list(ctx, f -> f.brief(baseUrl, Microversion.of(ctx))));
+    api.get("/flavors/detail").handler(ctx -> list(ctx, f -> f.detail(baseUrl, Microversion.of(ctx))));
     api.post("/flavors").handler(this::create);
     api.get("/flavors/:id").handler(this::show);
     api.delete("/flavors/:id").handler(this::delete);
@@ -83,7 +84,8 @@ public final class FlavorsApi {
 
   private void show(RoutingContext ctx) {
     flavors.get(ctx.pathParam("id"))
-        .onSuccess(f -> Replies.json(ctx, 200, new JsonObject().put("flavor", f.detail(baseUrl))))
+        .onSuccess(f -> Replies.json(ctx, 200, new JsonObject().put("flavor",
+            f.detail(baseUrl, Microversion.of(ctx)))))
         .onFailure(ctx::fail);
   }
 
@@ -117,7 +119,8 @@ public final class FlavorsApi {
         ephemeral == null ? 0 : ephemeral, swap == null ? 0 : swap, rxtx, isPublic == null || isPublic, false,
         Map.of());
     flavors.create(flavor)
-        .onSuccess(created -> Replies.json(ctx, 200, new JsonObject().put("flavor", created.detail(baseUrl))))
+        .onSuccess(created -> Replies.json(ctx, 200, new JsonObject().put("flavor",
+            created.detail(baseUrl, Microversion.of(ctx)))))
         .onFailure(ctx::fail);
   }
 

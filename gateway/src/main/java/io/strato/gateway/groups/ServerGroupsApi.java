@@ -47,18 +47,15 @@ public final class ServerGroupsApi {
     Token token = AuthHandler.token(ctx);
     ComputePolicy.requireMember(token, "os_compute_api:os-server-groups:create");
     JsonObject body = Replies.body(ctx, "server_group");
-    Fields.onlyKnown(body, "server_group", Set.of("name", "policies"));
+    ApiVersion version = Microversion.of(ctx);
+    String policy = version.atLeast(64) ? policyFrom264(body) : policyFromPolicies(body);
     String name = Fields.requiredString(body, "name", 255);
-    JsonArray policies = Fields.optionalArray(body, "policies");
-    if (policies == null || policies.size() != 1 || !(policies.getValue(0) instanceof String)) {
-      throw ApiException.badRequest("Invalid input for field 'policies': exactly one policy is required.");
-    }
-    String policy = policies.getString(0);
-    List<String> allowed = Microversion.of(ctx).atLeast(15)
+    List<String> allowed = version.atLeast(15)
         ? List.of("affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity")
         : List.of("affinity", "anti-affinity");
     if (!allowed.contains(policy)) {
-      throw ApiException.badRequest("Invalid input for field 'policies': '" + policy + "' is not one of " + allowed);
+      throw ApiException.badRequest("Invalid input for field '" + (version.atLeast(64) ? "policy" : "policies")
+          + "': '" + policy + "' is not one of " + allowed);
     }
     quotas.limitsFor(token.projectId())
         .compose(l -> groups.create(name, policy, token.projectId(), token.userId(), l.serverGroups()))
@@ -89,6 +86,34 @@ public final class ServerGroupsApi {
     }).onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
   }
 
+  /** Before 2.64: {@code policies}, a list of exactly one policy. */
+  private static String policyFromPolicies(JsonObject body) {
+    Fields.onlyKnown(body, "server_group", Set.of("name", "policies"));
+    JsonArray policies = Fields.optionalArray(body, "policies");
+    if (policies == null || policies.size() != 1 || !(policies.getValue(0) instanceof String)) {
+      throw ApiException.badRequest("Invalid input for field 'policies': exactly one policy is required.");
+    }
+    return policies.getString(0);
+  }
+
+  /**
+   * From 2.64: one {@code policy} and its {@code rules}. Nova's only rule, {@code max_server_per_host} (anti-affinity
+   * only), is refused: the scheduler's anti-affinity allows one server per host.
+   */
+  private static String policyFrom264(JsonObject body) {
+    Fields.onlyKnown(body, "server_group", Set.of("name", "policy", "rules"));
+    String policy = Fields.requiredString(body, "policy", 255);
+    JsonObject rules = Fields.optionalObject(body, "rules");
+    if (rules != null && !rules.isEmpty()) {
+      Fields.onlyKnown(rules, "rules", Set.of("max_server_per_host"));
+      if (!policy.equals("anti-affinity")) {
+        throw ApiException.badRequest("Only anti-affinity policy supports rules.");
+      }
+      throw ApiException.badRequest("Invalid input for field 'rules': max_server_per_host is not supported.");
+    }
+    return policy;
+  }
+
   private static String notFoundUnlessUuid(String id) {
     if (!Fields.isUuid(id)) throw ApiException.notFound("Instance group " + id + " could not be found.");
     return Fields.uuid(id, "id");
@@ -96,8 +121,13 @@ public final class ServerGroupsApi {
 
   private static JsonObject view(JsonObject g, ApiVersion v) {
     JsonObject out = new JsonObject().put("id", g.getString("id")).put("name", g.getString("name"))
-        .put("policies", new JsonArray().add(g.getString("policy"))).put("members", g.getJsonArray("members"))
-        .put("metadata", new JsonObject());
+        .put("members", g.getJsonArray("members"));
+    // 2.64 replaced the one-element policies list and the always-empty metadata with policy and rules.
+    if (v.atLeast(64)) {
+      out.put("policy", g.getString("policy")).put("rules", new JsonObject());
+    } else {
+      out.put("policies", new JsonArray().add(g.getString("policy"))).put("metadata", new JsonObject());
+    }
     if (v.atLeast(13)) out.put("project_id", g.getString("project_id")).put("user_id", g.getString("user_id"));
     return out;
   }

@@ -3,9 +3,11 @@ package io.strato.gateway.quotas;
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
+import io.strato.common.http.ApiVersion;
 import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
 import io.strato.gateway.ComputePolicy;
+import io.strato.gateway.Microversion;
 import io.strato.gateway.groups.ServerGroups;
 import io.strato.gateway.keypairs.Keypairs;
 import io.vertx.core.Future;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 
 /** {@code /os-quota-sets/{project_id}} (show, defaults, detail, update, revert) and {@code /limits}. */
@@ -51,12 +54,13 @@ public final class QuotasApi {
   private void show(RoutingContext ctx) {
     String project = project(ctx);
     quotas.limitsFor(project).onSuccess(l -> Replies.json(ctx, 200, new JsonObject().put("quota_set",
-        l.quotaSet(project)))).onFailure(ctx::fail);
+        l.quotaSet(project, Microversion.of(ctx))))).onFailure(ctx::fail);
   }
 
   private void defaults(RoutingContext ctx) {
     String project = project(ctx);
-    Replies.json(ctx, 200, new JsonObject().put("quota_set", quotas.defaults().quotaSet(project)));
+    Replies.json(ctx, 200, new JsonObject().put("quota_set", quotas.defaults().quotaSet(project,
+        Microversion.of(ctx))));
   }
 
   private void detail(RoutingContext ctx) {
@@ -69,7 +73,8 @@ public final class QuotasApi {
           long keys = all.resultAt(2);
           long groupCount = all.resultAt(3);
           JsonObject set = new JsonObject().put("id", project);
-          l.quotaSet(null).forEach(e -> set.put(e.getKey(), new JsonObject().put("limit", e.getValue())
+          l.quotaSet(null, Microversion.of(ctx)).forEach(e -> set.put(e.getKey(), new JsonObject()
+              .put("limit", e.getValue())
               .put("in_use", 0).put("reserved", 0)));
           set.getJsonObject("instances").put("in_use", u.instances());
           set.getJsonObject("cores").put("in_use", u.cores());
@@ -86,7 +91,10 @@ public final class QuotasApi {
     JsonObject body = Replies.body(ctx, "quota_set");
     JsonObject changes = new JsonObject();
     for (String key : body.fieldNames()) {
-      if (SETTABLE.contains(key)) {
+      if (Limits.retired(key, Microversion.of(ctx))) {
+        throw ApiException.badRequest("Invalid input for field/attribute quota_set. Additional properties are not"
+            + " allowed ('" + key + "' was unexpected)");
+      } else if (SETTABLE.contains(key)) {
         changes.put(key, Fields.optionalInt(body, key, -1, Integer.MAX_VALUE));
       } else if (!LEGACY.contains(key)) {
         throw ApiException.badRequest("Invalid input for field/attribute quota_set. Additional properties are not"
@@ -94,7 +102,7 @@ public final class QuotasApi {
       }
     }
     quotas.update(project, changes).onSuccess(l -> Replies.json(ctx, 200, new JsonObject().put("quota_set",
-        l.quotaSet(null)))).onFailure(ctx::fail);
+        l.quotaSet(null, Microversion.of(ctx))))).onFailure(ctx::fail);
   }
 
   private void revert(RoutingContext ctx) {
@@ -127,6 +135,14 @@ public final class QuotasApi {
               .put("totalInstancesUsed", u.instances()).put("totalCoresUsed", u.cores()).put("totalRAMUsed", u.ram())
               .put("totalServerGroupsUsed", groupCount).put("totalSecurityGroupsUsed", 0)
               .put("totalFloatingIpsUsed", 0);
+          ApiVersion v = Microversion.of(ctx);
+          // Nova's limits drop the network proxy's (2.36), image metadata (2.39) and personality (2.57) fields.
+          if (v.atLeast(36)) {
+            List.of("maxSecurityGroups", "maxSecurityGroupRules", "maxTotalFloatingIps", "totalSecurityGroupsUsed",
+                "totalFloatingIpsUsed").forEach(absolute::remove);
+          }
+          if (v.atLeast(39)) absolute.remove("maxImageMeta");
+          if (v.atLeast(57)) List.of("maxPersonality", "maxPersonalitySize").forEach(absolute::remove);
           Replies.json(ctx, 200, new JsonObject().put("limits", new JsonObject().put("rate", new JsonArray())
               .put("absolute", absolute)));
         }).onFailure(ctx::fail);

@@ -137,7 +137,7 @@ public final class ServerActions {
    * A local delete ends the instance here rather than in the conductor: instance.delete.end, and a batch entry
    * still building ends as {@code deleted} (which may end its batch).
    */
-  private static Future<Void> announceLocalDelete(SqlConnection tx, Instance i, String requestId) {
+  static Future<Void> announceLocalDelete(SqlConnection tx, Instance i, String requestId) {
     return tx.preparedQuery("SELECT batch_id, idempotency_key FROM instances WHERE id = $1")
         .execute(Tuple.of(UUID.fromString(i.id()))).compose(rows -> {
           Row r = rows.iterator().next();

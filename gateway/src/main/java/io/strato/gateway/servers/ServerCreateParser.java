@@ -32,11 +32,19 @@ public final class ServerCreateParser {
     Object serverValue = whole.getValue("server");
     if (!(serverValue instanceof JsonObject s)) throw ApiException.badRequest("'server' is a required property.");
     for (String key : s.fieldNames()) {
-      if (!KNOWN.contains(key) || (key.equals("description") && !version.atLeast(19))) {
+      if (!knownAt(key, version)) {
         throw ApiException.badRequest("Invalid input for field/attribute server. Value: " + key
             + ". Additional properties are not allowed ('" + key + "' was unexpected)");
       }
     }
+    if (version.atLeast(37) && !s.containsKey("networks")) {
+      throw ApiException.badRequest("Invalid input for field/attribute server. Value: " + s.fieldNames()
+          + ". 'networks' is a required property");
+    }
+    if (s.getValue("networks") instanceof String && !version.atLeast(37)) {
+      throw ApiException.badRequest("Invalid input for field 'networks': a list of networks before 2.37.");
+    }
+    trustedCertificates(s);
     String name = Fields.requiredString(s, "name", 255);
     String description = Fields.optionalString(s, "description", 255);
     JsonArray bdm = blockDevices(Fields.optionalArray(s, "block_device_mapping_v2"));
@@ -61,6 +69,30 @@ public final class ServerCreateParser {
         userData(Fields.optionalString(s, "user_data", MAX_USER_DATA)), availabilityZone(s), bdm, minCount, maxCount,
         rri != null && rri, configDrive(s.getValue("config_drive")), groupHint(hints), uuidList(hints, "same_host"),
         uuidList(hints, "different_host"));
+  }
+
+  /** Nova's create schema by microversion: description from 2.19, personality until 2.56, certificates from 2.63. */
+  private static boolean knownAt(String key, ApiVersion version) {
+    return switch (key) {
+      case "description" -> version.atLeast(19);
+      case "personality" -> !version.atLeast(57);
+      case "trusted_image_certificates" -> version.atLeast(63);
+      default -> KNOWN.contains(key);
+    };
+  }
+
+  /**
+   * 2.63's certificates to verify the image's signature with: null or none is fine; any are refused, as Nova refuses
+   * them where it cannot verify (Strato checks no image signatures).
+   */
+  private static void trustedCertificates(JsonObject s) {
+    Object certs = s.getValue("trusted_image_certificates");
+    if (certs == null) return;
+    if (!(certs instanceof JsonArray list) || list.isEmpty()) {
+      throw ApiException.badRequest("Invalid input for field/attribute trusted_image_certificates. Value: " + certs
+          + ". It is not a non-empty list of certificate ids");
+    }
+    throw ApiException.badRequest("Image signature certificate validation is not supported by this cloud.");
   }
 
   private static String image(JsonObject s, JsonArray bdm) {

@@ -3,6 +3,7 @@ package io.strato.gateway.servers;
 import io.strato.common.auth.Token;
 import io.strato.common.http.ApiException;
 import io.strato.gateway.GatewayConfig;
+import io.strato.gateway.aggregates.Aggregates;
 import io.strato.gateway.flavors.Flavors;
 import io.strato.gateway.groups.ServerGroups;
 import io.strato.gateway.images.ImageLookup;
@@ -33,6 +34,7 @@ public final class ServerCreator {
 
   private final GatewayConfig config;
   private final Flavors flavors;
+  private final Aggregates aggregates;
   private final Keypairs keypairs;
   private final ServerGroups groups;
   private final ImageLookup images;
@@ -69,6 +71,7 @@ public final class ServerCreator {
     this.images = images;
     this.references = references;
     this.writer = new CreateWriter(pool, config, groups, quotas, relay);
+    this.aggregates = new Aggregates(pool, relay);
   }
 
   public Future<Created> create(ServerCreateRequest request, Token token, String wireToken, String requestId) {
@@ -86,8 +89,8 @@ public final class ServerCreator {
     if (origin != null && request.maxCount() > 1) {
       throw ApiException.badRequest("A batch entry boots exactly one server: min_count and max_count must be 1.");
     }
-    checkAvailabilityZone(plan);
-    return resolveFlavor(plan)
+    return checkAvailabilityZone(plan)
+        .compose(v -> resolveFlavor(plan))
         .compose(v -> resolveImage(plan, wireToken))
         .compose(v -> references.check(new BootReferences.Named(request.networks(), request.blockDevices(),
             request.securityGroups(), plan.image, request.imageId(), request.maxCount()), token, wireToken))
@@ -100,16 +103,19 @@ public final class ServerCreator {
         .map(v -> new Created(plan.ids, plan.reservationId, plan.adminPass));
   }
 
-  private void checkAvailabilityZone(CreatePlan plan) {
+  /** A configured zone, or one a host aggregate makes (os-aggregates); 400 otherwise, as Nova. */
+  private Future<Void> checkAvailabilityZone(CreatePlan plan) {
     String az = plan.request.availabilityZone();
-    if (az == null) return;
+    if (az == null) return Future.succeededFuture();
     String zone = az.contains(":") ? az.substring(0, az.indexOf(':')) : az;
     if (az.contains(":") && !plan.token.isAdmin()) {
       throw ApiException.forbidden("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.");
     }
-    if (!zone.isEmpty() && !config.availabilityZones().contains(zone)) {
-      throw ApiException.badRequest("The requested availability zone is not available");
-    }
+    if (zone.isEmpty() || config.availabilityZones().contains(zone)) return Future.succeededFuture();
+    return aggregates.zoneExists(zone).map(exists -> {
+      if (!exists) throw ApiException.badRequest("The requested availability zone is not available");
+      return null;
+    });
   }
 
   private Future<Void> resolveFlavor(CreatePlan plan) {

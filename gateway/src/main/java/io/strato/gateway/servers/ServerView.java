@@ -35,8 +35,7 @@ public final class ServerView {
         .put("metadata", i.metadata()).put("hostId", hostId(i))
         .put("image", i.imageId().isEmpty() ? "" : new JsonObject().put("id", i.imageId())
             .put("links", new JsonArray().add(bookmark("images", i.imageId()))))
-        .put("flavor", new JsonObject().put("id", i.flavor().getString("id"))
-            .put("links", new JsonArray().add(bookmark("flavors", i.flavor().getString("id")))))
+        .put("flavor", flavor(i.flavor(), v))
         .put("created", time(i.createdAt())).put("updated", time(i.updatedAt()))
         .put("addresses", i.addresses()).put("accessIPv4", "").put("accessIPv6", "")
         .put("OS-DCF:diskConfig", "MANUAL").put("progress", i.progress())
@@ -64,12 +63,41 @@ public final class ServerView {
     if (v.atLeast(16) && admin) s.put("host_status", i.host() == null ? "" : "UP");
     if (v.atLeast(19)) s.put("description", i.description());
     if (v.atLeast(26)) s.put("tags", new JsonArray(i.tags()));
+    // Strato verifies no image signatures, so a server never has certificates to trust.
+    if (v.atLeast(63)) s.put("trusted_image_certificates", null);
+    if (v.atLeast(73)) s.put("locked_reason", null);
     if (i.fault() != null && (i.vmState() == VmState.ERROR || i.vmState() == VmState.DELETED)) {
       JsonObject fault = i.fault().copy();
       if (!admin) fault.remove("details");
       s.put("fault", fault);
     }
     return s;
+  }
+
+  /**
+   * The one server of {@code GET /servers/{id}} (and, from 2.75, of update and rebuild): the detail view plus, from
+   * 2.71, the server groups it belongs to.
+   */
+  public JsonObject show(Instance i, ApiVersion v, boolean admin) {
+    JsonObject s = detail(i, v, admin);
+    if (v.atLeast(71)) s.put("server_groups", i.serverGroupId() == null ? new JsonArray()
+        : new JsonArray().add(i.serverGroupId()));
+    return s;
+  }
+
+  /**
+   * Before 2.47 the flavor's id and link; from 2.47 the flavor the server was built with, embedded as it was then
+   * ({@code original_name}, sizes, extra specs), since the flavor itself may have been deleted or changed since.
+   */
+  private JsonObject flavor(JsonObject f, ApiVersion v) {
+    if (!v.atLeast(47)) {
+      return new JsonObject().put("id", f.getString("id"))
+          .put("links", new JsonArray().add(bookmark("flavors", f.getString("id"))));
+    }
+    return new JsonObject().put("vcpus", f.getInteger("vcpus")).put("ram", f.getInteger("ram"))
+        .put("disk", f.getInteger("disk")).put("ephemeral", f.getInteger("ephemeral", 0))
+        .put("swap", f.getInteger("swap", 0)).put("original_name", f.getString("name"))
+        .put("extra_specs", f.getJsonObject("extra_specs", new JsonObject()).copy());
   }
 
   public static String instanceName(Instance i) {

@@ -113,7 +113,7 @@ public final class ServersApi {
 
   private void show(RoutingContext ctx) {
     visible(ctx).onSuccess(i -> Replies.json(ctx, 200, new JsonObject().put("server",
-        view.detail(i, Microversion.of(ctx), ComputePolicy.readsAllProjects(AuthHandler.token(ctx))))))
+        view.show(i, Microversion.of(ctx), ComputePolicy.readsAllProjects(AuthHandler.token(ctx))))))
         .onFailure(ctx::fail);
   }
 
@@ -131,7 +131,7 @@ public final class ServersApi {
     String id = id(ctx);
     visible(ctx).compose(i -> instances.rename(id, name, description, body.containsKey("description")))
         .onSuccess(i -> Replies.json(ctx, 200, new JsonObject().put("server",
-            view.detail(i, Microversion.of(ctx), token.isAdmin()))))
+            view.show(i, Microversion.of(ctx), token.isAdmin()))))
         .onFailure(ctx::fail);
   }
 

@@ -5,6 +5,7 @@ import io.strato.common.db.OutboxRelay;
 import io.strato.common.http.ApiException;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.ServiceStatus;
+import io.strato.gateway.HypervisorsApi;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -12,6 +13,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The {@code nova-compute} service of every compute host (a row of {@code compute_nodes}, which the conductor fills
@@ -21,7 +23,7 @@ import java.util.List;
  */
 public final class ComputeServices {
   public static final String BINARY = "nova-compute";
-  private static final String SELECT = "SELECT id, service_id, host, availability_zone, disabled, disabled_reason,"
+  private static final String SELECT = "SELECT id, service_id, host, " + HypervisorsApi.ZONE + ", disabled, disabled_reason,"
       + " forced_down, reported_at, reported_at > now() - make_interval(secs => $1) AND NOT forced_down AS up"
       + " FROM compute_nodes";
   private final Pool pool;
@@ -63,19 +65,50 @@ public final class ComputeServices {
    * switched off.
    */
   public Future<Void> delete(long id, String requestId) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT host FROM compute_nodes WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(id)).compose(rows -> {
-          if (rows.size() == 0) throw ApiException.notFound("Service " + id + " not found.");
-          String host = rows.iterator().next().getString("host");
+    return delete("id = $1", id, String.valueOf(id), requestId);
+  }
+
+  /** {@link #delete(long, String)} by the service's UUID (Nova 2.53). */
+  public Future<Void> delete(UUID serviceId, String requestId) {
+    return delete("service_id = $1", serviceId, serviceId.toString(), requestId);
+  }
+
+  private Future<Void> delete(String where, Object id, String shown, String requestId) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, host FROM compute_nodes WHERE " + where
+            + " FOR UPDATE").execute(Tuple.of(id)).compose(rows -> {
+          if (rows.size() == 0) throw ApiException.notFound("Service " + shown + " not found.");
+          Row row = rows.iterator().next();
+          String host = row.getString("host");
           return tx.preparedQuery("SELECT count(*) FROM instances WHERE host = $1 AND NOT deleted")
               .execute(Tuple.of(host)).compose(count -> {
                 if (count.iterator().next().getLong(0) > 0) {
                   throw ApiException.conflict("Unable to delete compute service that is hosting instances. Migrate"
                       + " or delete the instances first.");
                 }
-                return tx.preparedQuery("DELETE FROM compute_nodes WHERE id = $1").execute(Tuple.of(id))
+                return tx.preparedQuery("DELETE FROM compute_nodes WHERE id = $1").execute(Tuple.of(row.getLong("id")))
                     .compose(v -> publish(tx, new ServiceStatus(ServiceStatus.VERSION, host, false, null, false),
                         requestId));
+              });
+        })).onSuccess(v -> relay.nudge());
+  }
+
+  /**
+   * Nova 2.53's update of the service with this UUID: any of disabled (with its reason, cleared when enabled) and
+   * forced down, in one change; null leaves a switch as it is. Answers the service as it is now; 404 when unknown.
+   */
+  public Future<Row> update(UUID serviceId, Boolean disabled, String reason, Boolean forcedDown, String requestId) {
+    return pool.withTransaction(tx -> tx.preparedQuery("UPDATE compute_nodes SET"
+            + " disabled = coalesce($2, disabled),"
+            + " disabled_reason = CASE WHEN $2 IS NULL THEN disabled_reason WHEN $2 THEN $3 ELSE NULL END,"
+            + " forced_down = coalesce($4, forced_down), service_updated_at = now() WHERE service_id = $1"
+            + " RETURNING host").execute(Tuple.of(serviceId, disabled, reason, forcedDown)).compose(rows -> {
+          if (rows.size() == 0) throw ApiException.notFound("Service " + serviceId + " not found.");
+          String host = rows.iterator().next().getString("host");
+          return tx.preparedQuery(SELECT + " WHERE host = $2").execute(Tuple.of((double) downAfterSeconds, host))
+              .compose(now -> {
+                Row r = now.iterator().next();
+                return publish(tx, new ServiceStatus(ServiceStatus.VERSION, host, r.getBoolean("disabled"),
+                    r.getString("disabled_reason"), r.getBoolean("forced_down")), requestId).map(r);
               });
         })).onSuccess(v -> relay.nudge());
   }

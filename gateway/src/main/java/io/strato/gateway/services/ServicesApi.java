@@ -2,6 +2,7 @@ package io.strato.gateway.services;
 
 import io.strato.common.auth.AuthHandler;
 import io.strato.common.http.ApiException;
+import io.strato.common.http.ApiVersion;
 import io.strato.common.http.Fields;
 import io.strato.common.http.Replies;
 import io.strato.common.http.RequestIds;
@@ -17,11 +18,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * {@code /os-services} (admin), in the form before microversion 2.53 (integer ids; enable, disable,
- * disable-log-reason and, from 2.11, force-down by host and binary): the {@code nova-compute} service of every compute
- * host. A disabled or forced-down host takes no new servers ({@link ComputeServices} tells the schedulers); its
+ * {@code /os-services} (admin): the {@code nova-compute} service of every compute host. Before microversion 2.53
+ * integer ids and enable, disable, disable-log-reason and, from 2.11, force-down by host and binary; from 2.53 UUID
+ * ids and {@code PUT /os-services/{id}} with {@code status}, {@code disabled_reason} and {@code forced_down}. A disabled or forced-down host takes no new servers ({@link ComputeServices} tells the schedulers); its
  * servers keep running.
  */
 public final class ServicesApi {
@@ -41,29 +43,34 @@ public final class ServicesApi {
   private void list(RoutingContext ctx) {
     ComputePolicy.requireAdmin(AuthHandler.token(ctx), "os_compute_api:os-services:list");
     String binary = ctx.queryParams().get("binary");
-    boolean forcedDown = Microversion.of(ctx).atLeast(11);
+    ApiVersion version = Microversion.of(ctx);
     Future<List<Row>> rows = binary != null && !binary.equals(ComputeServices.BINARY)
         ? Future.succeededFuture(List.<Row>of()) : services.list(ctx.queryParams().get("host"));
     rows.onSuccess(list -> {
       JsonArray out = new JsonArray();
-      list.forEach(r -> out.add(view(r, forcedDown)));
+      list.forEach(r -> out.add(view(r, version)));
       Replies.json(ctx, 200, new JsonObject().put("services", out));
     }).onFailure(ctx::fail);
   }
 
-  private static JsonObject view(Row r, boolean forcedDown) {
-    JsonObject s = new JsonObject().put("id", r.getLong("id")).put("binary", ComputeServices.BINARY)
+  private static JsonObject view(Row r, ApiVersion version) {
+    Object id = version.atLeast(53) ? r.getUUID("service_id").toString() : r.getLong("id");
+    JsonObject s = new JsonObject().put("id", id).put("binary", ComputeServices.BINARY)
         .put("host", r.getString("host")).put("zone", r.getString("availability_zone"))
         .put("status", r.getBoolean("disabled") ? "disabled" : "enabled")
         .put("state", r.getBoolean("up") ? "up" : "down")
         .put("updated_at", UPDATED.format(r.getOffsetDateTime("reported_at").withOffsetSameInstant(ZoneOffset.UTC)))
         .put("disabled_reason", r.getString("disabled_reason"));
-    if (forcedDown) s.put("forced_down", r.getBoolean("forced_down"));
+    if (version.atLeast(11)) s.put("forced_down", r.getBoolean("forced_down"));
     return s;
   }
 
   private void update(RoutingContext ctx) {
     ComputePolicy.requireAdmin(AuthHandler.token(ctx), "os_compute_api:os-services:update");
+    if (Microversion.of(ctx).atLeast(53)) {
+      updateById(ctx);
+      return;
+    }
     String action = ctx.pathParam("action");
     boolean forceDown = action.equals("force-down") && Microversion.of(ctx).atLeast(11);
     if (!forceDown && !Set.of("enable", "disable", "disable-log-reason").contains(action)) {
@@ -107,8 +114,50 @@ public final class ServicesApi {
     done.onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("service", reply))).onFailure(ctx::fail);
   }
 
+  /** 2.53: one service by UUID, any of its status (with a reason when disabled) and forced_down. */
+  private void updateById(RoutingContext ctx) {
+    UUID id = serviceId(ctx);
+    JsonObject body = Replies.bodyObject(ctx);
+    Fields.onlyKnown(body, "body", Set.of("status", "disabled_reason", "forced_down"));
+    String status = Fields.optionalString(body, "status", 16);
+    if (status != null && !status.equals("enabled") && !status.equals("disabled")) {
+      throw ApiException.badRequest("Invalid input for field/attribute status. Value: " + status
+          + ". '" + status + "' is not one of ['enabled', 'disabled']");
+    }
+    String reason = Fields.optionalString(body, "disabled_reason", 255);
+    if (reason != null && reason.isEmpty()) throw ApiException.badRequest("Invalid input for field 'disabled_reason'.");
+    Object down = body.getValue("forced_down");
+    if (down != null && !(down instanceof Boolean)) {
+      throw ApiException.badRequest("Invalid input for field/attribute forced_down. Value: " + down
+          + ". It is not of type 'boolean'");
+    }
+    if (status == null && down == null) {
+      throw ApiException.badRequest("No updates were requested. Fields 'status' or 'forced_down' should be"
+          + " specified.");
+    }
+    if (reason != null && !"disabled".equals(status)) {
+      throw ApiException.badRequest("Specifying 'disabled_reason' with status '" + status + "' is invalid.");
+    }
+    Boolean disabled = status == null ? null : status.equals("disabled");
+    ApiVersion version = Microversion.of(ctx);
+    services.update(id, disabled, reason, (Boolean) down, RequestIds.of(ctx))
+        .onSuccess(r -> Replies.json(ctx, 200, new JsonObject().put("service", view(r, version))))
+        .onFailure(ctx::fail);
+  }
+
+  /** A 2.53 service id: 400 unless a UUID, as Nova. */
+  private static UUID serviceId(RoutingContext ctx) {
+    String id = ctx.pathParam(ctx.pathParams().containsKey("id") ? "id" : "action");
+    if (!Fields.isUuid(id)) throw ApiException.badRequest("Invalid uuid " + id);
+    return UUID.fromString(id);
+  }
+
   private void delete(RoutingContext ctx) {
     ComputePolicy.requireAdmin(AuthHandler.token(ctx), "os_compute_api:os-services:delete");
+    if (Microversion.of(ctx).atLeast(53)) {
+      services.delete(serviceId(ctx), RequestIds.of(ctx)).onSuccess(v -> Replies.noContent(ctx)).onFailure(ctx::fail);
+      return;
+    }
     String id = ctx.pathParam("id");
     if (!id.matches("\\d{1,18}")) throw ApiException.notFound("Service " + id + " not found.");
     services.delete(Long.parseLong(id), RequestIds.of(ctx)).onSuccess(v -> Replies.noContent(ctx))

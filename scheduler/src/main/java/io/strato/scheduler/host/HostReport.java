@@ -35,6 +35,12 @@ public record HostReport(
         instanceIds = instanceIds == null ? Set.of() : Set.copyOf(instanceIds);
     }
 
+    /** The same report with other traits (the operator's aggregates and zone). */
+    public HostReport withTraits(HostTraits other) {
+        return new HostReport(host, other, enabled, heartbeatMillis, vcpus, ramMb, diskGb, runningInstances, ioOps,
+                recentBuildFailures, instanceIds);
+    }
+
     /** The same report with the compute service disabled (an operator's switch overrides the agent's). */
     public HostReport disabled() {
         return new HostReport(host, traits, false, heartbeatMillis, vcpus, ramMb, diskGb, runningInstances, ioOps,

@@ -74,6 +74,15 @@ public record HostState(
     }
 
     /** This host with its compute service enabled or not; unchanged when it already is. */
+    /** This host with other traits (an operator changed its aggregates or zone); claims are kept. */
+    public HostState withTraits(HostTraits other) {
+        if (other.equals(traits)) {
+            return this;
+        }
+        return new HostState(name, other, enabled, lastHeartbeatMillis, vcpus, ramMb, diskGb, runningInstances, ioOps,
+                recentBuildFailures, inFlightClaims, generation + 1);
+    }
+
     public HostState withEnabled(boolean on) {
         if (on == enabled) {
             return this;

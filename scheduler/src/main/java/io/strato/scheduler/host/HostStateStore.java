@@ -160,6 +160,20 @@ public final class HostStateStore implements AutoCloseable {
         }
     }
 
+    /** Replaces a known host's traits (compare-and-set, claims kept); empty when the host has not reported yet. */
+    public Optional<HostState> setTraits(String host, java.util.function.UnaryOperator<HostTraits> change) {
+        while (true) {
+            HostState current = map.get(host);
+            if (current == null) {
+                return Optional.empty();
+            }
+            HostState next = current.withTraits(change.apply(current.traits()));
+            if (next == current || map.replace(host, current, next)) {
+                return Optional.of(next);
+            }
+        }
+    }
+
     /** Removes a host that was decommissioned. */
     public void remove(String host) {
         map.remove(host);

@@ -39,6 +39,15 @@ public record HostTraits(
         return false;
     }
 
+    /**
+     * These traits with the operator's aggregates of the host (os-aggregates) in place of those its agent reported,
+     * and the zone they make, when one does.
+     */
+    public HostTraits withAggregates(String zone, List<Aggregate> operatorAggregates) {
+        return new HostTraits(zone == null ? availabilityZone : zone, hypervisorType, architecture, hypervisorVersion,
+                operatorAggregates);
+    }
+
     public boolean hasAggregateKey(String key) {
         return anyAggregateValue(key, v -> true);
     }

@@ -4,9 +4,11 @@ import io.strato.common.config.Settings;
 import io.strato.common.kafka.KafkaSettings;
 import io.strato.common.kafka.Topics;
 import io.strato.common.messages.Cancellation;
+import io.strato.common.messages.HostAggregates;
 import io.strato.common.messages.HostStateReport;
 import io.strato.common.messages.ServiceStatus;
 import io.strato.scheduler.Scheduler;
+import io.strato.scheduler.host.Aggregate;
 import io.strato.scheduler.host.HostLiveness;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the host state map fed from {@code strato.host-state} and the operators' switches from
- * {@code strato.service-state} (os-services): at start-up it replays both (compacted) topics, then follows them. One
+ * Keeps the host state map fed from {@code strato.host-state} and the operators' switches and host aggregates from
+ * {@code strato.service-state} (os-services, os-aggregates): at start-up it replays both (compacted) topics, then follows them. One
  * consumer reads both, so a report and a switch of the same host are never applied side by side. It replays and
  * follows {@code strato.cancellations} too ({@link Cancellations}), so boot requests are taken only once every
  * cancellation written before the scheduler started is known.
@@ -168,6 +170,15 @@ final class HostStateConsumer extends VerticleBase {
             try {
                 if (record.topic().equals(Topics.CANCELLATIONS)) {
                     cancellations.add(Cancellation.fromJson(new JsonObject(record.value())));
+                    continue;
+                }
+                if (record.topic().equals(Topics.SERVICE_STATE) && HostAggregates.isOne(new JsonObject(record.value()))) {
+                    HostAggregates aggregates = HostAggregates.fromJson(new JsonObject(record.value()));
+                    scheduler.applyAggregates(aggregates.host(), new Scheduler.OperatorAggregates(
+                            aggregates.availabilityZone(), aggregates.aggregates().stream()
+                                    .map(a -> new Aggregate(a.name(), a.metadata())).toList()));
+                    LOG.info("aggregates of {}: {} (zone {})", aggregates.host(), aggregates.aggregates().size(),
+                            aggregates.availabilityZone());
                     continue;
                 }
                 if (record.topic().equals(Topics.SERVICE_STATE)) {

@@ -80,7 +80,7 @@ public final class ServerRebuildApi {
         .map(i -> {
           if (relay != null) relay.nudge();
           return ActionReply.json(202, new JsonObject().put("server",
-              view.detail(i, version, ComputePolicy.readsAllProjects(token)).put("adminPass", adminPass)));
+              view.show(i, version, ComputePolicy.readsAllProjects(token)).put("adminPass", adminPass)));
         });
   }
 
