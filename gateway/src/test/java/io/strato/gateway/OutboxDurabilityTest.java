@@ -27,7 +27,7 @@ class OutboxDurabilityTest {
     int port = Ports.free();
     Vertx doomed = Vertx.vertx();
     TestCloud.await(doomed.deployVerticle(new GatewayService(GatewayConfig.from(cloud.settings
-        .with("compute.port", port)), false)));
+        .with("compute.port", port).with("metadata.port", Ports.free())), false)));
     var resp = cloud.call(HttpMethod.POST, port, "/v2.1/servers", member.token(), cloud.server("survivor"),
         java.util.Map.of());
     assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(202);

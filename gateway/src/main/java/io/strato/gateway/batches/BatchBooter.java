@@ -3,7 +3,6 @@ package io.strato.gateway.batches;
 import io.strato.common.http.ApiVersion;
 import io.strato.common.http.ApiException;
 import io.strato.common.messages.BootBatch;
-import io.strato.gateway.Microversion;
 import io.strato.gateway.servers.ServerCreateParser;
 import io.strato.gateway.servers.ServerCreateRequest;
 import io.strato.gateway.servers.ServerCreator;
@@ -19,8 +18,12 @@ import java.util.List;
  * pass (database, image service unavailable) fails the whole batch, which is then retried: every step is idempotent.
  */
 final class BatchBooter {
-  /** Entries are validated as the newest microversion the API serves (so {@code description} is allowed). */
-  private static final ApiVersion VERSION = Microversion.MAX;
+  /**
+   * Entries are validated as microversion 2.36, the batch contract (docs/batch-provisioning.md): {@code description}
+   * allowed, {@code networks} an optional list. Not the newest the API serves: from 2.37 {@code networks} is required,
+   * and a batch's meaning must not change when the REST API's range grows.
+   */
+  static final ApiVersion VERSION = new ApiVersion(2, 36);
   private final BatchLedger ledger;
   private final ServerCreator creator;
   private final int parallelism;
