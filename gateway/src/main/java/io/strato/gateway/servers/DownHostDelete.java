@@ -18,16 +18,18 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
- * Nova's local delete of a server whose host is down: when the host's compute service is forced down, has not
- * reported for {@code scheduler.service.down.time.seconds}, or is gone, no agent would carry out a delete order, so
+ * Nova's local delete of a server whose host is down: when the host's compute service is forced down or has not
+ * reported for {@code scheduler.service.down.time.seconds}, no agent would carry out a delete order, so
  * {@code DELETE /servers/{id}} completes here: the server's ports and volumes are given back
  * ({@link InstanceResources}), then in one transaction it is marked deleted with its {@code delete} action, its quota
  * given back and {@code instance.delete.end} sent. Any other delete passes on to
  * {@link ServersApi}. If the host comes back, its agent finds the server deleted at start-up and removes the domain.
  */
 public final class DownHostDelete {
-  private static final String ON_DOWN_HOST = "SELECT 1 FROM instances i LEFT JOIN compute_nodes n ON n.host = i.host"
-      + " WHERE i.id = $1 AND NOT i.deleted AND i.host IS NOT NULL AND (n.host IS NULL OR n.forced_down"
+  // A host with no compute_nodes row is not taken for down: the row is written from the host's reports by the
+  // conductor, so a host placed on just now may not have one yet, and a service row hosting servers cannot be deleted.
+  private static final String ON_DOWN_HOST = "SELECT 1 FROM instances i JOIN compute_nodes n ON n.host = i.host"
+      + " WHERE i.id = $1 AND NOT i.deleted AND (n.forced_down"
       + " OR n.reported_at <= now() - make_interval(secs => $2))";
   private final Pool pool;
   private final Quotas quotas;
