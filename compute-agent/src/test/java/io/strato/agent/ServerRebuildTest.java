@@ -220,7 +220,7 @@ class ServerRebuildTest {
 
     var building = identity.call(HttpMethod.POST, cloud.computePort, "/v2.1/servers", member.token(), new JsonObject()
         .put("server", new JsonObject().put("name", "never-placed").put("flavorRef", "1").put("imageRef", firstImage)
-            .put("networks", "none")), Map.of());
+            .put("networks", "none")), Map.of("OpenStack-API-Version", "compute 2.37"));
     String buildingId = building.bodyAsJsonObject().getJsonObject("server").getString("id");
     var conflict = rebuild(buildingId, member.token(), new JsonObject().put("imageRef", secondImage));
     assertThat(conflict.statusCode()).isEqualTo(409);

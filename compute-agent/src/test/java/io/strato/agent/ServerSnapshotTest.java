@@ -253,7 +253,7 @@ class ServerSnapshotTest {
     // Accepted by the API but never assigned to a host: still building.
     var building = identity.call(HttpMethod.POST, cloud.computePort, "/v2.1/servers", member.token(), new JsonObject()
         .put("server", new JsonObject().put("name", "never-placed").put("flavorRef", "1").put("imageRef", baseImage)
-            .put("networks", "none")), Map.of());
+            .put("networks", "none")), Map.of("OpenStack-API-Version", "compute 2.37"));
     String buildingId = building.bodyAsJsonObject().getJsonObject("server").getString("id");
     var conflict = createImage(buildingId, member.token(), new JsonObject().put("name", "x"));
     assertThat(conflict.statusCode()).isEqualTo(409);

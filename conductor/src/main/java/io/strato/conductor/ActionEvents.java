@@ -23,18 +23,22 @@ import java.util.UUID;
  * finishes it. A step is written whole (start, finish, result), replacing what an earlier delivery wrote.
  */
 final class ActionEvents {
+  // Rows are inserted in the order given (WITH ORDINALITY ... ORDER BY): events are listed by start time, then id, and
+  // the steps of one update share a start time, so the join's row order would otherwise reorder them.
   private static final String NAMED = "INSERT INTO instance_action_events AS e(action_id, event, start_time,"
       + " finish_time, result, host, details) SELECT a.id, u.event, u.start_time, u.finish_time, u.result, u.host,"
       + " u.details FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],"
-      + " $6::text[], $7::text[], $8::text[]) AS u(instance_id, request_id, event, start_time, finish_time, result,"
-      + " host, details) JOIN instance_actions a ON a.instance_id = u.instance_id AND a.request_id = u.request_id"
+      + " $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS u(instance_id, request_id, event, start_time,"
+      + " finish_time, result, host, details, n) JOIN instance_actions a ON a.instance_id = u.instance_id"
+      + " AND a.request_id = u.request_id ORDER BY u.n"
       + " ON CONFLICT (action_id, event) DO UPDATE SET finish_time = excluded.finish_time, result = excluded.result,"
       + " details = excluded.details WHERE excluded.result IS NOT NULL";
   private static final String STEPS = "INSERT INTO instance_action_events AS e(action_id, event, start_time,"
       + " finish_time, result, host, details) SELECT a.id, u.event, u.start_time, u.finish_time, u.result, u.host,"
       + " u.details FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],"
-      + " $6::text[], $7::text[], $8::text[]) AS u(instance_id, request_id, event, start_time, finish_time, result,"
-      + " host, details) JOIN instance_actions a ON a.instance_id = u.instance_id AND a.request_id = u.request_id"
+      + " $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS u(instance_id, request_id, event, start_time,"
+      + " finish_time, result, host, details, n) JOIN instance_actions a ON a.instance_id = u.instance_id"
+      + " AND a.request_id = u.request_id ORDER BY u.n"
       + " ON CONFLICT (action_id, event) DO UPDATE SET start_time = excluded.start_time,"
       + " finish_time = excluded.finish_time, result = excluded.result, details = excluded.details";
   private static final String TOUCH = "UPDATE instance_actions a SET updated_at = now(),"

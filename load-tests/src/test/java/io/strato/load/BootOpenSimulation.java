@@ -61,6 +61,7 @@ public class BootOpenSimulation extends Simulation {
           return s.set("t0", t0).set("token", token);
         })
         .exec(http(CREATE).post(compute + "/servers").header("X-Auth-Token", "#{token}")
+            .header("OpenStack-API-Version", LoadSettings.COMPUTE_VERSION)
             .body(StringBody(s -> new JsonObject().put("server", new JsonObject()
                 .put("name", "open-" + names.incrementAndGet()).put("imageRef", tenant.imageId())
                 .put("flavorRef", tenant.flavorId()).put("networks", "none")).encode())).asJson()

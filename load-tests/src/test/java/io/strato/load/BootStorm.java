@@ -102,6 +102,7 @@ final class BootStorm {
       figures.started(t0);
       return s.set("t0", t0).markAsSucceeded();
     }).exec(http(CREATE).post(compute + "/servers").header("X-Auth-Token", "#{token}")
+        .header("OpenStack-API-Version", LoadSettings.COMPUTE_VERSION)
         .body(StringBody(s -> createBody())).asJson()
         .check(status().is(202), jmesPath("server.id").saveAs("created")))
         .exec(s -> {

@@ -80,6 +80,9 @@ public final class LoadSettings {
     return Math.max(1, Math.min(integer("load.users", 5), servers()));
   }
 
+  /** The compute microversion the creates ask for: {@code networks} "none" and "auto" exist from 2.37. */
+  public static final String COMPUTE_VERSION = "compute 2.37";
+
   public static String networks() {
     String n = get("load.networks", "none");
     if (!n.equals("none") && !n.equals("auto")) throw new IllegalArgumentException("load.networks: none or auto");

@@ -31,6 +31,7 @@ final class Warmup {
               .put("imageRef", tenant.imageId()).put("flavorRef", tenant.flavorId()).put("networks", "none")).encode();
           calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(compute + "/servers"))
               .header("X-Auth-Token", token).header("Content-Type", "application/json")
+              .header("OpenStack-API-Version", LoadSettings.COMPUTE_VERSION)
               .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
               HttpResponse.BodyHandlers.ofString()));
         }

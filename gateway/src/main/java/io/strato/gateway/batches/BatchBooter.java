@@ -3,10 +3,12 @@ package io.strato.gateway.batches;
 import io.strato.common.http.ApiVersion;
 import io.strato.common.http.ApiException;
 import io.strato.common.messages.BootBatch;
+import io.strato.gateway.Microversion;
 import io.strato.gateway.servers.ServerCreateParser;
 import io.strato.gateway.servers.ServerCreateRequest;
 import io.strato.gateway.servers.ServerCreator;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -19,11 +21,16 @@ import java.util.List;
  */
 final class BatchBooter {
   /**
-   * Entries are validated as microversion 2.36, the batch contract (docs/batch-provisioning.md): {@code description}
-   * allowed, {@code networks} an optional list. Not the newest the API serves: from 2.37 {@code networks} is required,
-   * and a batch's meaning must not change when the REST API's range grows.
+   * Entries are validated as the newest microversion the compute API serves ({@code networks} may be {@code "auto"} or
+   * {@code "none"}), except that an entry may leave {@code networks} out, as before 2.37 (docs/batch-provisioning.md):
+   * such an entry is validated as 2.36, so batches written before the REST API required it keep their meaning.
    */
-  static final ApiVersion VERSION = new ApiVersion(2, 36);
+  static ApiVersion versionFor(JsonObject createBody) {
+    JsonObject server = createBody.getValue("server") instanceof JsonObject s ? s : null;
+    return server != null && !server.containsKey("networks") ? WITHOUT_NETWORKS : Microversion.MAX;
+  }
+
+  private static final ApiVersion WITHOUT_NETWORKS = new ApiVersion(2, 36);
   private final BatchLedger ledger;
   private final ServerCreator creator;
   private final int parallelism;
@@ -54,7 +61,7 @@ final class BatchBooter {
   private Future<Void> create(VerifiedBatch b, BootBatch.Entry e) {
     String key = e.idempotencyKey();
     return Future.<Void>succeededFuture().compose(v -> {
-      ServerCreateRequest request = ServerCreateParser.parse(e.createBody(), VERSION);
+      ServerCreateRequest request = ServerCreateParser.parse(e.createBody(), versionFor(e.createBody()));
       return creator.create(request, b.token(), b.wireToken(), b.requestId(), new ServerCreator.Origin(b.batchId(),
           key, (tx, instanceId) -> BatchLedger.accepted(tx, b, key, instanceId)));
     }).<Void>mapEmpty().recover(err -> {
