@@ -16,27 +16,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FaultyDependency implements AutoCloseable {
   public enum Mode { HANG, FAIL }
 
-  private final HttpServer server;
+  private final Vertx vertx;
+  private volatile HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
   private final Map<String, String> answers = new ConcurrentHashMap<>();
   private volatile Mode mode;
 
   private FaultyDependency(Vertx vertx, Mode mode, int port) {
+    this.vertx = vertx;
     this.mode = mode;
-    this.server = vertx.createHttpServer().requestHandler(req -> {
-      requests.add(req.method() + " " + req.path());
-      String answer = answers.get(req.method() + " " + req.path());
-      if (answer != null) {
-        req.response().putHeader("Content-Type", "application/json").end(answer);
-      } else if (this.mode == Mode.HANG) {
-        held.add(req); // accepted, read, never answered
-      } else {
-        req.response().setStatusCode(500).putHeader("Content-Type", "application/json")
-            .end("{\"error\": \"injected failure\"}");
-      }
-    });
     listen(port);
+  }
+
+  private void handle(HttpServerRequest req) {
+    requests.add(req.method() + " " + req.path());
+    String answer = answers.get(req.method() + " " + req.path());
+    if (answer != null) {
+      req.response().putHeader("Content-Type", "application/json").end(answer);
+    } else if (this.mode == Mode.HANG) {
+      held.add(req); // accepted, read, never answered
+    } else {
+      req.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+          .end("{\"error\": \"injected failure\"}");
+    }
   }
 
   /**
@@ -47,7 +50,10 @@ public final class FaultyDependency implements AutoCloseable {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (true) {
       try {
-        TestIdentity.await(server.listen(port, "127.0.0.1"));
+        // A fresh server each try: a Vert.x 5 server whose listen failed refuses a second listen.
+        HttpServer attempt = vertx.createHttpServer().requestHandler(this::handle);
+        TestIdentity.await(attempt.listen(port, "127.0.0.1"));
+        server = attempt;
         return;
       } catch (AssertionError e) {
         boolean inUse = e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("in use");
